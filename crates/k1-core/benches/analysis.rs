@@ -1,0 +1,2 @@
+//! Analysis speed (being written).
+fn main() {}

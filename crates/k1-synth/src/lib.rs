@@ -1,0 +1,1 @@
+//! Synthetic music (placeholder, being written).
