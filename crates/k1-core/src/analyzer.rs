@@ -1,6 +1,19 @@
 //! The analyser: feeds each hop through every stage and fills the snapshot.
 
-use crate::{Config, ConfigError, NoiseFloor, Snapshot};
+use crate::dsp::beat::BeatTracker;
+use crate::dsp::chroma::chroma;
+use crate::dsp::loudness::{Calibration, RangeControl, SilenceGate, to_dbfs};
+use crate::dsp::onset::OnsetDetector;
+use crate::dsp::spectrum::Spectrum;
+use crate::dsp::tempo::TempoBank;
+use crate::{Config, ConfigError, NUM_BINS, NoiseFloor, Snapshot};
+use core::f32::consts::PI;
+
+/// Corner of the DC-blocking high-pass at the input, Hz.
+const DC_CUTOFF_HZ: f32 = 10.0;
+/// Smoothed spectrum: rise and fall time constants, seconds.
+const SMOOTH_ATTACK_S: f32 = 0.01;
+const SMOOTH_RELEASE_S: f32 = 0.15;
 
 /// A hop of the wrong length was passed to [`Analyzer::process_hop`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -12,17 +25,51 @@ pub struct HopError {
     pub got: usize,
 }
 
-/// Turns audio, one hop at a time, into [`Snapshot`]s. (Work in progress.)
+/// Turns audio, one hop at a time, into [`Snapshot`]s. No allocation, no I/O; about 110 KB of
+/// state, all sized at compile time (box it on the host; make it a `static` on a device).
 pub struct Analyzer {
     config: Config,
     snapshot: Snapshot,
+    dc_x: f32,
+    dc_y: f32,
+    dc_r: f32,
+    spectrum: Spectrum,
+    onsets: OnsetDetector,
+    bank: TempoBank,
+    tracker: BeatTracker,
+    floor: NoiseFloor,
+    calibration: Option<Calibration>,
+    range: RangeControl,
+    vu_range: RangeControl,
+    gate: SilenceGate,
+    smooth_attack: f32,
+    smooth_release: f32,
 }
 
 impl Analyzer {
     /// Builds an analyser for `config`, precomputing every table.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         config.validate()?;
-        Ok(Self { config, snapshot: Snapshot::EMPTY })
+        let fs = config.sample_rate as f32;
+        let hop_rate = config.hop_rate();
+        Ok(Self {
+            config,
+            snapshot: Snapshot::EMPTY,
+            dc_x: 0.0,
+            dc_y: 0.0,
+            dc_r: libm::expf(-2.0 * PI * DC_CUTOFF_HZ / fs),
+            spectrum: Spectrum::new(&config)?,
+            onsets: OnsetDetector::new(fs, hop_rate),
+            bank: TempoBank::new(hop_rate),
+            tracker: BeatTracker::new(hop_rate),
+            floor: NoiseFloor::DEFAULT,
+            calibration: None,
+            range: RangeControl::new(hop_rate),
+            vu_range: RangeControl::new(hop_rate),
+            gate: SilenceGate::new(hop_rate),
+            smooth_attack: 1.0 - libm::expf(-1.0 / (SMOOTH_ATTACK_S * hop_rate)),
+            smooth_release: 1.0 - libm::expf(-1.0 / (SMOOTH_RELEASE_S * hop_rate)),
+        })
     }
 
     /// The configuration this analyser runs with.
@@ -35,33 +82,106 @@ impl Analyzer {
         &self.snapshot
     }
 
+    /// The spectrum's plan: per bin, its decimation stage and window length.
+    pub fn spectrum_plan(&self) -> &[crate::dsp::spectrum::BinPlan; NUM_BINS] {
+        self.spectrum.plan()
+    }
+
     /// Analyses one hop of mono samples (nominally -1..=1) and returns the new snapshot.
+    /// Non-finite samples are replaced by silence and counted in [`Snapshot::bad_samples`].
     pub fn process_hop(&mut self, samples: &[f32]) -> Result<&Snapshot, HopError> {
         if samples.len() != self.config.hop {
             return Err(HopError { expected: self.config.hop, got: samples.len() });
         }
-        self.snapshot.hop += 1;
-        self.snapshot.sample_index += samples.len() as u64;
+        let snap = &mut self.snapshot;
+        let mut power = 0.0;
+        for &raw in samples {
+            let x = if raw.is_finite() {
+                raw
+            } else {
+                snap.bad_samples += 1;
+                0.0
+            };
+            // One-pole DC blocker: y[n] = x[n] - x[n-1] + r·y[n-1].
+            let y = x - self.dc_x + self.dc_r * self.dc_y;
+            self.dc_x = x;
+            self.dc_y = y;
+            power += y * y;
+            self.spectrum.push(y);
+            self.onsets.push(y);
+        }
+        let rms = libm::sqrtf(power / samples.len() as f32);
+        let magnitude = self.spectrum.compute();
+
+        if let Some(cal) = &mut self.calibration {
+            if let Some(floor) = cal.add(magnitude, rms) {
+                self.floor = floor;
+                self.calibration = None;
+            }
+        }
+        let silent = self.gate.update(rms, &self.floor);
+
+        // Spectrum: subtract the floor, then range-control to 0..=1.
+        let mut peak = 0.0f32;
+        let mut above = [0.0f32; NUM_BINS];
+        for ((a, &m), &f) in above.iter_mut().zip(magnitude).zip(&self.floor.bins) {
+            *a = (m - f).max(0.0);
+            peak = peak.max(*a);
+        }
+        let gain = self.range.update(peak, silent);
+        for k in 0..NUM_BINS {
+            let v = if silent { 0.0 } else { (above[k] * gain).min(1.0) };
+            snap.spectrum[k] = v;
+            let s = &mut snap.spectrum_smooth[k];
+            let rate = if v > *s { self.smooth_attack } else { self.smooth_release };
+            *s += (v - *s) * rate;
+        }
+        chroma(&snap.spectrum, self.config.lowest_note, &mut snap.chroma);
+
+        let vu_above = (rms - self.floor.rms).max(0.0);
+        let vu_gain = self.vu_range.update(vu_above, silent);
+        snap.vu = if silent { 0.0 } else { (vu_above * vu_gain).min(1.0) };
+        snap.rms_dbfs = to_dbfs(rms);
+
+        let (novelty_raw, novelty, onset) =
+            self.onsets.end_hop(samples.len(), self.floor.rms, silent);
+        snap.novelty = novelty;
+        snap.onset = onset;
+
+        self.bank.update(novelty_raw);
+        let beat = self.tracker.update(&self.bank, self.gate.quiet_hops());
+        snap.tempo_magnitude = *self.bank.magnitudes();
+        snap.tempo_phase = *self.bank.phases();
+        snap.bpm = beat.bpm;
+        snap.confidence = beat.confidence;
+        snap.beat_phase = beat.phase;
+        snap.beat = beat.beat;
+        snap.silent = silent;
+        snap.hop += 1;
+        snap.sample_index = snap.hop * samples.len() as u64 - 1;
         Ok(&self.snapshot)
     }
 
     /// Starts learning the noise floor from the next `seconds` of audio (room noise, no music).
+    /// When it ends, [`Analyzer::noise_floor`] returns the result; save it to keep it.
     pub fn start_calibration(&mut self, seconds: f32) {
-        let _ = seconds;
+        let hops = libm::ceilf(seconds.clamp(0.1, 600.0) * self.config.hop_rate()) as u32;
+        self.calibration = Some(Calibration::new(hops));
     }
 
     /// True while a noise calibration is running.
     pub fn calibrating(&self) -> bool {
-        false
+        self.calibration.is_some()
     }
 
     /// The noise floor in use.
     pub fn noise_floor(&self) -> NoiseFloor {
-        NoiseFloor { bins: [0.0; crate::NUM_BINS], rms: 0.0, calibrated: false }
+        self.floor
     }
 
-    /// Replaces the noise floor, for example with one loaded from saved settings.
+    /// Replaces the noise floor, for example with one loaded from saved settings. Non-finite or
+    /// negative values are replaced by the defaults.
     pub fn set_noise_floor(&mut self, floor: NoiseFloor) {
-        let _ = floor;
+        self.floor = floor.sanitized();
     }
 }

@@ -104,6 +104,9 @@ pub enum ConfigError {
     /// The lowest note is below A0 (MIDI 21).
     #[error("lowest note MIDI {0} is below A0 (21)")]
     LowestNote(u8),
+    /// The windows for this configuration do not fit the analyser's fixed-size tables.
+    #[error("the note windows for this configuration do not fit the analyser's tables")]
+    TooLarge,
     /// The top of the 64 notes is too close to Nyquist for this sample rate.
     #[error("lowest note MIDI {lowest_note} puts the top bin at {top_hz:.0} Hz, above 0.3 x {sample_rate} Hz")]
     TopNote {

@@ -1,0 +1,62 @@
+//! A fixed-capacity sample history whose newest `n` samples are always one contiguous slice.
+
+/// Sample history of capacity `CAP`, written twice so that any window of the newest `n ≤ CAP`
+/// samples is a contiguous slice (no wrap-around in the inner loops of the windowed DFTs).
+#[derive(Clone)]
+pub struct History<const CAP: usize> {
+    // Sample `t` lives at `buf[t % CAP]` and at `buf[t % CAP + CAP]`.
+    buf: [[f32; CAP]; 2],
+    pos: usize,
+}
+
+impl<const CAP: usize> History<CAP> {
+    /// An all-zero history.
+    pub const fn new() -> Self {
+        Self { buf: [[0.0; CAP]; 2], pos: 0 }
+    }
+
+    /// Appends one sample, dropping the oldest.
+    #[inline]
+    pub fn push(&mut self, x: f32) {
+        // `pos < CAP` always holds, so both writes are in bounds.
+        self.buf[0][self.pos] = x;
+        self.buf[1][self.pos] = x;
+        self.pos += 1;
+        if self.pos == CAP {
+            self.pos = 0;
+        }
+    }
+
+    /// The newest `n` samples, oldest first. `n` is clamped to `CAP`.
+    #[inline]
+    pub fn latest(&self, n: usize) -> &[f32] {
+        let n = n.min(CAP);
+        let flat = self.buf.as_flattened();
+        // The newest sample is at `pos - 1 + CAP` in the flat view; the window ends just after it.
+        let end = self.pos + CAP;
+        &flat[end - n..end]
+    }
+}
+
+impl<const CAP: usize> Default for History<CAP> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_is_contiguous_across_wrap() {
+        let mut h = History::<4>::new();
+        for x in 1..=6 {
+            h.push(x as f32);
+        }
+        assert_eq!(h.latest(4), &[3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(h.latest(2), &[5.0, 6.0]);
+        assert_eq!(h.latest(9), &[3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(h.latest(0), &[] as &[f32]);
+    }
+}

@@ -1,0 +1,139 @@
+//! The tempo bank: one complex resonator per tempo hypothesis (60..=180 BPM, 1 BPM apart), all of
+//! them updated on every hop, plus a second bank at twice each tempo that the tracker uses to tell
+//! a tempo from its double.
+//!
+//! Each resonator is an exponentially windowed DFT of the novelty curve at its beat frequency:
+//! `S ← r·e^{jω}·S + x`. For a pulse that came `d` hops ago, `S = r^d·e^{jωd}`, so `arg S / 2π` is
+//! the fraction of a beat elapsed since the pulses: the beat phase, with no delay. `|S|` divided by
+//! the same exponential sum of `|x|` is 1 for novelty that is perfectly periodic at that tempo and
+//! near 0 for novelty with no such period. The window's time constant is 4 s: long enough to
+//! resolve tempi a few BPM apart, short enough to follow a tempo change within a few seconds.
+
+use crate::{NUM_TEMPI, tempo_bpm};
+use core::f32::consts::PI;
+
+/// Time constant of the resonators' exponential window, in seconds.
+pub const WINDOW_SECONDS: f32 = 4.0;
+/// Time constant of the novelty mean that is removed before the resonators.
+const MEAN_SECONDS: f32 = 2.0;
+
+/// A bank of resonators at a fixed set of frequencies.
+#[derive(Clone, Debug)]
+struct Resonators {
+    re: [f32; NUM_TEMPI],
+    im: [f32; NUM_TEMPI],
+    rot_re: [f32; NUM_TEMPI],
+    rot_im: [f32; NUM_TEMPI],
+}
+
+impl Resonators {
+    fn new(hop_rate: f32, r: f32, multiple: f32) -> Self {
+        let mut rot_re = [0.0; NUM_TEMPI];
+        let mut rot_im = [0.0; NUM_TEMPI];
+        for i in 0..NUM_TEMPI {
+            let omega = 2.0 * PI * tempo_bpm(i) * multiple / 60.0 / hop_rate;
+            rot_re[i] = r * libm::cosf(omega);
+            rot_im[i] = r * libm::sinf(omega);
+        }
+        Self { re: [0.0; NUM_TEMPI], im: [0.0; NUM_TEMPI], rot_re, rot_im }
+    }
+
+    #[inline]
+    fn update(&mut self, x: f32) {
+        for i in 0..NUM_TEMPI {
+            let (re, im) = (self.re[i], self.im[i]);
+            self.re[i] = self.rot_re[i] * re - self.rot_im[i] * im + x;
+            self.im[i] = self.rot_im[i] * re + self.rot_re[i] * im;
+        }
+    }
+
+    fn magnitude(&self, i: usize) -> f32 {
+        libm::sqrtf(self.re[i] * self.re[i] + self.im[i] * self.im[i])
+    }
+}
+
+/// The tempo bank. Call [`TempoBank::update`] once per hop with the novelty.
+#[derive(Clone, Debug)]
+pub struct TempoBank {
+    base: Resonators,
+    double: Resonators,
+    r: f32,
+    hop_rate: f32,
+    norm: f32,
+    mean: f32,
+    mean_rate: f32,
+    magnitude: [f32; NUM_TEMPI],
+    magnitude_double: [f32; NUM_TEMPI],
+    phase: [f32; NUM_TEMPI],
+}
+
+impl TempoBank {
+    /// A bank updated `hop_rate` times a second.
+    pub fn new(hop_rate: f32) -> Self {
+        let r = libm::expf(-1.0 / (WINDOW_SECONDS * hop_rate));
+        Self {
+            base: Resonators::new(hop_rate, r, 1.0),
+            double: Resonators::new(hop_rate, r, 2.0),
+            r,
+            hop_rate,
+            norm: 0.0,
+            mean: 0.0,
+            mean_rate: 1.0 - libm::expf(-1.0 / (MEAN_SECONDS * hop_rate)),
+            magnitude: [0.0; NUM_TEMPI],
+            magnitude_double: [0.0; NUM_TEMPI],
+            phase: [0.0; NUM_TEMPI],
+        }
+    }
+
+    /// Feeds one hop's novelty and refreshes every hypothesis.
+    pub fn update(&mut self, novelty: f32) {
+        self.mean += (novelty - self.mean) * self.mean_rate;
+        let x = novelty - self.mean;
+        self.base.update(x);
+        self.double.update(x);
+        self.norm = self.r * self.norm + x.abs();
+        let inv = if self.norm > 1e-9 { 1.0 / self.norm } else { 0.0 };
+        for i in 0..NUM_TEMPI {
+            self.magnitude[i] = (self.base.magnitude(i) * inv).min(1.0);
+            self.magnitude_double[i] = (self.double.magnitude(i) * inv).min(1.0);
+            let turns = libm::atan2f(self.base.im[i], self.base.re[i]) / (2.0 * PI);
+            self.phase[i] = if turns < 0.0 { turns + 1.0 } else { turns };
+        }
+    }
+
+    /// Strength of each hypothesis, 0..=1.
+    pub fn magnitudes(&self) -> &[f32; NUM_TEMPI] {
+        &self.magnitude
+    }
+
+    /// Strength at twice each hypothesis' tempo, 0..=1.
+    pub fn magnitudes_double(&self) -> &[f32; NUM_TEMPI] {
+        &self.magnitude_double
+    }
+
+    /// Beat phase of each hypothesis in cycles, 0..1.
+    pub fn phases(&self) -> &[f32; NUM_TEMPI] {
+        &self.phase
+    }
+
+    /// The beat phase (cycles, 0..1) at an arbitrary tempo `bpm` between hypotheses, from the two
+    /// nearest resonators with their known phase offset removed: a resonator at `ω_i` driven by a
+    /// periodicity at `ω` lags it by `atan2(r·sin Δ, 1 − r·cos Δ)` with `Δ = ω_i − ω`.
+    pub fn phase_at(&self, bpm: f32) -> f32 {
+        let pos = (bpm - tempo_bpm(0)).clamp(0.0, (NUM_TEMPI - 1) as f32);
+        let lo = (pos as usize).min(NUM_TEMPI - 2);
+        let omega = 2.0 * PI * bpm / 60.0 / self.hop_rate;
+        let (mut re, mut im) = (0.0, 0.0);
+        for i in [lo, lo + 1] {
+            let omega_i = 2.0 * PI * tempo_bpm(i) / 60.0 / self.hop_rate;
+            let d = omega_i - omega;
+            // Multiply S_i by (1 − r·e^{jΔ}) to undo the resonator's response at this offset.
+            let (cr, ci) = (1.0 - self.r * libm::cosf(d), -self.r * libm::sinf(d));
+            let (sr, si) = (self.base.re[i], self.base.im[i]);
+            re += sr * cr - si * ci;
+            im += sr * ci + si * cr;
+        }
+        let turns = libm::atan2f(im, re) / (2.0 * PI);
+        if turns < 0.0 { turns + 1.0 } else { turns }
+    }
+}
