@@ -117,7 +117,7 @@ fn summary() {
         let ns = ns_per_hop(config);
         let hop_ns = 1e9 * config.hop as f64 / f64::from(config.sample_rate);
         println!(
-            "analysis {} ({} Hz, hop {}): {:.0} ns per hop, {:.1} x real time",
+            "analysis {} ({} Hz, hop {}): {:.1} ns per hop, {:.1} x real time on one core",
             setup.name,
             config.sample_rate,
             config.hop,
