@@ -91,7 +91,10 @@ impl Analyzer {
     /// Non-finite samples are replaced by silence and counted in [`Snapshot::bad_samples`].
     pub fn process_hop(&mut self, samples: &[f32]) -> Result<&Snapshot, HopError> {
         if samples.len() != self.config.hop {
-            return Err(HopError { expected: self.config.hop, got: samples.len() });
+            return Err(HopError {
+                expected: self.config.hop,
+                got: samples.len(),
+            });
         }
         let snap = &mut self.snapshot;
         let mut power = 0.0;
@@ -113,11 +116,13 @@ impl Analyzer {
         let rms = libm::sqrtf(power / samples.len() as f32);
         let magnitude = self.spectrum.compute();
 
-        if let Some(cal) = &mut self.calibration {
-            if let Some(floor) = cal.add(magnitude, rms) {
-                self.floor = floor;
-                self.calibration = None;
-            }
+        if let Some(floor) = self
+            .calibration
+            .as_mut()
+            .and_then(|c| c.add(magnitude, rms))
+        {
+            self.floor = floor;
+            self.calibration = None;
         }
         let silent = self.gate.update(rms, &self.floor);
 
@@ -129,18 +134,29 @@ impl Analyzer {
             peak = peak.max(*a);
         }
         let gain = self.range.update(peak, silent);
-        for k in 0..NUM_BINS {
-            let v = if silent { 0.0 } else { (above[k] * gain).min(1.0) };
-            snap.spectrum[k] = v;
-            let s = &mut snap.spectrum_smooth[k];
-            let rate = if v > *s { self.smooth_attack } else { self.smooth_release };
+        for ((&a, out), s) in above
+            .iter()
+            .zip(&mut snap.spectrum)
+            .zip(&mut snap.spectrum_smooth)
+        {
+            let v = if silent { 0.0 } else { (a * gain).min(1.0) };
+            *out = v;
+            let rate = if v > *s {
+                self.smooth_attack
+            } else {
+                self.smooth_release
+            };
             *s += (v - *s) * rate;
         }
         chroma(&snap.spectrum, self.config.lowest_note, &mut snap.chroma);
 
         let vu_above = (rms - self.floor.rms).max(0.0);
         let vu_gain = self.vu_range.update(vu_above, silent);
-        snap.vu = if silent { 0.0 } else { (vu_above * vu_gain).min(1.0) };
+        snap.vu = if silent {
+            0.0
+        } else {
+            (vu_above * vu_gain).min(1.0)
+        };
         snap.rms_dbfs = to_dbfs(rms);
 
         let (novelty_raw, novelty, onset) =
@@ -149,7 +165,11 @@ impl Analyzer {
         snap.onset = onset;
 
         self.bank.update(novelty_raw);
-        let beat = self.tracker.update(&self.bank, self.gate.quiet_hops());
+        let beat = self.tracker.update(
+            &self.bank,
+            self.onsets.beat_novelty(),
+            self.gate.quiet_hops(),
+        );
         snap.tempo_magnitude = *self.bank.magnitudes();
         snap.tempo_phase = *self.bank.phases();
         snap.bpm = beat.bpm;

@@ -54,7 +54,7 @@ impl Config {
         if !(8_000..=48_000).contains(&self.sample_rate) {
             return Err(ConfigError::SampleRate(self.sample_rate));
         }
-        if self.hop == 0 || self.hop > MAX_HOP || self.hop % 8 != 0 {
+        if self.hop == 0 || self.hop > MAX_HOP || !self.hop.is_multiple_of(8) {
             return Err(ConfigError::Hop(self.hop));
         }
         let hop_rate = self.hop_rate();
@@ -108,7 +108,9 @@ pub enum ConfigError {
     #[error("the note windows for this configuration do not fit the analyser's tables")]
     TooLarge,
     /// The top of the 64 notes is too close to Nyquist for this sample rate.
-    #[error("lowest note MIDI {lowest_note} puts the top bin at {top_hz:.0} Hz, above 0.3 x {sample_rate} Hz")]
+    #[error(
+        "lowest note MIDI {lowest_note} puts the top bin at {top_hz:.0} Hz, above 0.3 x {sample_rate} Hz"
+    )]
     TopNote {
         /// The configured lowest note.
         lowest_note: u8,

@@ -58,7 +58,12 @@ impl HalfBand {
         for tap in &mut taps {
             *tap *= scale;
         }
-        Self { taps, hist: [0.0; 2 * (2 * M + 1)], pos: 0, odd: false }
+        Self {
+            taps,
+            hist: [0.0; 2 * (2 * M + 1)],
+            pos: 0,
+            odd: false,
+        }
     }
 
     /// Pushes one input sample; returns an output sample on every second call.
@@ -96,19 +101,18 @@ impl Default for HalfBand {
 mod tests {
     use super::*;
 
-    /// Output amplitude of a sine of `freq` (in cycles per input sample) after settling.
+    /// Output amplitude (RMS·√2) of a unit sine of `freq` (cycles per input sample) after settling.
     fn gain(freq: f32) -> f32 {
         let mut f = HalfBand::new();
-        let mut peak = 0.0f32;
-        for n in 0..4000 {
-            let x = libm::sinf(2.0 * PI * freq * n as f32);
-            if let Some(y) = f.push(x) {
-                if n > 200 {
-                    peak = peak.max(y.abs());
-                }
+        let (mut power, mut count) = (0.0f64, 0);
+        for n in 0..40_000 {
+            let x = libm::sin(2.0 * core::f64::consts::PI * (freq as f64) * n as f64) as f32;
+            if let Some(y) = f.push(x).filter(|_| n > 200) {
+                power += (y * y) as f64;
+                count += 1;
             }
         }
-        peak
+        libm::sqrt(2.0 * power / count as f64) as f32
     }
 
     #[test]

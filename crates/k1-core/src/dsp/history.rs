@@ -12,7 +12,10 @@ pub struct History<const CAP: usize> {
 impl<const CAP: usize> History<CAP> {
     /// An all-zero history.
     pub const fn new() -> Self {
-        Self { buf: [[0.0; CAP]; 2], pos: 0 }
+        Self {
+            buf: [[0.0; CAP]; 2],
+            pos: 0,
+        }
     }
 
     /// Appends one sample, dropping the oldest.

@@ -63,7 +63,12 @@ pub struct Calibration {
 impl Calibration {
     /// Starts a calibration lasting `hops` hops.
     pub fn new(hops: u32) -> Self {
-        Self { remaining: hops.max(1), count: 0, bins: [0.0; NUM_BINS], power: 0.0 }
+        Self {
+            remaining: hops.max(1),
+            count: 0,
+            bins: [0.0; NUM_BINS],
+            power: 0.0,
+        }
     }
 
     /// Adds one hop; returns the learned floor when the last hop is in.
@@ -78,7 +83,11 @@ impl Calibration {
             return None;
         }
         let n = self.count as f32;
-        let mut floor = NoiseFloor { bins: [0.0; NUM_BINS], rms: 0.0, calibrated: true };
+        let mut floor = NoiseFloor {
+            bins: [0.0; NUM_BINS],
+            rms: 0.0,
+            calibrated: true,
+        };
         for (f, acc) in floor.bins.iter_mut().zip(&self.bins) {
             *f = (acc / n * FLOOR_MARGIN).max(DEFAULT_FLOOR);
         }
@@ -133,7 +142,11 @@ pub struct SilenceGate {
 impl SilenceGate {
     /// A gate updated `hop_rate` times a second.
     pub fn new(hop_rate: f32) -> Self {
-        Self { quiet_hops: 0, hold: libm::ceilf(0.1 * hop_rate) as u32, silent: true }
+        Self {
+            quiet_hops: 0,
+            hold: libm::ceilf(0.1 * hop_rate) as u32,
+            silent: true,
+        }
     }
 
     /// Threshold in linear RMS for a given noise floor.
@@ -165,5 +178,9 @@ impl SilenceGate {
 
 /// Converts linear amplitude to dBFS, with -120 dB for zero.
 pub fn to_dbfs(x: f32) -> f32 {
-    if x > 1e-6 { 20.0 * libm::log10f(x) } else { -120.0 }
+    if x > 1e-6 {
+        20.0 * libm::log10f(x)
+    } else {
+        -120.0
+    }
 }

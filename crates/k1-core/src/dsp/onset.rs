@@ -1,4 +1,4 @@
-//! Onset strength (novelty) and onset events, from the energy flux of five bands.
+//! Onset strength (novelty) and onset events, from the energy flux of eight bands.
 //!
 //! The semitone spectrum is the wrong input for onsets: its low bins use windows of up to half a
 //! second, which smear an attack over many hops. Instead five IIR bands (below 150 Hz, 150–400,
@@ -13,29 +13,52 @@
 use super::biquad::Biquad;
 
 /// Number of onset bands.
-pub const BANDS: usize = 5;
+pub const BANDS: usize = 8;
 /// Longest per-band energy window, in hops.
 const MAX_WINDOW: usize = 8;
 /// Per-band energy window in milliseconds.
-const WINDOW_MS: [f32; BANDS] = [20.0, 10.0, 5.0, 5.0, 5.0];
+const WINDOW_MS: [f32; BANDS] = [25.0, 15.0, 10.0, 5.0, 5.0, 5.0, 5.0, 5.0];
+/// Band edges in Hz: band 0 is below the first edge, band 7 above the last.
+const EDGES: [f32; BANDS - 1] = [100.0, 200.0, 400.0, 800.0, 1600.0, 2800.0, 4000.0];
+/// Weight of each band's rise in the *beat* novelty: kick and snare bands count more than
+/// cymbals, so it peaks on the drums that carry the beat rather than on off-beat hats. (The
+/// novelty itself weighs every band alike.)
+const BEAT_WEIGHT: [f32; BANDS] = [3.0, 2.0, 1.0, 0.5, 0.3, 0.2, 0.2, 0.2];
+/// Each band's floor sits this far (power ratio, -30 dB) under its recent peak.
+const RELATIVE_FLOOR: f32 = 1e-3;
 /// Smallest novelty that can be an onset (a 3 dB rise in one band is 0.69).
 const MIN_ONSET: f32 = 0.6;
+
+/// One band: its filter and the energy history that smooths it.
+#[derive(Clone, Debug)]
+struct Band {
+    filter: Biquad,
+    /// Sum of squares so far in this hop.
+    acc: f32,
+    /// Mean power of the last `MAX_WINDOW` hops, a ring indexed by the detector's `ring_pos`.
+    ring: [f32; MAX_WINDOW],
+    /// Hops averaged for this band.
+    window: usize,
+    /// Recent peak power, for the relative floor.
+    peak: f32,
+    /// `ln(1 + E/floor)` of the previous hop.
+    prev_log: f32,
+    /// Weight in the beat novelty.
+    beat_weight: f32,
+}
 
 /// Band-energy flux onset detector.
 #[derive(Clone, Debug)]
 pub struct OnsetDetector {
-    filters: [Biquad; BANDS],
-    acc: [f32; BANDS],
-    ring: [[f32; MAX_WINDOW]; BANDS],
-    window: [usize; BANDS],
+    bands: [Band; BANDS],
     ring_pos: usize,
-    prev_log: [f32; BANDS],
     mean: f32,
     dev: f32,
     track: f32,
     peak: f32,
     peak_decay: f32,
     armed: bool,
+    beat_novelty: f32,
     since_onset: u32,
     refractory: u32,
 }
@@ -43,40 +66,48 @@ pub struct OnsetDetector {
 impl OnsetDetector {
     /// A detector for `sample_rate` with `hop_rate` hops per second.
     pub fn new(sample_rate: f32, hop_rate: f32) -> Self {
-        let window = core::array::from_fn(|b| {
-            let w = libm::roundf(WINDOW_MS[b] * hop_rate / 1000.0) as usize;
-            w.clamp(1, MAX_WINDOW)
+        let bands = core::array::from_fn(|b| {
+            let window = libm::roundf(WINDOW_MS[b] * hop_rate / 1000.0) as usize;
+            Band {
+                filter: match b {
+                    0 => Biquad::low_pass(EDGES[0], sample_rate),
+                    b if b == BANDS - 1 => Biquad::high_pass(EDGES[BANDS - 2], sample_rate),
+                    b => Biquad::band_pass(EDGES[b - 1], EDGES[b], sample_rate),
+                },
+                acc: 0.0,
+                ring: [0.0; MAX_WINDOW],
+                window: window.clamp(1, MAX_WINDOW),
+                peak: 0.0,
+                prev_log: 0.0,
+                beat_weight: BEAT_WEIGHT[b],
+            }
         });
         Self {
-            filters: [
-                Biquad::low_pass(150.0, sample_rate),
-                Biquad::band_pass(150.0, 400.0, sample_rate),
-                Biquad::band_pass(400.0, 1000.0, sample_rate),
-                Biquad::band_pass(1000.0, 2500.0, sample_rate),
-                Biquad::high_pass(2500.0, sample_rate),
-            ],
-            acc: [0.0; BANDS],
-            ring: [[0.0; MAX_WINDOW]; BANDS],
-            window,
+            bands,
             ring_pos: 0,
-            prev_log: [0.0; BANDS],
             mean: 0.0,
             dev: 0.0,
             track: 1.0 - libm::expf(-1.0 / (1.0 * hop_rate)),
             peak: 1.0,
             peak_decay: libm::expf(-1.0 / (3.0 * hop_rate)),
             armed: true,
+            beat_novelty: 0.0,
             since_onset: u32::MAX,
             refractory: libm::ceilf(0.05 * hop_rate) as u32,
         }
     }
 
+    /// The last hop's novelty with the low bands weighted up, which the beat tracker aligns to.
+    pub fn beat_novelty(&self) -> f32 {
+        self.beat_novelty
+    }
+
     /// Feeds one sample into the band filters.
     #[inline]
     pub fn push(&mut self, x: f32) {
-        for (f, acc) in self.filters.iter_mut().zip(self.acc.iter_mut()) {
-            let y = f.process(x);
-            *acc += y * y;
+        for band in &mut self.bands {
+            let y = band.filter.process(x);
+            band.acc += y * y;
         }
     }
 
@@ -85,22 +116,30 @@ impl OnsetDetector {
     pub fn end_hop(&mut self, hop_len: usize, floor: f32, silent: bool) -> (f32, f32, bool) {
         let floor_power = (floor * floor).max(1e-10);
         let mut novelty = 0.0;
-        for b in 0..BANDS {
-            self.ring[b][self.ring_pos] = self.acc[b] / hop_len as f32;
-            self.acc[b] = 0.0;
-            let w = self.window[b];
-            let mut e = 0.0;
-            for i in 0..w {
-                e += self.ring[b][(self.ring_pos + MAX_WINDOW - i) % MAX_WINDOW];
-            }
-            let l = libm::logf(1.0 + e / w as f32 / floor_power);
-            novelty += (l - self.prev_log[b]).max(0.0);
-            self.prev_log[b] = l;
+        let mut beat_novelty = 0.0;
+        let pos = self.ring_pos;
+        for band in &mut self.bands {
+            band.ring[pos] = band.acc / hop_len as f32;
+            band.acc = 0.0;
+            let w = band.window;
+            let e = (0..w)
+                .map(|i| band.ring[(pos + MAX_WINDOW - i) % MAX_WINDOW])
+                .sum::<f32>();
+            let e = e / w as f32;
+            band.peak = (band.peak * self.peak_decay).max(e);
+            let floor = floor_power.max(band.peak * RELATIVE_FLOOR);
+            let l = libm::logf(1.0 + e / floor);
+            let rise = (l - band.prev_log).max(0.0);
+            novelty += rise;
+            beat_novelty += band.beat_weight * rise;
+            band.prev_log = l;
         }
         self.ring_pos = (self.ring_pos + 1) % MAX_WINDOW;
-        if !novelty.is_finite() {
+        if !novelty.is_finite() || !beat_novelty.is_finite() {
             novelty = 0.0;
+            beat_novelty = 0.0;
         }
+        self.beat_novelty = beat_novelty;
 
         let threshold = self.mean + 2.0 * self.dev + MIN_ONSET;
         self.since_onset = self.since_onset.saturating_add(1);

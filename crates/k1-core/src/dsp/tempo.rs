@@ -35,7 +35,12 @@ impl Resonators {
             rot_re[i] = r * libm::cosf(omega);
             rot_im[i] = r * libm::sinf(omega);
         }
-        Self { re: [0.0; NUM_TEMPI], im: [0.0; NUM_TEMPI], rot_re, rot_im }
+        Self {
+            re: [0.0; NUM_TEMPI],
+            im: [0.0; NUM_TEMPI],
+            rot_re,
+            rot_im,
+        }
     }
 
     #[inline]
@@ -92,7 +97,11 @@ impl TempoBank {
         self.base.update(x);
         self.double.update(x);
         self.norm = self.r * self.norm + x.abs();
-        let inv = if self.norm > 1e-9 { 1.0 / self.norm } else { 0.0 };
+        let inv = if self.norm > 1e-9 {
+            1.0 / self.norm
+        } else {
+            0.0
+        };
         for i in 0..NUM_TEMPI {
             self.magnitude[i] = (self.base.magnitude(i) * inv).min(1.0);
             self.magnitude_double[i] = (self.double.magnitude(i) * inv).min(1.0);

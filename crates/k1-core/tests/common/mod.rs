@@ -7,7 +7,9 @@ use k1_core::{Analyzer, Config, Snapshot};
 /// A sine at `freq` Hz.
 pub fn sine(freq: f32, amp: f32, rate: u32, len: usize) -> Vec<f32> {
     (0..len)
-        .map(|n| amp * (2.0 * std::f64::consts::PI * freq as f64 * n as f64 / rate as f64).sin() as f32)
+        .map(|n| {
+            amp * (2.0 * std::f64::consts::PI * freq as f64 * n as f64 / rate as f64).sin() as f32
+        })
         .collect()
 }
 
