@@ -7,7 +7,7 @@
 //! the rise in `ln(1 + E/floor)`: a relative measure, so it does not depend on the level.
 //!
 //! An onset fires on the first hop where the novelty rises above an adaptive threshold (recent
-//! mean plus twice the recent mean deviation), at most once per rise and at least 50 ms apart, so
+//! mean plus four times the recent mean deviation), at most once per rise and at least 50 ms apart, so
 //! it is reported in the hop that holds the attack.
 
 use super::biquad::Biquad;
@@ -28,6 +28,8 @@ const BEAT_WEIGHT: [f32; BANDS] = [3.0, 2.0, 1.0, 0.5, 0.3, 0.2, 0.2, 0.2];
 const RELATIVE_FLOOR: f32 = 1e-3;
 /// Smallest novelty that can be an onset (a 3 dB rise in one band is 0.69).
 const MIN_ONSET: f32 = 0.6;
+/// How many mean deviations above the recent mean the novelty must rise for an onset.
+const THRESHOLD_DEVIATIONS: f32 = 4.0;
 
 /// One band: its filter and the energy history that smooths it.
 #[derive(Clone, Debug)]
@@ -141,7 +143,7 @@ impl OnsetDetector {
         }
         self.beat_novelty = beat_novelty;
 
-        let threshold = self.mean + 2.0 * self.dev + MIN_ONSET;
+        let threshold = self.mean + THRESHOLD_DEVIATIONS * self.dev + MIN_ONSET;
         self.since_onset = self.since_onset.saturating_add(1);
         let mut onset = false;
         if novelty > threshold {
