@@ -1,2 +1,75 @@
 //! `k1`: K1's host engine and command-line tools.
-fn main() {}
+//!
+//! ```text
+//! k1 analyze FILE|--demo [--json] [--beats P] [--onsets P] [--features-csv P]
+//!                        [--rate 12800|16000] [--lowest-note MIDI] [--noise-profile P]
+//! k1 calibrate FILE -o PATH [--seconds N]
+//! k1 bench analyze [FILE]
+//! ```
+//!
+//! Flow: [`cli`] parses (clap) and resolves the arguments into a job; [`commands`] runs it:
+//! a [`sources`] source yields mono samples at the engine rate, [`analyze`] feeds them hop by hop
+//! to the `k1-core` analyser, and [`report`] writes what it heard. `main` only maps the outcome to
+//! an exit code: 0 ok, 1 runtime error, 2 usage error.
+
+mod analyze;
+mod atomic;
+mod cli;
+mod commands;
+mod corpus;
+mod messages;
+mod noise;
+mod progress;
+mod report;
+mod sources;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = match cli::Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // clap prints usage errors to stderr and --help/--version to stdout.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                // The reader went away (`k1 analyze --json | head`): not our failure.
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("k1: error: {err:#}");
+            if err.downcast_ref::<cli::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+/// Resolves the arguments and runs the command.
+fn run(args: cli::Args) -> anyhow::Result<()> {
+    match cli::resolve(args)? {
+        cli::Command::Analyze(job) => commands::analyze::run(*job),
+        cli::Command::Calibrate(job) => commands::calibrate::run(job),
+        cli::Command::BenchAnalyze(job) => commands::bench::run(job),
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

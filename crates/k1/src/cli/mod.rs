@@ -1,0 +1,13 @@
+//! The command line, in two stages: [`args`] (clap structs, syntax only) and [`resolve`]
+//! (checked, loaded, ready-to-run jobs).
+
+pub mod args;
+pub mod resolve;
+
+pub use args::Args;
+pub use resolve::{AnalyzeJob, BenchJob, CalibrateJob, Command, Input, resolve};
+
+/// A mistake in how k1 was called (exit code 2), as opposed to a failure while running (1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -1,0 +1,51 @@
+//! The commands: glue from a resolved job to sources, the core and reports.
+//!
+//! This is the binary's top level, so errors here are `anyhow` with context; the modules below it
+//! (`sources`, `analyze`, `report`, `noise`) return their own error types.
+
+pub mod analyze;
+pub mod bench;
+pub mod calibrate;
+
+use k1_core::{Analyzer, Config};
+
+use crate::cli::Input;
+use crate::sources::{ClipSource, FileSource, Source};
+
+/// Opens the source for `input` at the engine rate of `config`.
+pub fn open_source(input: &Input, config: &Config) -> anyhow::Result<Box<dyn Source>> {
+    Ok(match input {
+        Input::File(path) => Box::new(FileSource::open(path, config.sample_rate)?),
+        Input::Demo { loops } => Box::new(ClipSource::demo(config.sample_rate, *loops)?),
+    })
+}
+
+/// A boxed analyser for `config` (the analyser is large: keep it off the stack).
+pub fn new_analyzer(config: Config) -> anyhow::Result<Box<Analyzer>> {
+    Ok(Box::new(Analyzer::new(config)?))
+}
+
+/// Warns about what went wrong but did not stop the run.
+pub fn warn_about(stats: &crate::sources::SourceStats, core_bad_samples: u64) {
+    use crate::messages::warn;
+    if stats.non_finite > 0 {
+        warn(format!(
+            "replaced {} non-finite (NaN/Inf) input samples with 0",
+            stats.non_finite
+        ));
+    }
+    if core_bad_samples > 0 {
+        warn(format!(
+            "the analyser replaced {core_bad_samples} non-finite samples after resampling"
+        ));
+    }
+    if stats.skipped_packets > 0 {
+        warn(format!(
+            "skipped {} packets that failed to decode",
+            stats.skipped_packets
+        ));
+    }
+    if stats.truncated {
+        warn("the stream ended early (truncated or damaged file); analysed what was there");
+    }
+}

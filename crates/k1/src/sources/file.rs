@@ -1,0 +1,314 @@
+//! An audio file as a [`Source`]: decode packet by packet, mix to mono, resample to the engine rate.
+//!
+//! Nothing holds the whole file: one decoded packet, one resampler chunk and the resampled output
+//! not yet read are all that is buffered. WAV, FLAC, MP3 and OGG Vorbis are decoded by symphonia;
+//! encoder delay and padding are trimmed by the decoders, and the resampler's delay by
+//! [`StreamResampler`], so sample 0 of the output is sample 0 of the recording.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+
+use super::{Source, SourceError, SourceInfo, SourceStats, StreamResampler};
+
+/// Input sample rates accepted, in Hz.
+pub const INPUT_RATES: std::ops::RangeInclusive<u32> = 8_000..=192_000;
+/// Channel counts accepted.
+pub const MAX_CHANNELS: usize = 8;
+/// Consecutive undecodable packets after which the file is declared corrupt.
+const MAX_BAD_PACKETS_IN_A_ROW: u32 = 64;
+
+/// A decoded, mixed and resampled audio file. [`super::ClipSource`] is the in-memory sibling.
+pub struct FileSource {
+    path: PathBuf,
+    info: SourceInfo,
+    stats: SourceStats,
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn AudioDecoder>,
+    track_id: u32,
+    /// One decoded packet, interleaved.
+    interleaved: Vec<f32>,
+    /// The same packet mixed to mono.
+    mono: Vec<f32>,
+    resampler: StreamResampler,
+    /// Resampled samples not yet read.
+    ready: VecDeque<f32>,
+    ended: bool,
+}
+
+/// One decoded packet's shape.
+struct Block {
+    frames: usize,
+    channels: usize,
+    rate: u32,
+}
+
+impl FileSource {
+    /// Opens `path`, checks that it holds decodable audio of 1..=8 channels at 8..=192 kHz, and
+    /// prepares to deliver it at `engine_rate`.
+    pub fn open(path: &Path, engine_rate: u32) -> Result<Self, SourceError> {
+        let file = File::open(path).map_err(|err| SourceError::Open {
+            path: path.to_path_buf(),
+            err,
+        })?;
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(SourceError::Open {
+                path: path.to_path_buf(),
+                err: std::io::Error::new(ErrorKind::InvalidInput, "is a directory"),
+            });
+        }
+        let unsupported = |reason: String| SourceError::Unsupported {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mss = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let format = symphonia::default::get_probe()
+            .probe(
+                &hint,
+                mss,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(|e| unsupported(e.to_string()))?;
+        let track = format
+            .default_track(TrackType::Audio)
+            .ok_or_else(|| unsupported("no audio track".into()))?;
+        let params = track
+            .codec_params
+            .as_ref()
+            .and_then(|p| p.audio())
+            .ok_or_else(|| unsupported("no audio codec parameters".into()))?;
+        let decoder = symphonia::default::get_codecs()
+            .make_audio_decoder(params, &AudioDecoderOptions::default())
+            .map_err(|e| unsupported(e.to_string()))?;
+        let track_id = track.id;
+        let declared_rate = params.sample_rate;
+        let declared_channels = params.channels.as_ref().map(|c| c.count());
+        let num_frames = track.num_frames;
+
+        if let Some(rate) = declared_rate {
+            check_rate(path, rate)?;
+        }
+        if let Some(channels) = declared_channels {
+            check_channels(path, channels)?;
+        }
+
+        // The resampler is built once the first packet has confirmed the rate.
+        let placeholder = StreamResampler::new(engine_rate, engine_rate)?;
+        let mut source = Self {
+            path: path.to_path_buf(),
+            info: SourceInfo {
+                name: path.display().to_string(),
+                input_rate: declared_rate.unwrap_or(0),
+                channels: declared_channels.unwrap_or(0),
+                engine_rate,
+                expected_seconds: None,
+            },
+            stats: SourceStats::default(),
+            format,
+            decoder,
+            track_id,
+            interleaved: Vec::new(),
+            mono: Vec::new(),
+            resampler: placeholder,
+            ready: VecDeque::new(),
+            ended: false,
+        };
+
+        let Some(first) = source.next_block()? else {
+            return Err(SourceError::Empty {
+                path: path.to_path_buf(),
+            });
+        };
+        check_rate(path, first.rate)?;
+        check_channels(path, first.channels)?;
+        source.info.input_rate = first.rate;
+        source.info.channels = first.channels;
+        source.info.expected_seconds = num_frames.map(|n| n as f64 / f64::from(first.rate));
+        source.resampler = StreamResampler::new(first.rate, engine_rate)?;
+        source.mix_and_resample(&first)?;
+        Ok(source)
+    }
+
+    /// Decodes the next packet of our track into `self.interleaved`. Skips packets that fail to
+    /// decode (counted); returns `None` at the end of the stream.
+    fn next_block(&mut self) -> Result<Option<Block>, SourceError> {
+        let mut bad_in_a_row = 0;
+        loop {
+            let packet = match self.format.next_packet() {
+                Ok(Some(packet)) => packet,
+                Ok(None) => return Ok(None),
+                Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
+                    self.stats.truncated = true;
+                    return Ok(None);
+                }
+                Err(SymError::ResetRequired) => {
+                    // A chained stream (a new logical OGG stream) starts: stop at the first one.
+                    self.stats.truncated = true;
+                    return Ok(None);
+                }
+                Err(SymError::DecodeError(_)) if self.stats.input_frames > 0 => {
+                    // Damage inside the container after good audio: treat as the end.
+                    self.stats.truncated = true;
+                    return Ok(None);
+                }
+                Err(e) => return Err(self.decode_error(&e)),
+            };
+            if packet.track_id != self.track_id {
+                continue;
+            }
+            match self.decoder.decode(&packet) {
+                Ok(buf) => {
+                    let frames = buf.frames();
+                    let channels = buf.num_planes();
+                    let rate = buf.spec().rate();
+                    if frames == 0 {
+                        continue;
+                    }
+                    buf.copy_to_vec_interleaved(&mut self.interleaved);
+                    return Ok(Some(Block {
+                        frames,
+                        channels,
+                        rate,
+                    }));
+                }
+                Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                    self.stats.skipped_packets += 1;
+                    bad_in_a_row += 1;
+                    if bad_in_a_row >= MAX_BAD_PACKETS_IN_A_ROW {
+                        return Err(SourceError::Decode {
+                            path: self.path.clone(),
+                            reason: format!("{bad_in_a_row} corrupt packets in a row"),
+                        });
+                    }
+                }
+                Err(e) => return Err(self.decode_error(&e)),
+            }
+        }
+    }
+
+    fn decode_error(&self, e: &SymError) -> SourceError {
+        if self.stats.input_frames == 0 {
+            SourceError::Unsupported {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            }
+        } else {
+            SourceError::Decode {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            }
+        }
+    }
+
+    /// Mixes the decoded packet to mono (mean of the channels, non-finite samples as 0) and
+    /// feeds it to the resampler.
+    fn mix_and_resample(&mut self, block: &Block) -> Result<(), SourceError> {
+        if block.rate != self.info.input_rate {
+            return Err(SourceError::Decode {
+                path: self.path.clone(),
+                reason: format!(
+                    "sample rate changes from {} Hz to {} Hz mid-stream",
+                    self.info.input_rate, block.rate
+                ),
+            });
+        }
+        check_channels(&self.path, block.channels)?;
+        let scale = 1.0 / block.channels as f32;
+        self.mono.clear();
+        let mut non_finite = 0u64;
+        for frame in self
+            .interleaved
+            .chunks_exact(block.channels)
+            .take(block.frames)
+        {
+            let mut sum = 0.0f32;
+            for &s in frame {
+                if s.is_finite() {
+                    sum += s;
+                } else {
+                    non_finite += 1;
+                }
+            }
+            self.mono.push(sum * scale);
+        }
+        self.stats.non_finite += non_finite;
+        self.stats.input_frames += self.mono.len() as u64;
+        self.resampler.push(&self.mono, &mut self.ready)?;
+        Ok(())
+    }
+
+    /// Decodes and resamples until some output is ready or the stream has ended.
+    fn fill(&mut self) -> Result<(), SourceError> {
+        while self.ready.is_empty() && !self.ended {
+            match self.next_block()? {
+                Some(block) => self.mix_and_resample(&block)?,
+                None => {
+                    self.resampler.finish(&mut self.ready)?;
+                    self.ended = true;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Source for FileSource {
+    fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError> {
+        let mut written = 0;
+        while written < buf.len() {
+            self.fill()?;
+            if self.ready.is_empty() {
+                break;
+            }
+            let n = (buf.len() - written).min(self.ready.len());
+            for (dst, src) in buf.iter_mut().skip(written).zip(self.ready.drain(..n)) {
+                *dst = src;
+            }
+            written += n;
+        }
+        Ok(written)
+    }
+
+    fn stats(&self) -> SourceStats {
+        self.stats
+    }
+}
+
+fn check_rate(path: &Path, rate: u32) -> Result<(), SourceError> {
+    if INPUT_RATES.contains(&rate) {
+        Ok(())
+    } else {
+        Err(SourceError::Rate {
+            path: path.to_path_buf(),
+            rate,
+        })
+    }
+}
+
+fn check_channels(path: &Path, channels: usize) -> Result<(), SourceError> {
+    if (1..=MAX_CHANNELS).contains(&channels) {
+        Ok(())
+    } else {
+        Err(SourceError::Channels {
+            path: path.to_path_buf(),
+            channels,
+        })
+    }
+}

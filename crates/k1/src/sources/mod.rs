@@ -1,0 +1,143 @@
+//! Where audio comes from: every source yields mono `f32` samples at the engine rate.
+//!
+//! A source hides the container, the codec, the channel layout and the file's sample rate, so the
+//! analysis loop only ever sees what the core wants: mono samples at `Config::sample_rate`, with
+//! sample 0 at the start of the original recording (resampler delay already removed).
+
+mod clip;
+mod error;
+mod file;
+mod resample;
+
+pub use clip::ClipSource;
+pub use error::SourceError;
+pub use file::FileSource;
+pub use resample::{ResampleError, StreamResampler};
+
+/// What a source is, for reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceInfo {
+    /// A name for humans: the file path, or a description of a synthetic clip.
+    pub name: String,
+    /// Sample rate of the original audio in Hz.
+    pub input_rate: u32,
+    /// Channels in the original audio (1..=8), mixed to mono by their mean.
+    pub channels: usize,
+    /// The engine rate the source delivers, in Hz.
+    pub engine_rate: u32,
+    /// Expected length in seconds, when the container says (for progress bars; may be absent).
+    pub expected_seconds: Option<f64>,
+}
+
+/// What happened while reading a source; complete once the source is exhausted.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SourceStats {
+    /// Frames of original audio decoded, at the input rate.
+    pub input_frames: u64,
+    /// NaN or infinite input samples that were replaced by 0 before mixing.
+    pub non_finite: u64,
+    /// Packets that failed to decode and were skipped.
+    pub skipped_packets: u64,
+    /// True if the stream ended early (a truncated file or an unexpected end of the container).
+    pub truncated: bool,
+}
+
+impl SourceStats {
+    /// Length of the original audio in seconds.
+    pub fn duration(&self, input_rate: u32) -> f64 {
+        if input_rate == 0 {
+            0.0
+        } else {
+            self.input_frames as f64 / f64::from(input_rate)
+        }
+    }
+}
+
+/// A stream of mono samples at the engine rate. `ClipSource` is the in-memory sibling of
+/// `FileSource`; a live capture source will be the third.
+pub trait Source {
+    /// Describes the source.
+    fn info(&self) -> &SourceInfo;
+
+    /// Writes the next samples into `buf` and returns how many it wrote. It writes fewer than
+    /// `buf.len()` only at the end of the stream, and 0 once the stream is exhausted.
+    fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError>;
+
+    /// Counters so far; final once [`Source::read`] has returned 0.
+    fn stats(&self) -> SourceStats;
+}
+
+/// Fills `hop` with the next samples of `source`, padding a final partial hop with zeros.
+///
+/// Returns the number of real samples in the hop, or `None` once the source is exhausted.
+pub fn read_hop<S: Source + ?Sized>(
+    source: &mut S,
+    hop: &mut [f32],
+) -> Result<Option<usize>, SourceError> {
+    let mut filled = 0;
+    while filled < hop.len() {
+        let Some(rest) = hop.get_mut(filled..) else {
+            break;
+        };
+        let n = source.read(rest)?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    if filled == 0 {
+        return Ok(None);
+    }
+    if let Some(tail) = hop.get_mut(filled..) {
+        tail.fill(0.0);
+    }
+    Ok(Some(filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source that hands out a fixed vector a few samples at a time.
+    struct Dribble {
+        info: SourceInfo,
+        data: Vec<f32>,
+        pos: usize,
+    }
+
+    impl Source for Dribble {
+        fn info(&self) -> &SourceInfo {
+            &self.info
+        }
+        fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError> {
+            let n = buf.len().min(3).min(self.data.len() - self.pos);
+            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+        fn stats(&self) -> SourceStats {
+            SourceStats::default()
+        }
+    }
+
+    #[test]
+    fn read_hop_fills_whole_hops_and_pads_the_last() {
+        let mut src = Dribble {
+            info: SourceInfo {
+                name: "t".into(),
+                input_rate: 8,
+                channels: 1,
+                engine_rate: 8,
+                expected_seconds: None,
+            },
+            data: (1..=10).map(|v| v as f32).collect(),
+            pos: 0,
+        };
+        let mut hop = [9.0f32; 8];
+        assert_eq!(read_hop(&mut src, &mut hop).unwrap(), Some(8));
+        assert_eq!(hop, [1., 2., 3., 4., 5., 6., 7., 8.]);
+        assert_eq!(read_hop(&mut src, &mut hop).unwrap(), Some(2));
+        assert_eq!(hop, [9., 10., 0., 0., 0., 0., 0., 0.]);
+        assert_eq!(read_hop(&mut src, &mut hop).unwrap(), None);
+    }
+}

@@ -1,0 +1,276 @@
+//! Streaming sample-rate conversion of mono audio to the engine rate, delay removed.
+//!
+//! Wraps rubato's synchronous FFT resampler (fixed integer ratio, high quality). Input arrives in
+//! pieces of any length; output leaves in pieces of any length. The resampler delays its output
+//! by [`rubato::Resampler::output_delay`] frames: those first frames are dropped, and at the end
+//! the tail is flushed with silence, so output sample `n` sits at time `n / output_rate` on the
+//! input's timeline and the total length is `ceil(input_len * output_rate / input_rate)`.
+
+use std::collections::VecDeque;
+
+use rubato::audioadapter_buffers::direct::InterleavedSlice;
+use rubato::{Fft, FixedSync, Resampler};
+
+/// Chunk size (input frames) asked of the FFT resampler; it rounds to fit the rate ratio.
+const CHUNK: usize = 1024;
+
+/// The resampler could not be built or failed while running.
+#[derive(Debug, thiserror::Error)]
+pub enum ResampleError {
+    /// The rate pair is not usable.
+    #[error("cannot resample {from} Hz to {to} Hz: {reason}")]
+    Construction {
+        /// Input rate.
+        from: u32,
+        /// Output rate.
+        to: u32,
+        /// rubato's message.
+        reason: String,
+    },
+    /// rubato reported an error while processing.
+    #[error("resampling failed: {0}")]
+    Process(String),
+}
+
+/// Converts a mono stream from one fixed rate to another, compensating the resampler delay.
+/// When both rates are equal it passes samples through untouched.
+pub struct StreamResampler {
+    inner: Option<Box<Fft<f32>>>,
+    input_rate: u32,
+    output_rate: u32,
+    /// Input not yet consumed by the resampler.
+    pending: Vec<f32>,
+    /// Output scratch for one resampler call.
+    scratch: Vec<f32>,
+    /// Zeros for flushing.
+    silence: Vec<f32>,
+    /// Leading output frames still to drop (the resampler delay).
+    to_trim: usize,
+    input_total: u64,
+    output_total: u64,
+    finished: bool,
+}
+
+impl StreamResampler {
+    /// Builds a resampler from `input_rate` to `output_rate` (both in Hz, non-zero).
+    pub fn new(input_rate: u32, output_rate: u32) -> Result<Self, ResampleError> {
+        let construction = |reason: String| ResampleError::Construction {
+            from: input_rate,
+            to: output_rate,
+            reason,
+        };
+        if input_rate == 0 || output_rate == 0 {
+            return Err(construction("rates must be non-zero".into()));
+        }
+        let inner = if input_rate == output_rate {
+            None
+        } else {
+            let fft = Fft::<f32>::new(
+                input_rate as usize,
+                output_rate as usize,
+                CHUNK,
+                1,
+                FixedSync::Input,
+            )
+            .map_err(|e| construction(e.to_string()))?;
+            Some(Box::new(fft))
+        };
+        let (scratch, silence, to_trim) = match &inner {
+            Some(r) => (
+                vec![0.0; r.output_frames_max()],
+                vec![0.0; r.input_frames_max()],
+                r.output_delay(),
+            ),
+            None => (Vec::new(), Vec::new(), 0),
+        };
+        Ok(Self {
+            inner,
+            input_rate,
+            output_rate,
+            pending: Vec::new(),
+            scratch,
+            silence,
+            to_trim,
+            input_total: 0,
+            output_total: 0,
+            finished: false,
+        })
+    }
+
+    /// Output frames that `input_frames` input frames turn into, rounded up.
+    pub fn output_len(&self, input_frames: u64) -> u64 {
+        let num = u128::from(input_frames) * u128::from(self.output_rate);
+        let den = u128::from(self.input_rate);
+        u64::try_from(num.div_ceil(den)).unwrap_or(u64::MAX)
+    }
+
+    /// Feeds `input` and appends whatever output is ready to `out`.
+    pub fn push(&mut self, input: &[f32], out: &mut VecDeque<f32>) -> Result<(), ResampleError> {
+        if self.finished {
+            return Err(ResampleError::Process(
+                "input after the end of the stream".into(),
+            ));
+        }
+        self.input_total += input.len() as u64;
+        if self.inner.is_none() {
+            out.extend(input.iter().copied());
+            self.output_total += input.len() as u64;
+            return Ok(());
+        }
+        self.pending.extend_from_slice(input);
+        let mut start = 0;
+        loop {
+            let need = self.inner.as_ref().map_or(0, |r| r.input_frames_next());
+            if need == 0 || self.pending.len() - start < need {
+                break;
+            }
+            let chunk = std::mem::take(&mut self.pending);
+            let result = self.process(chunk.get(start..start + need), out, None);
+            self.pending = chunk;
+            result?;
+            start += need;
+        }
+        self.pending.drain(..start);
+        Ok(())
+    }
+
+    /// Ends the stream: resamples what is left, flushes the delay line and appends the last
+    /// output to `out`, so that the total output is exactly [`Self::output_len`] of the input.
+    pub fn finish(&mut self, out: &mut VecDeque<f32>) -> Result<(), ResampleError> {
+        if self.finished {
+            return Ok(());
+        }
+        self.finished = true;
+        if self.inner.is_none() {
+            return Ok(());
+        }
+        let expected = self.output_len(self.input_total);
+        let need = self.inner.as_ref().map_or(0, |r| r.input_frames_next());
+        if !self.pending.is_empty() {
+            let mut last = std::mem::take(&mut self.pending);
+            last.resize(need.max(last.len()), 0.0);
+            self.process(last.get(..need), out, Some(expected))?;
+        }
+        // Pump silence until the delayed tail is out. Each call yields at least one frame, and
+        // the bound stops a misbehaving resampler from looping forever.
+        let mut guard = 0;
+        while self.output_total < expected {
+            let silence = std::mem::take(&mut self.silence);
+            let result = self.process(silence.get(..need), out, Some(expected));
+            self.silence = silence;
+            result?;
+            guard += 1;
+            if guard > 1000 {
+                return Err(ResampleError::Process("resampler did not flush".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one resampler call on `chunk` and emits its output after trimming the delay, never
+    /// past `limit` total frames.
+    fn process(
+        &mut self,
+        chunk: Option<&[f32]>,
+        out: &mut VecDeque<f32>,
+        limit: Option<u64>,
+    ) -> Result<(), ResampleError> {
+        let (Some(resampler), Some(chunk)) = (self.inner.as_mut(), chunk) else {
+            return Err(ResampleError::Process(
+                "internal buffer size mismatch".into(),
+            ));
+        };
+        let process_err = |e: &dyn std::fmt::Display| ResampleError::Process(e.to_string());
+        let input = InterleavedSlice::new(chunk, 1, chunk.len()).map_err(|e| process_err(&e))?;
+        let capacity = self.scratch.len();
+        let mut output = InterleavedSlice::new_mut(&mut self.scratch, 1, capacity)
+            .map_err(|e| process_err(&e))?;
+        let (_read, written) = resampler
+            .process_into_buffer(&input, &mut output, None)
+            .map_err(|e| process_err(&e))?;
+        let produced = self.scratch.get(..written).unwrap_or(&[]);
+        let skip = self.to_trim.min(produced.len());
+        self.to_trim -= skip;
+        let mut fresh = produced.get(skip..).unwrap_or(&[]);
+        if let Some(limit) = limit {
+            let room =
+                usize::try_from(limit.saturating_sub(self.output_total)).unwrap_or(usize::MAX);
+            fresh = fresh.get(..room.min(fresh.len())).unwrap_or(&[]);
+        }
+        out.extend(fresh.iter().copied());
+        self.output_total += fresh.len() as u64;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Resamples `input` in awkward piece sizes and returns the whole output.
+    fn run(input: &[f32], from: u32, to: u32) -> Vec<f32> {
+        let mut r = StreamResampler::new(from, to).unwrap();
+        let mut out = VecDeque::new();
+        for piece in input.chunks(577) {
+            r.push(piece, &mut out).unwrap();
+        }
+        r.finish(&mut out).unwrap();
+        out.into_iter().collect()
+    }
+
+    fn peak_index(v: &[f32]) -> usize {
+        let mut best = 0;
+        for (i, x) in v.iter().enumerate() {
+            if x.abs() > v[best].abs() {
+                best = i;
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn impulse_lands_at_its_time_for_every_rate() {
+        for &from in &[8000u32, 11025, 22050, 44100, 48000, 96000, 192_000, 44_101] {
+            for &to in &[12_800u32, 16_000] {
+                // An impulse near 0.5 s in a 1.3 s signal must come out within one output sample.
+                let len = (f64::from(from) * 1.3) as usize;
+                let mut input = vec![0.0f32; len];
+                let at = from as usize / 2;
+                input[at] = 1.0;
+                let truth = at as f64 / f64::from(from);
+                let out = run(&input, from, to);
+                let expected_len = (len as u64 * u64::from(to)).div_ceil(u64::from(from));
+                assert_eq!(out.len() as u64, expected_len, "{from} -> {to}: length");
+                let peak = peak_index(&out) as f64 / f64::from(to);
+                assert!(
+                    (peak - truth).abs() <= 1.0 / f64::from(to),
+                    "{from} -> {to}: peak at {peak}, expected {truth}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn equal_rates_pass_through() {
+        let input: Vec<f32> = (0..1000).map(|i| i as f32).collect();
+        assert_eq!(run(&input, 16_000, 16_000), input);
+    }
+
+    #[test]
+    fn a_sine_keeps_its_level() {
+        let from = 44_100;
+        let input: Vec<f32> = (0..from)
+            .map(|i| (2.0 * std::f32::consts::PI * 440.0 * i as f32 / from as f32).sin() * 0.5)
+            .collect();
+        let out = run(&input, from, 12_800);
+        let mid = &out[2000..10000];
+        let peak = mid.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!((peak - 0.5).abs() < 0.01, "peak {peak}");
+    }
+
+    #[test]
+    fn short_input_still_gives_its_length() {
+        let out = run(&[0.25; 10], 44_100, 12_800);
+        assert_eq!(out.len(), 3);
+    }
+}
