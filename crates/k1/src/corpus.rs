@@ -14,7 +14,7 @@ pub fn locate() -> Result<PathBuf, Vec<PathBuf>> {
     }
     let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     if beside.is_dir() {
-        return Ok(beside);
+        return Ok(std::fs::canonicalize(&beside).unwrap_or(beside));
     }
     tried.push(beside);
     Err(tried)

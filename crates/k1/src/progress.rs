@@ -22,7 +22,7 @@ impl Progress {
                     ProgressDrawTarget::stderr(),
                 );
                 if let Ok(style) = ProgressStyle::with_template(
-                    "{spinner} [{bar:40}] {percent:>3}% {msg} eta {eta}",
+                    "{spinner} analysing [{bar:40}] {percent:>3}%, eta {eta}",
                 ) {
                     bar.set_style(style.progress_chars("=> "));
                 }
