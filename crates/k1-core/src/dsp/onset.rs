@@ -151,7 +151,11 @@ impl OnsetDetector {
                 onset = true;
                 self.since_onset = 0;
             }
-            self.armed = false;
+            // A silent hop blocks the onset but must not use up the rise: the attack that ends
+            // the silence fires on the next hop.
+            if !silent {
+                self.armed = false;
+            }
         } else {
             self.armed = true;
         }

@@ -173,31 +173,43 @@ fn half_length(f: f32, rate: f32, semitone: f32) -> usize {
 /// half-kernels. Returns (real, imaginary).
 #[inline]
 fn windowed_dft(x: &[f32], kcos: &[f32], ksin: &[f32], centre: f32) -> (f32, f32) {
-    let h = kcos.len();
+    let h = kcos.len().min(ksin.len());
     let c = x.len() / 2;
-    // after[m-1] = x[c + m], before[m-1] = x[c - m]; `before` runs backwards through memory.
-    let after = &x[c + 1..];
-    let before = &x[..c];
+    if h == 0 || c < h || x.len() < 2 * h + 1 {
+        return (centre * x.get(c).copied().unwrap_or(0.0), 0.0);
+    }
+    // after[m] = x[c + 1 + m]; before holds x[c - h ..c], so x[c - 1 - m] = before[h - 1 - m]:
+    // walking `before` in reverse chunks pairs it with `after` walked forwards.
+    let after = &x[c + 1..c + 1 + h];
+    let before = &x[c - h..c];
     let mut re = [0.0f32; 8];
     let mut im = [0.0f32; 8];
-    let mut m = 0;
-    while m + 8 <= h {
+    let chunks = after
+        .chunks_exact(8)
+        .zip(before.rchunks_exact(8))
+        .zip(kcos.chunks_exact(8).zip(ksin.chunks_exact(8)));
+    for ((a, b), (kc, ks)) in chunks {
+        // Fixed-size views let the compiler drop bounds checks and vectorise.
+        let (Ok(a), Ok(b), Ok(kc), Ok(ks)) = (
+            <&[f32; 8]>::try_from(a),
+            <&[f32; 8]>::try_from(b),
+            <&[f32; 8]>::try_from(kc),
+            <&[f32; 8]>::try_from(ks),
+        ) else {
+            continue;
+        };
         for l in 0..8 {
-            let a = after[m + l];
-            let b = before[c - 1 - (m + l)];
-            re[l] += kcos[m + l] * (a + b);
-            im[l] += ksin[m + l] * (a - b);
+            let (av, bv) = (a[l], b[7 - l]);
+            re[l] += kc[l] * (av + bv);
+            im[l] += ks[l] * (av - bv);
         }
-        m += 8;
     }
     let mut r = centre * x[c];
     let mut i = 0.0;
-    while m < h {
-        let a = after[m];
-        let b = before[c - 1 - m];
-        r += kcos[m] * (a + b);
-        i += ksin[m] * (a - b);
-        m += 1;
+    for m in (h - h % 8)..h {
+        let (av, bv) = (after[m], before[h - 1 - m]);
+        r += kcos[m] * (av + bv);
+        i += ksin[m] * (av - bv);
     }
     (r + re.iter().sum::<f32>(), i + im.iter().sum::<f32>())
 }
