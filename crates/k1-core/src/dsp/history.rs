@@ -1,11 +1,15 @@
-//! A fixed-capacity sample history whose newest `n` samples are always one contiguous slice.
+//! A fixed-capacity sample history whose newest `n` samples are always one contiguous slice, in
+//! time order and in reverse.
 
-/// Sample history of capacity `CAP`, written twice so that any window of the newest `n ≤ CAP`
-/// samples is a contiguous slice (no wrap-around in the inner loops of the windowed DFTs).
+/// Sample history of capacity `CAP`, written twice forwards and twice backwards, so that any
+/// window of the newest `n ≤ CAP` samples is a contiguous slice in either direction: the symmetric
+/// windowed DFTs then walk both halves of a window forwards, which vectorises.
 #[derive(Clone)]
 pub struct History<const CAP: usize> {
     // Sample `t` lives at `buf[t % CAP]` and at `buf[t % CAP + CAP]`.
     buf: [[f32; CAP]; 2],
+    // ... and at `rev[CAP - 1 - t % CAP]` and `rev[2·CAP - 1 - t % CAP]`.
+    rev: [[f32; CAP]; 2],
     pos: usize,
 }
 
@@ -14,6 +18,7 @@ impl<const CAP: usize> History<CAP> {
     pub const fn new() -> Self {
         Self {
             buf: [[0.0; CAP]; 2],
+            rev: [[0.0; CAP]; 2],
             pos: 0,
         }
     }
@@ -24,6 +29,8 @@ impl<const CAP: usize> History<CAP> {
         // `pos < CAP` always holds, so both writes are in bounds.
         self.buf[0][self.pos] = x;
         self.buf[1][self.pos] = x;
+        self.rev[0][CAP - 1 - self.pos] = x;
+        self.rev[1][CAP - 1 - self.pos] = x;
         self.pos += 1;
         if self.pos == CAP {
             self.pos = 0;
@@ -38,6 +45,18 @@ impl<const CAP: usize> History<CAP> {
         // The newest sample is at `pos - 1 + CAP` in the flat view; the window ends just after it.
         let end = self.pos + CAP;
         &flat[end - n..end]
+    }
+}
+
+impl<const CAP: usize> History<CAP> {
+    /// The newest `n` samples, newest first. `n` is clamped to `CAP`.
+    #[inline]
+    pub fn latest_reversed(&self, n: usize) -> &[f32] {
+        let n = n.min(CAP);
+        let flat = self.rev.as_flattened();
+        // The newest sample was written at `CAP - pos` (mod CAP); older ones follow it upwards.
+        let start = CAP - self.pos;
+        &flat[start..start + n]
     }
 }
 
@@ -61,5 +80,11 @@ mod tests {
         assert_eq!(h.latest(2), &[5.0, 6.0]);
         assert_eq!(h.latest(9), &[3.0, 4.0, 5.0, 6.0]);
         assert_eq!(h.latest(0), &[] as &[f32]);
+        assert_eq!(h.latest_reversed(4), &[6.0, 5.0, 4.0, 3.0]);
+        assert_eq!(h.latest_reversed(1), &[6.0]);
+        h.push(7.0);
+        h.push(8.0);
+        assert_eq!(h.latest_reversed(4), &[8.0, 7.0, 6.0, 5.0]);
+        assert_eq!(h.latest(3), &[6.0, 7.0, 8.0]);
     }
 }

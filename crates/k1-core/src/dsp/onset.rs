@@ -10,7 +10,7 @@
 //! mean plus four times the recent mean deviation), at most once per rise and at least 50 ms apart, so
 //! it is reported in the hop that holds the attack.
 
-use super::biquad::Biquad;
+use super::biquad::{Biquad, BiquadBank};
 
 /// Number of onset bands.
 pub const BANDS: usize = 8;
@@ -31,12 +31,9 @@ const MIN_ONSET: f32 = 0.6;
 /// How many mean deviations above the recent mean the novelty must rise for an onset.
 const THRESHOLD_DEVIATIONS: f32 = 4.0;
 
-/// One band: its filter and the energy history that smooths it.
+/// One band: the energy history that smooths it (its filter is in the detector's bank).
 #[derive(Clone, Debug)]
 struct Band {
-    filter: Biquad,
-    /// Sum of squares so far in this hop.
-    acc: f32,
     /// Mean power of the last `MAX_WINDOW` hops, a ring indexed by the detector's `ring_pos`.
     ring: [f32; MAX_WINDOW],
     /// Hops averaged for this band.
@@ -52,6 +49,9 @@ struct Band {
 /// Band-energy flux onset detector.
 #[derive(Clone, Debug)]
 pub struct OnsetDetector {
+    filters: BiquadBank<BANDS>,
+    /// Sum of squares of each band so far in this hop.
+    acc: [f32; BANDS],
     bands: [Band; BANDS],
     ring_pos: usize,
     mean: f32,
@@ -71,12 +71,6 @@ impl OnsetDetector {
         let bands = core::array::from_fn(|b| {
             let window = libm::roundf(WINDOW_MS[b] * hop_rate / 1000.0) as usize;
             Band {
-                filter: match b {
-                    0 => Biquad::low_pass(EDGES[0], sample_rate),
-                    b if b == BANDS - 1 => Biquad::high_pass(EDGES[BANDS - 2], sample_rate),
-                    b => Biquad::band_pass(EDGES[b - 1], EDGES[b], sample_rate),
-                },
-                acc: 0.0,
                 ring: [0.0; MAX_WINDOW],
                 window: window.clamp(1, MAX_WINDOW),
                 peak: 0.0,
@@ -84,7 +78,14 @@ impl OnsetDetector {
                 beat_weight: BEAT_WEIGHT[b],
             }
         });
+        let filters = BiquadBank::new(core::array::from_fn(|b| match b {
+            0 => Biquad::low_pass(EDGES[0], sample_rate),
+            b if b == BANDS - 1 => Biquad::high_pass(EDGES[BANDS - 2], sample_rate),
+            b => Biquad::band_pass(EDGES[b - 1], EDGES[b], sample_rate),
+        }));
         Self {
+            filters,
+            acc: [0.0; BANDS],
             bands,
             ring_pos: 0,
             mean: 0.0,
@@ -107,10 +108,7 @@ impl OnsetDetector {
     /// Feeds one sample into the band filters.
     #[inline]
     pub fn push(&mut self, x: f32) {
-        for band in &mut self.bands {
-            let y = band.filter.process(x);
-            band.acc += y * y;
-        }
+        self.filters.accumulate_power(x, &mut self.acc);
     }
 
     /// Closes the hop: returns (novelty, scaled novelty, onset). `floor` is the noise RMS, which
@@ -120,9 +118,9 @@ impl OnsetDetector {
         let mut novelty = 0.0;
         let mut beat_novelty = 0.0;
         let pos = self.ring_pos;
-        for band in &mut self.bands {
-            band.ring[pos] = band.acc / hop_len as f32;
-            band.acc = 0.0;
+        for (band, acc) in self.bands.iter_mut().zip(&mut self.acc) {
+            band.ring[pos] = *acc / hop_len as f32;
+            *acc = 0.0;
             let w = band.window;
             let e = (0..w)
                 .map(|i| band.ring[(pos + MAX_WINDOW - i) % MAX_WINDOW])

@@ -147,10 +147,15 @@ impl Spectrum {
     pub fn compute(&mut self) -> &[f32; NUM_BINS] {
         for (plan, mag) in self.plan.iter().zip(self.magnitude.iter_mut()) {
             let half = plan.half as usize;
-            let x = self.stages[plan.stage as usize].latest(2 * half + 1);
+            let stage = &self.stages[plan.stage as usize];
+            // Window x[0 ..= 2h], centre x[h]: `after` is x[h+1 ..= 2h] forwards and `before`
+            // is x[h-1], x[h-2], … x[0]: both run away from the centre.
+            let forwards = stage.latest(half);
+            let backwards = &stage.latest_reversed(2 * half + 1)[half..];
             let off = plan.offset as usize;
             let (re, im) = windowed_dft(
-                x,
+                forwards,
+                backwards,
                 &self.kcos[off..off + half],
                 &self.ksin[off..off + half],
                 plan.centre,
@@ -161,55 +166,63 @@ impl Spectrum {
     }
 }
 
-/// Half-length (in samples at `rate`) of the window for a note at `f`.
+/// `Σ k[m]·f(a[m], b[m])` over whole chunks of eight, in eight lanes (the tail is the caller's).
+#[inline(always)]
+fn lanes(a: &[f32], b: &[f32], k: &[f32], f: impl Fn(f32, f32) -> f32) -> [f32; 8] {
+    let mut acc = [0.0f32; 8];
+    for ((a, b), k) in a
+        .chunks_exact(8)
+        .zip(b.chunks_exact(8))
+        .zip(k.chunks_exact(8))
+    {
+        for l in 0..8 {
+            acc[l] += k[l] * f(a[l], b[l]);
+        }
+    }
+    acc
+}
+
+/// Half-length (in samples at `rate`) of the window for a note at `f`, rounded to a multiple of
+/// eight so the dot products run in whole vector chunks. The rounding moves the window length by
+/// at most 4 of its ~70 half-samples (±6 %): the resolution stays within 1.65 to 1.85, and the
+/// nearest neighbour at least 14 dB down.
 fn half_length(f: f32, rate: f32, semitone: f32) -> usize {
     let seconds = RESOLUTION / (f * semitone);
     // The Hann window of half-length h spans 2(h + 1) sample periods between its zeros.
-    let h = libm::roundf(seconds * rate / 2.0) as usize;
-    h.saturating_sub(1).max(1)
+    let h = seconds * rate / 2.0 - 1.0;
+    (libm::roundf(h / 8.0) as usize).max(1) * 8
 }
 
-/// The windowed DFT of `x` (odd length `2h + 1`) about its centre sample, from the symmetric
-/// half-kernels. Returns (real, imaginary).
+/// The windowed DFT about a window's centre sample from the symmetric half-kernels:
+/// `backwards[0]` is the centre and `backwards[m]` the sample `m` before it; `after[m - 1]` the
+/// sample `m` after it. Returns (real, imaginary).
 #[inline]
-fn windowed_dft(x: &[f32], kcos: &[f32], ksin: &[f32], centre: f32) -> (f32, f32) {
-    let h = kcos.len().min(ksin.len());
-    let c = x.len() / 2;
-    if h == 0 || c < h || x.len() < 2 * h + 1 {
-        return (centre * x.get(c).copied().unwrap_or(0.0), 0.0);
-    }
-    // after[m] = x[c + 1 + m]; before holds x[c - h ..c], so x[c - 1 - m] = before[h - 1 - m]:
-    // walking `before` in reverse chunks pairs it with `after` walked forwards.
-    let after = &x[c + 1..c + 1 + h];
-    let before = &x[c - h..c];
-    let mut re = [0.0f32; 8];
-    let mut im = [0.0f32; 8];
-    let chunks = after
-        .chunks_exact(8)
-        .zip(before.rchunks_exact(8))
-        .zip(kcos.chunks_exact(8).zip(ksin.chunks_exact(8)));
-    for ((a, b), (kc, ks)) in chunks {
-        // Fixed-size views let the compiler drop bounds checks and vectorise.
-        let (Ok(a), Ok(b), Ok(kc), Ok(ks)) = (
-            <&[f32; 8]>::try_from(a),
-            <&[f32; 8]>::try_from(b),
-            <&[f32; 8]>::try_from(kc),
-            <&[f32; 8]>::try_from(ks),
-        ) else {
-            continue;
-        };
-        for l in 0..8 {
-            let (av, bv) = (a[l], b[7 - l]);
-            re[l] += kc[l] * (av + bv);
-            im[l] += ks[l] * (av - bv);
-        }
-    }
-    let mut r = centre * x[c];
+fn windowed_dft(
+    after: &[f32],
+    backwards: &[f32],
+    kcos: &[f32],
+    ksin: &[f32],
+    centre: f32,
+) -> (f32, f32) {
+    let Some((&x0, before)) = backwards.split_first() else {
+        return (0.0, 0.0);
+    };
+    let h = kcos
+        .len()
+        .min(ksin.len())
+        .min(after.len())
+        .min(before.len());
+    let (after, before, kcos, ksin) = (&after[..h], &before[..h], &kcos[..h], &ksin[..h]);
+    // Two straight passes (one per output) over the same cached samples: each is a plain
+    // multiply-accumulate over eight independent lanes, which the compiler turns into packed
+    // vector code. (One fused pass gets paired (re, im) scalar-ish code instead.)
+    let re = lanes(after, before, kcos, |a, b| a + b);
+    let im = lanes(after, before, ksin, |a, b| a - b);
+    let mut r = centre * x0;
     let mut i = 0.0;
     for m in (h - h % 8)..h {
-        let (av, bv) = (after[m], before[h - 1 - m]);
-        r += kcos[m] * (av + bv);
-        i += ksin[m] * (av - bv);
+        r += kcos[m] * (after[m] + before[m]);
+        i += ksin[m] * (after[m] - before[m]);
     }
     (r + re.iter().sum::<f32>(), i + im.iter().sum::<f32>())
 }
