@@ -2,18 +2,22 @@
 
 use crate::{NUM_BINS, NUM_CHROMA, NUM_TEMPI};
 
-/// What the analyser knows after one hop. Plain `Copy` data, so it can cross the snapshot exchange
-/// between the audio and render cores by value.
+/// What the analyser knows after one hop. Plain `Copy` data with no padding (`repr(C)`, checked by
+/// `bytemuck::NoUninit`), so the snapshot exchange can copy it between the audio and render cores
+/// as plain words.
 ///
 /// Levels are normalised to 0..=1 by the noise floor and the automatic range control, so a quiet and
 /// a loud recording of the same music look alike. Times are hop counts and sample indices, never
 /// wall-clock time: the core has no clock.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, bytemuck::NoUninit)]
+#[repr(C)]
 pub struct Snapshot {
     /// Hops processed so far, counting this one (0 before the first hop).
     pub hop: u64,
     /// Index of the newest sample analysed, counted from 0 at the first sample fed in.
     pub sample_index: u64,
+    /// Non-finite input samples replaced by zero since start.
+    pub bad_samples: u64,
     /// Semitone spectrum, one value per note (bin 0 = lowest note), 0..=1, updated every hop.
     pub spectrum: [f32; NUM_BINS],
     /// The same spectrum smoothed over time (fast attack, slower release), 0..=1.
@@ -26,8 +30,6 @@ pub struct Snapshot {
     pub rms_dbfs: f32,
     /// Onset strength (spectral-energy flux), scaled so that its recent typical peak is near 1.
     pub novelty: f32,
-    /// True on the hop where an onset was detected.
-    pub onset: bool,
     /// Strength of each tempo hypothesis (index i is [`crate::TEMPO_MIN_BPM`] + i BPM), 0..=1.
     pub tempo_magnitude: [f32; NUM_TEMPI],
     /// Beat phase of each tempo hypothesis in cycles, 0..1, 0 = on the beat.
@@ -38,12 +40,14 @@ pub struct Snapshot {
     pub confidence: f32,
     /// Position within the current beat at the estimated tempo, 0..1; advances every hop.
     pub beat_phase: f32,
+    /// True on the hop where an onset was detected.
+    pub onset: bool,
     /// True on the hop where a beat falls.
     pub beat: bool,
     /// True while the input is silent (below the noise floor or -60 dBFS).
     pub silent: bool,
-    /// Non-finite input samples replaced by zero since start.
-    pub bad_samples: u64,
+    /// Keeps the struct free of padding bytes (always zero).
+    pub reserved: [u8; 5],
 }
 
 impl Snapshot {
@@ -51,21 +55,22 @@ impl Snapshot {
     pub const EMPTY: Snapshot = Snapshot {
         hop: 0,
         sample_index: 0,
+        bad_samples: 0,
         spectrum: [0.0; NUM_BINS],
         spectrum_smooth: [0.0; NUM_BINS],
         chroma: [0.0; NUM_CHROMA],
         vu: 0.0,
         rms_dbfs: -120.0,
         novelty: 0.0,
-        onset: false,
         tempo_magnitude: [0.0; NUM_TEMPI],
         tempo_phase: [0.0; NUM_TEMPI],
         bpm: 0.0,
         confidence: 0.0,
         beat_phase: 0.0,
+        onset: false,
         beat: false,
         silent: true,
-        bad_samples: 0,
+        reserved: [0; 5],
     };
 }
 
