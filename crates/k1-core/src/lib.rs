@@ -35,6 +35,7 @@
 mod analyzer;
 mod config;
 pub mod dsp;
+pub mod render;
 mod snapshot;
 
 pub use analyzer::{Analyzer, HopError};
