@@ -41,8 +41,6 @@ const SILENCE_FORGET_SECONDS: f32 = 2.5;
 
 /// Bins in the beat histogram.
 const HIST_BINS: usize = 48;
-/// Histogram peaks this strong relative to the strongest are candidates for the beat.
-const PEAK_FRACTION: f32 = 1.0;
 /// Time constant of the beat histogram, seconds.
 const HIST_SECONDS: f32 = 4.0;
 /// The novelty peaks this long after the sound starts (hop-end reporting); beats fire this much
@@ -142,7 +140,7 @@ impl BeatTracker {
         };
 
         let step = bpm / 60.0 / self.hop_rate;
-        let target = self.fold(novelty, bpm, step, bank.phase_at(bpm));
+        let target = self.fold(novelty, bpm, step);
         // Advance the output oscillator, then pull it towards the histogram's phase.
         let mut phase = self.state.phase + step;
         let err = wrap(target - phase);
@@ -170,7 +168,7 @@ impl BeatTracker {
 
     /// Folds this hop's novelty into the beat histogram at the free-running phase and returns the
     /// beat phase that puts the histogram's peak on the beat.
-    fn fold(&mut self, novelty: f32, bpm: f32, step: f32, resonator_phase: f32) -> f32 {
+    fn fold(&mut self, novelty: f32, bpm: f32, step: f32) -> f32 {
         if (bpm - self.hist_bpm).abs() > 0.04 * self.hist_bpm.max(1.0) {
             self.hist = [0.0; HIST_BINS];
             self.hist_bpm = bpm;
@@ -187,22 +185,10 @@ impl BeatTracker {
         let t = pos - libm::floorf(pos);
         self.hist[lo] += novelty * (1.0 - t);
         self.hist[(lo + 1) % HIST_BINS] += novelty * t;
-        // Where the resonator puts the beat, in ψ: it resolves on-beat from off-beat, and the
-        // histogram peak nearest to it (among strong peaks) places the beat precisely.
-        let resonator_beat = self.psi - resonator_phase;
-        let max = self.hist.iter().fold(0.0f32, |a, &b| a.max(b));
         let mut peak = 0;
-        let mut best_distance = f32::MAX;
-        for i in 0..HIST_BINS {
-            let h = self.hist[i];
-            let left = self.hist[(i + HIST_BINS - 1) % HIST_BINS];
-            let right = self.hist[(i + 1) % HIST_BINS];
-            if h >= PEAK_FRACTION * max && h >= left && h >= right {
-                let d = wrap(i as f32 / HIST_BINS as f32 - resonator_beat).abs();
-                if d < best_distance {
-                    best_distance = d;
-                    peak = i;
-                }
+        for (i, &h) in self.hist.iter().enumerate() {
+            if h > self.hist[peak] {
+                peak = i;
             }
         }
         let (a, b, c) = (

@@ -179,6 +179,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_pulse_train_peaks_at_its_tempo_with_the_right_phase() {
+        // Pulses at 123.4 BPM on a 200 Hz hop clock, between the 1 BPM hypotheses.
+        let hop_rate = 200.0;
+        let period = 60.0 / 123.4 * hop_rate;
+        let mut bank = TempoBank::new(hop_rate);
+        let mut last_pulse = 0.0;
+        for n in 0..(hop_rate as usize * 12) {
+            let t = n as f32;
+            let pulse = libm::floorf(t / period) != libm::floorf((t - 1.0) / period);
+            if pulse {
+                last_pulse = t;
+            }
+            bank.update(if pulse { 1.0 } else { 0.0 });
+        }
+        let mag = bank.magnitudes();
+        let best = (0..NUM_TEMPI)
+            .max_by(|&a, &b| mag[a].total_cmp(&mag[b]))
+            .unwrap();
+        assert!(
+            tempo_bpm(best) == 123.0 || tempo_bpm(best) == 124.0,
+            "peak at {}",
+            tempo_bpm(best)
+        );
+        // The phase since the last pulse, from the two neighbouring resonators.
+        let now = (hop_rate * 12.0) - 1.0;
+        let want = (now - last_pulse) / period;
+        let got = bank.phase_at(123.4);
+        let err = (got - want) - libm::floorf(got - want + 0.5);
+        assert!(err.abs() < 0.02, "phase {got}, want {want}");
+        // An uncorrected neighbour is visibly off: the correction matters.
+        let raw = bank.phases()[best];
+        let raw_err = (raw - want) - libm::floorf(raw - want + 0.5);
+        assert!(raw_err.abs() > err.abs());
+    }
+
+    #[test]
     fn fast_turns_match_atan2_everywhere() {
         let mut worst = 0.0f32;
         for i in 0..3600 {
