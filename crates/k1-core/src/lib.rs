@@ -33,8 +33,10 @@
 #![deny(missing_docs)]
 
 mod analyzer;
+pub mod color;
 mod config;
 pub mod dsp;
+pub mod palettes;
 pub mod render;
 mod snapshot;
 

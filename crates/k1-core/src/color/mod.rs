@@ -1,0 +1,19 @@
+//! The colour pipeline: a frame of float RGB from the renderer becomes bytes for the LEDs.
+//!
+//! The stages run in this order, each a small adapter in its own file, each tested on its own:
+//!
+//! 1. [`softness`]: a temporal low-pass whose time constant comes from the measured frame
+//!    period, so it looks the same at 60 and at 500 frames per second;
+//! 2. [`tone_map`]: linear up to a knee, soft above it, so sums of light never clip harshly;
+//! 3. [`warmth`]: a tint toward incandescent;
+//! 4. [`white_balance`]: per-channel gains for the LED strip;
+//! 5. [`brightness`]: applied here and nowhere else;
+//! 6. [`gamma`]: perceptual level → LED duty cycle, a monotone table;
+//! 7. [`dither`]: temporal dithering with per-LED error accumulation, so dim levels do not band.
+//!
+//! [`Pipeline`] runs them all; it holds the only state (the low-pass memory and the dither error)
+//! in buffers sized at compile time.
+
+mod rgb8;
+
+pub use rgb8::Rgb8;
