@@ -37,6 +37,7 @@ pub mod color;
 mod config;
 pub mod dsp;
 pub mod palettes;
+pub mod params;
 pub mod render;
 mod snapshot;
 
