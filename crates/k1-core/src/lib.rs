@@ -36,15 +36,20 @@ mod analyzer;
 pub mod color;
 mod config;
 pub mod dsp;
+mod loom;
 pub mod palettes;
 pub mod params;
 pub mod render;
 mod snapshot;
+pub mod sync;
 
 pub use analyzer::{Analyzer, HopError};
 pub use config::{Config, ConfigError, MAX_HOP};
 pub use dsp::loudness::NoiseFloor;
 pub use snapshot::Snapshot;
+pub use sync::{
+    MAX_RETRIES, Reader, SeqLock, SnapshotLock, SnapshotReader, SnapshotWriter, Writer, word_count,
+};
 
 /// Number of semitone bins in the spectrum.
 pub const NUM_BINS: usize = 64;
