@@ -14,6 +14,24 @@
 //! [`Pipeline`] runs them all; it holds the only state (the low-pass memory and the dither error)
 //! in buffers sized at compile time.
 
+pub mod brightness;
+pub mod dither;
+pub mod gamma;
+mod pipeline;
 mod rgb8;
+pub mod softness;
+mod stage;
+pub mod tone_map;
+pub mod warmth;
+pub mod white_balance;
 
+pub use brightness::Brightness;
+pub use dither::Dither;
+pub use gamma::GammaTable;
+pub use pipeline::{Pipeline, PipelineConfig};
 pub use rgb8::Rgb8;
+pub use softness::Softness;
+pub use stage::{Stage, StageInput};
+pub use tone_map::ToneMap;
+pub use warmth::Warmth;
+pub use white_balance::WhiteBalance;

@@ -1,0 +1,161 @@
+//! Stage 7, temporal dithering: float duty → bytes, carrying each LED's rounding error forward.
+//!
+//! An 8-bit LED has 255 steps of duty, and the dim end is where eyes see steps most: a slow fade
+//! through the bottom levels shows as visible jumps (banding). With dithering on, each LED and
+//! channel keeps the error its last byte made and adds it to the next target, so over frames the
+//! bytes average to the exact float duty: a level of 0.3/255 is 1 in 3 of 10 frames and 0 in
+//! the rest. The initial errors are spread over the strip (a golden-ratio sequence), so LEDs at
+//! the same level do not all flicker in step. With dithering off, each byte is simply rounded.
+//!
+//! This is the last stage and its output is bytes, so it is not a [`super::Stage`].
+
+use super::rgb8::Rgb8;
+use super::stage::finite;
+use crate::render::Rgb;
+
+/// Per-LED, per-channel error carried between frames, in byte units.
+#[derive(Clone, Debug)]
+pub struct Dither<const N: usize> {
+    error: [[f32; 3]; N],
+}
+
+/// The starting error of LED `i`: spread evenly in -0.5..0.5 along the strip.
+fn initial_error(i: usize) -> f32 {
+    const PHI: f32 = 0.618_034;
+    let x = i as f32 * PHI;
+    x - libm::floorf(x) - 0.5
+}
+
+impl<const N: usize> Dither<N> {
+    /// A ditherer with spread starting errors.
+    pub fn new() -> Self {
+        Dither {
+            error: core::array::from_fn(|i| {
+                let e = initial_error(i);
+                [e, e, e]
+            }),
+        }
+    }
+
+    /// Converts `frame` (duty 0..=1 per channel) into `out`, dithered or rounded. Handles
+    /// `min(frame.len(), out.len(), N)` LEDs and returns that count.
+    pub fn quantize(&mut self, frame: &[Rgb], dithering: bool, out: &mut [Rgb8]) -> usize {
+        let mut count = 0;
+        for ((led, byte), err) in frame.iter().zip(out.iter_mut()).zip(self.error.iter_mut()) {
+            let target = [led.r, led.g, led.b].map(|v| finite(v).clamp(0.0, 1.0) * 255.0);
+            let mut q = [0u8; 3];
+            for ch in 0..3 {
+                let (Some(t), Some(e), Some(qc)) = (target.get(ch), err.get_mut(ch), q.get_mut(ch))
+                else {
+                    continue;
+                };
+                if dithering {
+                    let want = t + *e;
+                    let v = libm::floorf(want + 0.5).clamp(0.0, 255.0);
+                    // What this byte missed is owed to the next frame (bounded, so a level held at
+                    // the rails cannot wind the error up).
+                    *e = (want - v).clamp(-0.5, 0.5);
+                    *qc = v as u8;
+                } else {
+                    *qc = libm::floorf(t + 0.5).clamp(0.0, 255.0) as u8;
+                }
+            }
+            *byte = Rgb8::new(q[0], q[1], q[2]);
+            count += 1;
+        }
+        count
+    }
+}
+
+impl<const N: usize> Default for Dither<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grey(v: f32) -> Rgb {
+        Rgb { r: v, g: v, b: v }
+    }
+
+    /// Over many frames, a dim level's bytes average to the exact level, for every LED.
+    #[test]
+    fn dim_levels_average_right() {
+        for level in [0.1f32, 0.3, 0.5, 1.7, 2.25, 7.9, 254.6] {
+            let mut d = Dither::<16>::new();
+            let frame = [grey(level / 255.0); 16];
+            let mut out = [Rgb8::BLACK; 16];
+            let mut sums = [0u32; 16];
+            let frames = 1000;
+            for _ in 0..frames {
+                d.quantize(&frame, true, &mut out);
+                for (s, o) in sums.iter_mut().zip(out.iter()) {
+                    *s += o.r as u32;
+                }
+            }
+            for (i, &s) in sums.iter().enumerate() {
+                let mean = s as f32 / frames as f32;
+                assert!(
+                    (mean - level).abs() < 0.002,
+                    "level {level}, led {i}: mean {mean}"
+                );
+            }
+        }
+    }
+
+    /// A slow ramp through the bottom four byte levels: without dithering it collapses into five
+    /// flat bands; with it, every one of the 64 input levels keeps its own average, in order.
+    #[test]
+    fn a_dim_ramp_does_not_band() {
+        const N: usize = 64;
+        let frame: [Rgb; N] = core::array::from_fn(|i| grey(i as f32 / 16.0 / 255.0));
+        let mut out = [Rgb8::BLACK; N];
+        let mut mean = |dithering: bool| -> [f32; N] {
+            let mut d = Dither::<N>::new();
+            let mut sums = [0u32; N];
+            for _ in 0..4096 {
+                d.quantize(&frame, dithering, &mut out);
+                for (s, o) in sums.iter_mut().zip(out.iter()) {
+                    *s += o.g as u32;
+                }
+            }
+            sums.map(|s| s as f32 / 4096.0)
+        };
+        let plain = mean(false);
+        let mut distinct = plain.to_vec();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 5, "{plain:?}");
+        let dithered = mean(true);
+        for (i, &got) in dithered.iter().enumerate() {
+            let want = i as f32 / 16.0;
+            assert!((got - want).abs() < 0.01, "led {i}: {got} vs {want}");
+        }
+        assert!(dithered.windows(2).all(|w| w[1] > w[0]), "{dithered:?}");
+    }
+
+    #[test]
+    fn off_rounds_and_rails_hold() {
+        let mut d = Dither::<3>::new();
+        let mut out = [Rgb8::BLACK; 3];
+        let n = d.quantize(&[grey(0.0), grey(1.0), grey(0.5)], false, &mut out);
+        assert_eq!(n, 3);
+        assert_eq!(
+            out,
+            [
+                Rgb8::new(0, 0, 0),
+                Rgb8::new(255, 255, 255),
+                Rgb8::new(128, 128, 128)
+            ]
+        );
+        // Full and zero stay exactly full and zero with dithering on, frame after frame.
+        for _ in 0..10 {
+            d.quantize(&[grey(0.0), grey(1.0), grey(f32::NAN)], true, &mut out);
+            assert_eq!(out[0], Rgb8::BLACK);
+            assert_eq!(out[1], Rgb8::new(255, 255, 255));
+            assert_eq!(out[2], Rgb8::BLACK);
+        }
+    }
+}

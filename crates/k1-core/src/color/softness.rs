@@ -1,0 +1,192 @@
+//! Stage 1, softness: a one-pole temporal low-pass per LED and channel.
+//!
+//! The cut-off runs from 15 Hz (softness 0, crisp) to 0.5 Hz (softness 1, slow), evenly on a log
+//! scale. The filter is the exact discretisation of a continuous one-pole with time constant
+//! `τ = 1 / (2π f_c)`: each frame moves `1 − exp(−dt/τ)` of the way to the input, with `dt` the
+//! measured frame period. So the light follows the same curve in time at 60 and at 500 frames
+//! per second (tested).
+
+use core::f32::consts::PI;
+
+use super::stage::{Stage, StageInput, finite};
+use crate::render::Rgb;
+
+/// Cut-off at softness 0, in Hz.
+pub const MAX_CUTOFF_HZ: f32 = 15.0;
+/// Cut-off at softness 1, in Hz.
+pub const MIN_CUTOFF_HZ: f32 = 0.5;
+/// Longest frame period the filter accepts; a longer gap (a stall, a pause) counts as this.
+pub const MAX_DT: f32 = 0.25;
+
+/// The cut-off frequency in Hz for a softness of 0..=1 (clamped; NaN is 0).
+pub fn cutoff_hz(softness: f32) -> f32 {
+    let s = if softness.is_nan() {
+        0.0
+    } else {
+        softness.clamp(0.0, 1.0)
+    };
+    MAX_CUTOFF_HZ * libm::powf(MIN_CUTOFF_HZ / MAX_CUTOFF_HZ, s)
+}
+
+/// The share of the way to the input that one frame of `dt` seconds moves (0..=1).
+pub fn step_weight(softness: f32, dt: f32) -> f32 {
+    let dt = if dt.is_nan() {
+        0.0
+    } else {
+        dt.clamp(0.0, MAX_DT)
+    };
+    let tau = 1.0 / (2.0 * PI * cutoff_hz(softness));
+    1.0 - libm::expf(-dt / tau)
+}
+
+/// The low-pass state: the last output of each LED.
+#[derive(Clone, Debug)]
+pub struct Softness<const N: usize> {
+    state: [Rgb; N],
+    primed: bool,
+}
+
+impl<const N: usize> Softness<N> {
+    /// A filter with no history: its first frame passes through unchanged.
+    pub const fn new() -> Self {
+        Softness {
+            state: [Rgb::BLACK; N],
+            primed: false,
+        }
+    }
+
+    /// Forgets the history (the next frame passes through).
+    pub fn reset(&mut self) {
+        self.primed = false;
+    }
+}
+
+impl<const N: usize> Default for Softness<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Stage for Softness<N> {
+    fn apply(&mut self, frame: &mut [Rgb], input: &StageInput<'_>) {
+        let k = if self.primed {
+            step_weight(input.params.softness, input.dt)
+        } else {
+            1.0
+        };
+        self.primed = true;
+        for (led, y) in frame.iter_mut().zip(self.state.iter_mut()) {
+            y.r += k * (finite(led.r) - y.r);
+            y.g += k * (finite(led.g) - y.g);
+            y.b += k * (finite(led.b) - y.b);
+            *led = *y;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+
+    fn run(fps: f32, softness: f32, seconds: f32) -> f32 {
+        let params = Params {
+            softness,
+            ..Params::DEFAULT
+        };
+        let mut f = Softness::<1>::new();
+        let dt = 1.0 / fps;
+        // Start dark, then a step to full at t = 0.
+        f.apply(
+            &mut [Rgb::BLACK],
+            &StageInput {
+                params: &params,
+                dt,
+            },
+        );
+        let frames = libm::roundf(seconds * fps) as usize;
+        let mut out = Rgb::BLACK;
+        for _ in 0..frames {
+            let mut frame = [Rgb {
+                r: 1.0,
+                g: 1.0,
+                b: 1.0,
+            }];
+            f.apply(
+                &mut frame,
+                &StageInput {
+                    params: &params,
+                    dt,
+                },
+            );
+            out = frame[0];
+        }
+        out.r
+    }
+
+    #[test]
+    fn cutoff_spans_half_to_fifteen_hertz() {
+        assert!((cutoff_hz(0.0) - 15.0).abs() < 1e-4);
+        assert!((cutoff_hz(1.0) - 0.5).abs() < 1e-5);
+        assert!((cutoff_hz(0.5) - libm::sqrtf(7.5)).abs() < 1e-4);
+        assert!(cutoff_hz(0.25) > cutoff_hz(0.5));
+    }
+
+    /// The step response at the same moments is the same at 60 and at 500 frames per second.
+    #[test]
+    fn same_look_at_60_and_500_fps() {
+        for softness in [0.0, 0.25, 0.6, 1.0] {
+            for t in [0.05, 0.1, 0.3, 1.0] {
+                let slow = run(60.0, softness, t);
+                let fast = run(500.0, softness, t);
+                assert!(
+                    (slow - fast).abs() < 0.01,
+                    "softness {softness}, t {t}: {slow} at 60 fps, {fast} at 500"
+                );
+            }
+        }
+        // And it is a real low-pass: after one time constant, 1 - 1/e of the step.
+        let tau = 1.0 / (2.0 * PI * cutoff_hz(0.6));
+        let y = run(500.0, 0.6, tau);
+        assert!((y - (1.0 - libm::expf(-1.0))).abs() < 0.01, "{y}");
+    }
+
+    #[test]
+    fn more_softness_is_slower() {
+        assert!(run(100.0, 0.0, 0.05) > 0.95);
+        assert!(run(100.0, 1.0, 0.05) < 0.2);
+        assert!(run(100.0, 0.25, 0.05) > run(100.0, 0.75, 0.05));
+    }
+
+    #[test]
+    fn bad_input_stays_finite() {
+        let params = Params::DEFAULT;
+        let mut f = Softness::<2>::new();
+        for dt in [f32::NAN, -1.0, 1e9, 0.0, 0.01] {
+            let mut frame = [
+                Rgb {
+                    r: f32::NAN,
+                    g: f32::INFINITY,
+                    b: -1.0,
+                },
+                Rgb {
+                    r: 0.5,
+                    g: 0.5,
+                    b: 0.5,
+                },
+            ];
+            f.apply(
+                &mut frame,
+                &StageInput {
+                    params: &params,
+                    dt,
+                },
+            );
+            assert!(
+                frame
+                    .iter()
+                    .all(|c| c.r.is_finite() && c.g.is_finite() && c.b.is_finite())
+            );
+        }
+    }
+}
