@@ -6,8 +6,21 @@
 //! colour pipeline and the sinks that come after. Today there is one view, [`spectrum_view`]; the
 //! patterns come later and will join it here.
 
+pub mod beat_watch;
+pub mod colors;
+pub mod idle;
+pub mod layout;
+pub mod ops;
+pub mod pattern;
+pub mod patterns;
+mod renderer;
 mod spectrum_view;
 
+pub use colors::Colors;
+pub use layout::{DEFAULT_LEDS, Layout, LayoutError, MAX_LEDS, MAX_SEGMENTS, Segment};
+pub use pattern::{Context, Pattern, PatternInfo};
+pub use patterns::{AnyPattern, PATTERN_COUNT, PATTERNS, PatternId};
+pub use renderer::{DEFAULT_FADE_SECONDS, MAX_BACKGROUND, Renderer, SCREENSAVER_AFTER};
 pub use spectrum_view::spectrum_view;
 
 /// One LED's colour: linear light, each channel in 0..=1.
