@@ -39,6 +39,7 @@ pub mod dsp;
 mod loom;
 pub mod palettes;
 pub mod params;
+pub mod proto;
 pub mod render;
 mod snapshot;
 pub mod sync;
