@@ -43,7 +43,7 @@ proptest! {
         let n = artnet::encode_dmx(&mut buf, seq, addr, &data).unwrap();
         let d = artnet::decode_dmx(&buf[..n]).unwrap();
         prop_assert_eq!(&d.data[..data.len()], &data[..]);
-        prop_assert!(d.data.len() % 2 == 0 && d.data.len() >= 2);
+        prop_assert!(d.data.len().is_multiple_of(2) && d.data.len() >= 2);
         prop_assert_eq!((d.sequence, d.address), (seq, addr));
     }
 
