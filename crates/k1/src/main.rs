@@ -5,22 +5,36 @@
 //!                        [--rate 12800|16000] [--lowest-note MIDI] [--noise-profile P]
 //! k1 calibrate FILE -o PATH [--seconds N]
 //! k1 bench analyze [FILE]
+//! k1 run [--input FILE|-|mic[:NAME] | --demo] [--fps N] [--leds N] [--stats] [--check DURATION]
+//!        [--no-playback] [--no-preview | --sink terminal|null] [--rate 12800|16000]
 //! ```
 //!
 //! Flow: [`cli`] parses (clap) and resolves the arguments into a job; [`commands`] runs it:
 //! a [`sources`] source yields mono samples at the engine rate, [`analyze`] feeds them hop by hop
 //! to the `k1-core` analyser, and [`report`] writes what it heard. `main` only maps the outcome to
 //! an exit code: 0 ok, 1 runtime error, 2 usage error.
+//!
+//! `k1 run` is the live engine ([`engine`]): a [`sources::live`] source feeds the audio thread,
+//! the render thread draws frames, and [`sinks`] take them; [`clock`] is their common time and
+//! [`events`] carries news from the threads to the terminal.
+
+// Without the `audio` feature there is no device to lose or to play to, so the reconnecting
+// source, device errors and the playback start time are only used by the tests.
+#![cfg_attr(not(feature = "audio"), allow(dead_code))]
 
 mod analyze;
 mod atomic;
 mod cli;
+mod clock;
 mod commands;
 mod corpus;
+mod engine;
+mod events;
 mod messages;
 mod noise;
 mod progress;
 mod report;
+mod sinks;
 mod sources;
 
 use std::process::ExitCode;
@@ -63,6 +77,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::Analyze(job) => commands::analyze::run(*job),
         cli::Command::Calibrate(job) => commands::calibrate::run(job),
         cli::Command::BenchAnalyze(job) => commands::bench::run(job),
+        cli::Command::Run(job) => commands::run::run(*job),
     }
 }
 

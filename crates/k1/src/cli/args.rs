@@ -4,6 +4,7 @@
 //! jobs. Each flag's test sits at the bottom of this file.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -29,9 +30,12 @@ pub struct Args {
     pub command: CommandArgs,
 }
 
-/// The subcommands. (`k1 run`, the live engine, will join them.)
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CommandArgs {
+    /// Run the live engine: listen, analyse and render light in real time.
+    #[command(after_help = RUN_AFTER_HELP)]
+    Run(Box<RunArgs>),
     /// Analyse an audio file (WAV, FLAC, MP3, OGG Vorbis): tempo, beats, onsets, features.
     #[command(after_help = ANALYZE_AFTER_HELP)]
     Analyze(AnalyzeArgs),
@@ -86,6 +90,117 @@ pub struct AnalyzeArgs {
     /// spec_0..spec_63, chroma_c..chroma_b).
     #[arg(long, value_name = "PATH")]
     pub features_csv: Option<PathBuf>,
+    /// Load the noise floor from PATH (JSON written by `k1 calibrate`).
+    #[arg(long, value_name = "PATH")]
+    pub noise_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// How `k1 run` works (shown by `k1 run --help`).
+const RUN_AFTER_HELP: &str = "\
+With no --input and no --demo, k1 listens to the default microphone if there is one, and
+otherwise plays the built-in demo; it says which on stderr. A file or the demo is played in real
+time, and through the speakers too (in step with the light) unless --no-playback is given or
+there is no output device. Raw PCM on stdin (--input -) is described by --format, --input-rate
+and --channels; a file named `mic` is ./mic.
+
+Audio is analysed on one thread and light rendered on another, each pinned to its own core where
+the OS allows; sinks run on threads of their own and never hold up rendering. Ctrl-C or SIGTERM
+stops cleanly and prints the final metrics.
+
+--check DURATION runs for DURATION and then checks: render FPS >= 100, sample->frame latency
+p99 < 20 ms, no deadline misses (a frame finished more than one period late, or a hop analysed
+more than one hop period after its audio arrived), and no torn reads or seqlock fallbacks.
+
+Exit codes: 0 ok, 1 runtime error or failed check, 2 usage error.";
+
+/// Raw PCM sample formats for `--input -`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Signed 16-bit little-endian.
+    S16le,
+    /// 32-bit float little-endian.
+    F32le,
+}
+
+/// Frame sinks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SinkArg {
+    /// The truecolor preview in this terminal (a text line a second when stdout is not one).
+    Terminal,
+    /// Nowhere: frames are rendered and dropped (for benchmarks).
+    Null,
+}
+
+/// A duration such as `30s`, `500ms`, `2m` or a plain number of seconds; more than zero.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d = match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs < 1e9 => Duration::from_secs_f64(secs),
+        Ok(_) => return Err("must be more than 0 seconds".into()),
+        Err(_) => humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?,
+    };
+    if d.is_zero() {
+        return Err("must be more than 0 seconds".into());
+    }
+    Ok(d)
+}
+
+/// `k1 run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Audio input: a file, `-` (raw PCM on stdin), `mic` (the default input device) or
+    /// `mic:NAME` (the first input device whose name contains NAME) [default: the microphone if
+    /// there is one, else the demo].
+    #[arg(short, long, value_name = "FILE|-|mic[:NAME]", conflicts_with = "demo")]
+    pub input: Option<String>,
+    /// Play the built-in demo loop: drums, bass and chords at 120 BPM, no hardware needed.
+    #[arg(long)]
+    pub demo: bool,
+    /// Frames rendered per second.
+    #[arg(long, default_value_t = 200, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub fps: u32,
+    /// LEDs on the strip (the spectrum is drawn from its centre out to both ends).
+    #[arg(long, default_value_t = 320, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub leds: u32,
+    /// Overall brightness, 0 to 1.
+    #[arg(long, default_value_t = 1.0, value_name = "B")]
+    pub brightness: f32,
+    /// Sample format of raw PCM on stdin (`--input -`) [default: s16le].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Sample rate of raw PCM on stdin, Hz [default: 44100]. (`--rate` is the engine's rate.)
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+    pub input_rate: Option<u32>,
+    /// Interleaved channels of raw PCM on stdin, mixed to mono [default: 2].
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=8))]
+    pub channels: Option<u16>,
+    /// Do not play a file or the demo through the speakers.
+    #[arg(long)]
+    pub no_playback: bool,
+    /// Print the engine's metrics once a second.
+    #[arg(long)]
+    pub stats: bool,
+    /// Run for DURATION (e.g. 30s), then check the success criteria; exit 1 if any fails.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub check: Option<Duration>,
+    /// Run for DURATION (e.g. 90s, 2m), then stop.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "check")]
+    pub duration: Option<Duration>,
+    /// Where frames go; repeat for several [default: terminal, unless --no-preview].
+    #[arg(long, value_enum, value_name = "SINK")]
+    pub sink: Vec<SinkArg>,
+    /// No terminal preview (frames go to the null sink unless another --sink is given).
+    #[arg(long)]
+    pub no_preview: bool,
+    /// Do not pin the audio and render threads to cores.
+    #[arg(long)]
+    pub no_pin: bool,
+    /// Do not ask for real-time priority (SCHED_FIFO) for the audio and render threads.
+    #[arg(long)]
+    pub no_realtime: bool,
     /// Load the noise floor from PATH (JSON written by `k1 calibrate`).
     #[arg(long, value_name = "PATH")]
     pub noise_profile: Option<PathBuf>,
@@ -217,6 +332,109 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(parse(&["calibrate", "room.wav", "-o", "n.json", "--seconds", "x"]).is_err());
+    }
+
+    fn run_args(args: &[&str]) -> RunArgs {
+        let all: Vec<&str> = std::iter::once("run").chain(args.iter().copied()).collect();
+        match parse(&all).unwrap().command {
+            CommandArgs::Run(r) => *r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn run_defaults() {
+        let r = run_args(&[]);
+        assert_eq!((r.fps, r.leds, r.brightness), (200, 320, 1.0));
+        assert_eq!(r.input, None);
+        assert!(!r.demo && !r.stats && !r.no_playback && !r.no_preview && !r.no_pin);
+        assert!(!r.no_realtime);
+        assert_eq!((r.check, r.duration), (None, None));
+        assert!(r.sink.is_empty());
+        assert_eq!(r.engine.rate, RateArg::R12800);
+    }
+
+    #[test]
+    fn run_input_or_demo_but_not_both() {
+        assert_eq!(run_args(&["--input", "-"]).input.as_deref(), Some("-"));
+        assert_eq!(
+            run_args(&["-i", "mic:USB"]).input.as_deref(),
+            Some("mic:USB")
+        );
+        assert!(run_args(&["--demo"]).demo);
+        assert!(parse(&["run", "--demo", "--input", "a.wav"]).is_err());
+    }
+
+    #[test]
+    fn run_fps_and_leds_ranges() {
+        let r = run_args(&["--fps", "120", "--leds", "144"]);
+        assert_eq!((r.fps, r.leds), (120, 144));
+        assert!(parse(&["run", "--fps", "0"]).is_err());
+        assert!(parse(&["run", "--fps", "5000"]).is_err());
+        assert!(parse(&["run", "--leds", "0"]).is_err());
+    }
+
+    #[test]
+    fn run_durations() {
+        assert_eq!(
+            run_args(&["--check", "30s"]).check,
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            run_args(&["--check", "1.5"]).check,
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            run_args(&["--duration", "500ms"]).duration,
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            run_args(&["--duration", "2m"]).duration,
+            Some(Duration::from_secs(120))
+        );
+        for bad in ["0", "-3", "soon", "0s", "NaN"] {
+            assert!(parse(&["run", "--check", bad]).is_err(), "{bad}");
+        }
+        assert!(parse(&["run", "--check", "1s", "--duration", "2s"]).is_err());
+    }
+
+    #[test]
+    fn run_pcm_and_sinks() {
+        let r = run_args(&[
+            "--input",
+            "-",
+            "--format",
+            "f32le",
+            "--input-rate",
+            "48000",
+            "--channels",
+            "1",
+            "--sink",
+            "null",
+            "--sink",
+            "terminal",
+            "--rate",
+            "16000",
+        ]);
+        assert_eq!(r.format, Some(FormatArg::F32le));
+        assert_eq!((r.input_rate, r.channels), (Some(48_000), Some(1)));
+        assert_eq!(r.sink, [SinkArg::Null, SinkArg::Terminal]);
+        assert_eq!(r.engine.rate, RateArg::R16000);
+        assert!(parse(&["run", "--format", "u8"]).is_err());
+        assert!(parse(&["run", "--channels", "9"]).is_err());
+        assert!(parse(&["run", "--input-rate", "1000"]).is_err());
+    }
+
+    #[test]
+    fn run_switches() {
+        let r = run_args(&[
+            "--no-playback",
+            "--stats",
+            "--no-preview",
+            "--no-pin",
+            "--no-realtime",
+        ]);
+        assert!(r.no_playback && r.stats && r.no_preview && r.no_pin && r.no_realtime);
     }
 
     #[test]

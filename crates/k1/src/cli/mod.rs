@@ -5,7 +5,9 @@ pub mod args;
 pub mod resolve;
 
 pub use args::Args;
-pub use resolve::{AnalyzeJob, BenchJob, CalibrateJob, Command, Input, resolve};
+pub use resolve::{
+    AnalyzeJob, BenchJob, CalibrateJob, Command, Input, LiveInput, RunJob, SinkKind, resolve,
+};
 
 /// A mistake in how k1 was called (exit code 2), as opposed to a failure while running (1).
 #[derive(Debug, thiserror::Error)]

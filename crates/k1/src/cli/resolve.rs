@@ -11,8 +11,10 @@ use k1_core::{Config, NoiseFloor};
 
 use super::UsageError;
 use super::args::{
-    AnalyzeArgs, Args, BenchAnalyzeArgs, BenchArgs, CalibrateArgs, CommandArgs, EngineArgs, RateArg,
+    AnalyzeArgs, Args, BenchAnalyzeArgs, BenchArgs, CalibrateArgs, CommandArgs, EngineArgs,
+    FormatArg, RateArg, RunArgs, SinkArg,
 };
+use crate::sources::live::{PcmFormat, PcmSpec};
 
 /// How many times `--demo` plays the demo loop.
 pub const DEMO_LOOPS: u32 = 2;
@@ -28,6 +30,63 @@ pub enum Command {
     Calibrate(CalibrateJob),
     /// `k1 bench analyze`.
     BenchAnalyze(BenchJob),
+    /// `k1 run` (boxed: it carries a whole noise floor).
+    Run(Box<RunJob>),
+}
+
+/// Where `k1 run` gets its audio.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LiveInput {
+    /// The microphone if one can be opened, else the demo.
+    Auto,
+    /// The demo loop, forever.
+    Demo,
+    /// An audio file, played in real time.
+    File(PathBuf),
+    /// Raw PCM on stdin.
+    Stdin(PcmSpec),
+    /// An input device: the default one, or the first whose name contains this.
+    Mic(Option<String>),
+}
+
+/// A frame sink to start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkKind {
+    /// The terminal preview.
+    Terminal,
+    /// Nowhere.
+    Null,
+}
+
+/// `k1 run`, resolved.
+#[derive(Debug)]
+pub struct RunJob {
+    /// The audio.
+    pub input: LiveInput,
+    /// The checked engine configuration.
+    pub config: Config,
+    /// A noise floor to install before the first hop.
+    pub noise_floor: Option<NoiseFloor>,
+    /// Target frames per second.
+    pub fps: u32,
+    /// LEDs on the strip.
+    pub leds: usize,
+    /// Overall brightness, 0..=1.
+    pub brightness: f32,
+    /// Play files and the demo through the speakers.
+    pub playback: bool,
+    /// Print metrics once a second.
+    pub stats: bool,
+    /// Run this long, then check the success criteria.
+    pub check: Option<std::time::Duration>,
+    /// Run this long, then stop.
+    pub duration: Option<std::time::Duration>,
+    /// The sinks, in order.
+    pub sinks: Vec<SinkKind>,
+    /// Pin the audio and render threads to cores.
+    pub pin: bool,
+    /// Real-time priority for the audio and render threads.
+    pub realtime: bool,
 }
 
 /// Where the audio comes from.
@@ -98,6 +157,7 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         CommandArgs::Analyze(a) => Ok(Command::Analyze(Box::new(analyze(a)?))),
         CommandArgs::Calibrate(c) => Ok(Command::Calibrate(calibrate(c)?)),
         CommandArgs::Bench(BenchArgs::Analyze(b)) => Ok(Command::BenchAnalyze(bench(b)?)),
+        CommandArgs::Run(r) => Ok(Command::Run(Box::new(run(*r)?))),
     }
 }
 
@@ -180,6 +240,86 @@ fn bench(b: BenchAnalyzeArgs) -> anyhow::Result<BenchJob> {
     })
 }
 
+fn run(r: RunArgs) -> anyhow::Result<RunJob> {
+    let config = engine_config(&r.engine)?;
+    let usage = |m: String| anyhow::Error::new(UsageError(m));
+    let input = match (r.input.as_deref(), r.demo) {
+        (_, true) => LiveInput::Demo,
+        (None, false) => LiveInput::Auto,
+        (Some("-"), false) => LiveInput::Stdin(PcmSpec {
+            format: match r.format.unwrap_or(FormatArg::S16le) {
+                FormatArg::S16le => PcmFormat::S16le,
+                FormatArg::F32le => PcmFormat::F32le,
+            },
+            rate: r.input_rate.unwrap_or(44_100),
+            channels: usize::from(r.channels.unwrap_or(2)),
+        }),
+        (Some("mic"), false) => LiveInput::Mic(None),
+        (Some(other), false) => match other.strip_prefix("mic:") {
+            Some("") => return Err(usage("--input mic:NAME needs a NAME".into())),
+            Some(name) => LiveInput::Mic(Some(name.to_string())),
+            None if other.is_empty() => return Err(usage("--input needs a value".into())),
+            None => LiveInput::File(PathBuf::from(other)),
+        },
+    };
+    let stdin = matches!(input, LiveInput::Stdin(_));
+    if !stdin && (r.format.is_some() || r.input_rate.is_some() || r.channels.is_some()) {
+        return Err(usage(
+            "--format, --input-rate and --channels describe raw PCM on stdin: use them with --input -"
+                .into(),
+        ));
+    }
+    if matches!(input, LiveInput::Mic(_)) && !cfg!(feature = "audio") {
+        return Err(usage(
+            "this k1 was built without the `audio` feature, so it has no microphone input".into(),
+        ));
+    }
+    if !(0.0..=1.0).contains(&r.brightness) {
+        return Err(usage(format!(
+            "--brightness must be between 0 and 1, got {}",
+            r.brightness
+        )));
+    }
+    let mut sinks: Vec<SinkKind> = r
+        .sink
+        .iter()
+        .map(|s| match s {
+            SinkArg::Terminal => SinkKind::Terminal,
+            SinkArg::Null => SinkKind::Null,
+        })
+        .collect();
+    sinks.dedup();
+    if r.no_preview {
+        if sinks.contains(&SinkKind::Terminal) {
+            return Err(usage("--no-preview contradicts --sink terminal".into()));
+        }
+        if sinks.is_empty() {
+            sinks.push(SinkKind::Null);
+        }
+    } else if sinks.is_empty() {
+        sinks.push(SinkKind::Terminal);
+    }
+    let noise_floor = match &r.noise_profile {
+        Some(path) => Some(crate::noise::load(path).context("loading --noise-profile")?),
+        None => None,
+    };
+    Ok(RunJob {
+        input,
+        config,
+        noise_floor,
+        fps: r.fps,
+        leds: r.leds as usize,
+        brightness: r.brightness,
+        playback: !r.no_playback,
+        stats: r.stats,
+        check: r.check,
+        duration: r.duration,
+        sinks,
+        pin: !r.no_pin,
+        realtime: !r.no_realtime,
+    })
+}
+
 /// The corpus clip `k1 bench analyze` times by default.
 pub const DEFAULT_BENCH_CLIP: &str = "real/lincity_pronobozo.flac";
 
@@ -221,6 +361,80 @@ mod tests {
         .unwrap_err();
         assert!(err.downcast_ref::<UsageError>().is_none());
         assert!(format!("{err:#}").contains("/nonexistent/n.json"));
+    }
+
+    fn run_job(args: &[&str]) -> anyhow::Result<RunJob> {
+        let all: Vec<&str> = std::iter::once("run").chain(args.iter().copied()).collect();
+        match resolve_args(&all)? {
+            Command::Run(job) => Ok(*job),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn run_inputs() {
+        assert_eq!(run_job(&[]).unwrap().input, LiveInput::Auto);
+        assert_eq!(run_job(&["--demo"]).unwrap().input, LiveInput::Demo);
+        assert_eq!(
+            run_job(&["--input", "song.flac"]).unwrap().input,
+            LiveInput::File("song.flac".into())
+        );
+        assert_eq!(
+            run_job(&["--input", "-"]).unwrap().input,
+            LiveInput::Stdin(PcmSpec {
+                format: PcmFormat::S16le,
+                rate: 44_100,
+                channels: 2
+            })
+        );
+        if cfg!(feature = "audio") {
+            assert_eq!(run_job(&["-i", "mic"]).unwrap().input, LiveInput::Mic(None));
+            assert_eq!(
+                run_job(&["-i", "mic:USB Audio"]).unwrap().input,
+                LiveInput::Mic(Some("USB Audio".into()))
+            );
+        }
+        let err = run_job(&["-i", "mic:"]).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some());
+    }
+
+    #[test]
+    fn pcm_options_need_stdin() {
+        let err = run_job(&["--demo", "--input-rate", "48000"]).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some(), "{err:#}");
+        let job = run_job(&["-i", "-", "--format", "f32le", "--channels", "1"]).unwrap();
+        assert_eq!(
+            job.input,
+            LiveInput::Stdin(PcmSpec {
+                format: PcmFormat::F32le,
+                rate: 44_100,
+                channels: 1
+            })
+        );
+    }
+
+    #[test]
+    fn run_sinks() {
+        assert_eq!(run_job(&["--demo"]).unwrap().sinks, [SinkKind::Terminal]);
+        assert_eq!(
+            run_job(&["--demo", "--no-preview"]).unwrap().sinks,
+            [SinkKind::Null]
+        );
+        assert_eq!(
+            run_job(&["--demo", "--sink", "null"]).unwrap().sinks,
+            [SinkKind::Null]
+        );
+        assert!(run_job(&["--demo", "--no-preview", "--sink", "terminal"]).is_err());
+    }
+
+    #[test]
+    fn run_brightness_is_checked() {
+        assert_eq!(run_job(&["--brightness", "0.5"]).unwrap().brightness, 0.5);
+        for bad in ["1.5", "-0.1", "NaN"] {
+            let arg = format!("--brightness={bad}");
+            let err = run_job(&[arg.as_str()]).unwrap_err();
+            assert!(err.downcast_ref::<UsageError>().is_some(), "{bad}");
+        }
     }
 
     #[test]

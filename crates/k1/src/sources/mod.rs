@@ -7,6 +7,7 @@
 mod clip;
 mod error;
 mod file;
+pub mod live;
 mod resample;
 
 pub use clip::ClipSource;
@@ -65,6 +66,18 @@ pub trait Source {
 
     /// Counters so far; final once [`Source::read`] has returned 0.
     fn stats(&self) -> SourceStats;
+}
+
+impl<T: Source + ?Sized> Source for Box<T> {
+    fn info(&self) -> &SourceInfo {
+        (**self).info()
+    }
+    fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError> {
+        (**self).read(buf)
+    }
+    fn stats(&self) -> SourceStats {
+        (**self).stats()
+    }
 }
 
 /// Fills `hop` with the next samples of `source`, padding a final partial hop with zeros.

@@ -1,0 +1,309 @@
+//! The live engine: audio analysis on one core, rendering on the other, sinks on their own
+//! threads, and a supervisor that watches them.
+//!
+//! ```text
+//!  audio thread (core 0)            render thread (core 1)            sink threads
+//!  LiveSource ─► Analyzer ─► [PublishedLock] ─► spectrum view ─► [FrameSlot] ─► Sink::write
+//!                                 ▲ seqlock        ▲ [ParamLock]      latest value, try_lock
+//!                                                  UI / command line
+//! ```
+//!
+//! Neither hot loop ever waits for the other or for a sink: the exchanges are seqlocks (the writer
+//! never waits, a reader retries a bounded number of times) and the frame slot is offered with
+//! `try_lock`. Both loops take time from a [`Clock`], so a virtual clock can run them unpaced
+//! (for a soak test) without changing their code. [`run`] starts everything, prints nothing
+//! itself, hands events and a once-a-second [`Metrics`] window to a [`Supervisor`], and stops
+//! everything on request, at the end of the source, or after a set time.
+
+mod audio;
+mod check;
+mod exchange;
+mod histogram;
+mod metrics;
+mod pacing;
+mod render;
+#[cfg(test)]
+mod tests;
+mod threads;
+
+pub use check::CheckReport;
+pub use exchange::{ParamLock, Published, PublishedLock, RenderParams};
+pub use metrics::{Capture, Metrics, MetricsHub};
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use k1_core::{Analyzer, Config, ConfigError, NoiseFloor};
+
+use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
+use crate::events::{Event, Events};
+use crate::sinks::{FrameSlot, Sink, run_sink};
+use crate::sources::live::{LiveError, LiveSource};
+
+/// Opens the live source; called on the audio thread, so the source need not be `Send`.
+pub type OpenSource = Box<dyn FnOnce() -> Result<Box<dyn LiveSource>, LiveError> + Send>;
+
+/// How the engine runs.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The analysis configuration (rate and hop).
+    pub analysis: Config,
+    /// A noise floor to install before the first hop.
+    pub noise_floor: Option<NoiseFloor>,
+    /// Target frames per second (at least 1).
+    pub fps: u32,
+    /// LEDs per frame.
+    pub leds: usize,
+    /// The renderer's starting parameters.
+    pub params: RenderParams,
+    /// Pin the audio and render threads to their own cores (where the OS allows).
+    pub pin_threads: bool,
+    /// Run the audio and render threads at real-time priority (where the OS allows).
+    pub realtime: bool,
+    /// Stop after this long (`None`: until asked or until the source ends).
+    pub run_for: Option<Duration>,
+}
+
+/// Why the engine stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StopReason {
+    /// The stop flag was set (Ctrl-C, SIGTERM, or the caller).
+    Requested,
+    /// The set run time was over.
+    TimeUp,
+    /// The source ended (its name).
+    SourceEnded(String),
+    /// The source failed for good (the message).
+    SourceFailed(String),
+}
+
+/// The result of a run.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Why it stopped.
+    pub reason: StopReason,
+    /// The metrics over the whole run.
+    pub metrics: Metrics,
+}
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The analysis configuration is invalid.
+    #[error("invalid engine settings: {0}")]
+    Config(#[from] ConfigError),
+    /// A thread could not be started.
+    #[error("cannot start the {what} thread: {err}")]
+    Thread {
+        /// Which thread.
+        what: &'static str,
+        /// The OS error.
+        err: std::io::Error,
+    },
+    /// A thread panicked (a bug); the others were stopped.
+    #[error("the {0} thread panicked")]
+    Panicked(&'static str),
+}
+
+/// Watches a run: gets its events and, once a second, its metrics.
+pub trait Supervisor {
+    /// A state change on one of the threads.
+    fn event(&mut self, event: &Event);
+    /// The last second (`window`) and the run so far (`total`).
+    fn second(&mut self, window: &Metrics, total: &Metrics);
+}
+
+/// How often the supervisor looks at the stop flag and the events.
+const SUPERVISE_EVERY: Duration = Duration::from_millis(10);
+
+/// Runs the engine until `stop` is set, the source ends or fails, or `config.run_for` is over.
+/// On return every thread has stopped and every sink has been finished; `stop` is left set.
+pub fn run(
+    config: &EngineConfig,
+    open: OpenSource,
+    mut sinks: Vec<Box<dyn Sink>>,
+    clock: &dyn Clock,
+    stop: &AtomicBool,
+    supervisor: &mut dyn Supervisor,
+) -> Result<Outcome, EngineError> {
+    let mut analyzer = Box::new(Analyzer::new(config.analysis)?);
+    if let Some(floor) = config.noise_floor {
+        analyzer.set_noise_floor(floor);
+    }
+    let hub = MetricsHub::default();
+    let snapshots = Box::new(PublishedLock::new(Published::EMPTY));
+    let params = ParamLock::new(config.params);
+    let slot = FrameSlot::new(config.leds);
+    let (events, inbox) = Events::channel();
+    let period = SECOND / u64::from(config.fps.max(1));
+    let cores = if config.pin_threads {
+        core_affinity::get_core_ids().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let core_for = |i: usize| cores.get(i % cores.len().max(1)).copied();
+    let origin = hub.capture(clock.now());
+    let (hub, slot, snapshots, params) = (&hub, &slot, &*snapshots, &params);
+
+    std::thread::scope(|s| {
+        let spawn_err = |what: &'static str| move |err| EngineError::Thread { what, err };
+        let writer = snapshots.writer().ok_or(EngineError::Panicked("audio"))?;
+        let audio_events = events.clone();
+        let audio_core = core_for(0);
+        let audio = std::thread::Builder::new()
+            .name("k1-audio".into())
+            .spawn_scoped(s, move || {
+                let priority = config.realtime.then_some(threads::AUDIO_PRIORITY);
+                threads::prepare("audio", audio_core, priority, &audio_events);
+                let source = match open() {
+                    Ok(source) => source,
+                    Err(e) => {
+                        audio_events.send(Event::SourceFailed(e.to_string()));
+                        return;
+                    }
+                };
+                audio::AudioLoop {
+                    source,
+                    analyzer,
+                    writer,
+                    metrics: hub,
+                    clock,
+                    events: audio_events,
+                    stop,
+                }
+                .run();
+            })
+            .map_err(spawn_err("audio"));
+        let render_events = events.clone();
+        let render_core = core_for(1);
+        let render = std::thread::Builder::new()
+            .name("k1-render".into())
+            .spawn_scoped(s, move || {
+                let priority = config.realtime.then_some(threads::RENDER_PRIORITY);
+                threads::prepare("render", render_core, priority, &render_events);
+                render::RenderLoop {
+                    snapshots,
+                    params,
+                    slot,
+                    metrics: hub,
+                    clock,
+                    period,
+                    leds: config.leds,
+                    stop,
+                }
+                .run();
+            })
+            .map_err(spawn_err("render"));
+        let mut sink_threads = Vec::new();
+        for sink in sinks.iter_mut() {
+            let sink_events = events.clone();
+            let poll = Duration::from_nanos((period / 2).max(100_000));
+            sink_threads.push(
+                std::thread::Builder::new()
+                    .name("k1-sink".into())
+                    .spawn_scoped(s, move || {
+                        run_sink(&mut **sink, slot, stop, clock, poll, hub, &sink_events);
+                    })
+                    .map_err(spawn_err("sink")),
+            );
+        }
+        drop(events);
+
+        // If a thread failed to start, stop the others and report it.
+        let started = audio.is_ok() && render.is_ok() && sink_threads.iter().all(Result::is_ok);
+        let reason = if started {
+            supervise(config, hub, &origin, clock, stop, &inbox, supervisor)
+        } else {
+            StopReason::Requested
+        };
+        stop.store(true, Ordering::Relaxed);
+
+        let mut panicked = None;
+        let mut join =
+            |what: &'static str, h: Result<std::thread::ScopedJoinHandle<'_, ()>, EngineError>| {
+                match h {
+                    Ok(h) => {
+                        if h.join().is_err() {
+                            panicked.get_or_insert(EngineError::Panicked(what));
+                        }
+                    }
+                    Err(e) => {
+                        panicked.get_or_insert(e);
+                    }
+                }
+            };
+        join("audio", audio);
+        join("render", render);
+        for t in sink_threads {
+            join("sink", t);
+        }
+        if let Some(err) = panicked {
+            return Err(err);
+        }
+        // Events sent while stopping (a sink's last warning, the end of the source).
+        let mut reason = reason;
+        while let Ok(event) = inbox.try_recv() {
+            note_end(&event, &mut reason);
+            supervisor.event(&event);
+        }
+        let total = Metrics::between(&origin, &hub.capture(clock.now()));
+        Ok(Outcome {
+            reason,
+            metrics: total,
+        })
+    })
+}
+
+/// Watches the run until it should stop; returns why.
+fn supervise(
+    config: &EngineConfig,
+    hub: &MetricsHub,
+    origin: &Capture,
+    clock: &dyn Clock,
+    stop: &AtomicBool,
+    inbox: &std::sync::mpsc::Receiver<Event>,
+    supervisor: &mut dyn Supervisor,
+) -> StopReason {
+    let start = origin.at();
+    let end: Option<Nanos> = config.run_for.map(|d| start + duration_nanos(d));
+    let mut last = origin.clone();
+    let mut reason = None;
+    loop {
+        while let Ok(event) = inbox.try_recv() {
+            let mut r = StopReason::Requested;
+            if note_end(&event, &mut r) {
+                reason.get_or_insert(r);
+            }
+            supervisor.event(&event);
+        }
+        if let Some(r) = reason {
+            return r;
+        }
+        if stop.load(Ordering::Relaxed) {
+            return StopReason::Requested;
+        }
+        let now = clock.now();
+        if end.is_some_and(|e| now >= e) {
+            return StopReason::TimeUp;
+        }
+        if now.saturating_sub(last.at()) >= SECOND {
+            let current = hub.capture(now);
+            supervisor.second(
+                &Metrics::between(&last, &current),
+                &Metrics::between(origin, &current),
+            );
+            last = current;
+        }
+        clock.sleep(SUPERVISE_EVERY);
+    }
+}
+
+/// If `event` ends the run, sets `reason` and returns true.
+fn note_end(event: &Event, reason: &mut StopReason) -> bool {
+    match event {
+        Event::SourceEnded(name) => *reason = StopReason::SourceEnded(name.clone()),
+        Event::SourceFailed(why) => *reason = StopReason::SourceFailed(why.clone()),
+        _ => return false,
+    }
+    true
+}

@@ -1,0 +1,223 @@
+//! Where frames go: LED controllers (later), the terminal preview, nowhere (benchmarks).
+//!
+//! The renderer never waits for a sink. It offers each finished frame to a [`FrameSlot`], a
+//! latest-value slot (not a queue): if the slot is busy at that instant the frame is simply not
+//! offered. Each sink runs on its own thread ([`run_sink`]), takes the newest frame when it is
+//! ready for one, and counts the frames it never got to as drops. A sink that fails is counted
+//! and tried again with the next frame.
+
+mod null;
+mod terminal;
+
+pub use null::NullSink;
+pub use terminal::TerminalSink;
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use k1_core::render::Rgb;
+
+use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
+use crate::engine::MetricsHub;
+use crate::events::Events;
+
+/// One rendered frame and what a sink may want to show with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// The frame's number: frames rendered before it.
+    pub index: u64,
+    /// When it left the renderer, on the engine clock.
+    pub rendered_at: Nanos,
+    /// Age of its newest audio sample when it left the renderer, ns (0 before any audio).
+    pub latency: Nanos,
+    /// The tempo estimate, BPM (0 until one is found).
+    pub bpm: f32,
+    /// The tempo confidence, 0..=1.
+    pub confidence: f32,
+    /// The colours, index 0 at one end of the strip.
+    pub leds: Vec<Rgb>,
+}
+
+impl Frame {
+    /// A dark frame of `leds` LEDs.
+    pub fn new(leds: usize) -> Self {
+        Self {
+            index: 0,
+            rendered_at: 0,
+            latency: 0,
+            bpm: 0.0,
+            confidence: 0.0,
+            leds: vec![Rgb::BLACK; leds],
+        }
+    }
+
+    /// Copies `other` into `self` without allocating when the LED counts match.
+    pub fn copy_from(&mut self, other: &Frame) {
+        self.index = other.index;
+        self.rendered_at = other.rendered_at;
+        self.latency = other.latency;
+        self.bpm = other.bpm;
+        self.confidence = other.confidence;
+        if self.leds.len() == other.leds.len() {
+            self.leds.copy_from_slice(&other.leds);
+        } else {
+            self.leds.clone_from(&other.leds);
+        }
+    }
+}
+
+/// Why a sink write failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// Writing failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// An output for frames. Implementations live one per file in this module.
+pub trait Sink: Send {
+    /// A name for messages.
+    fn name(&self) -> &str;
+
+    /// The most frames per second this sink wants; `None` for every frame. A sink that wants
+    /// fewer is given the newest frame at its own pace, and the frames in between are not drops.
+    fn max_fps(&self) -> Option<f64> {
+        None
+    }
+
+    /// Sends one frame out.
+    fn write(&mut self, frame: &Frame) -> Result<(), SinkError>;
+
+    /// Called once when the engine stops (restore the terminal, close sockets).
+    fn finish(&mut self) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// The latest frame, shared between the render thread and the sink threads.
+///
+/// [`FrameSlot::offer`] never blocks: it uses `try_lock`, and a frame that finds the slot busy
+/// (a sink copying out, for a microsecond) is not offered. Sinks hold the lock only to copy.
+pub struct FrameSlot {
+    frame: Mutex<Frame>,
+    /// Frames offered successfully (the slot's version).
+    offered: AtomicU64,
+}
+
+impl FrameSlot {
+    /// A slot holding a dark frame of `leds` LEDs.
+    pub fn new(leds: usize) -> Self {
+        Self {
+            frame: Mutex::new(Frame::new(leds)),
+            offered: AtomicU64::new(0),
+        }
+    }
+
+    /// Offers `frame`; returns false if the slot was busy (the caller counts a drop). Never
+    /// blocks.
+    pub fn offer(&self, frame: &Frame) -> bool {
+        match self.frame.try_lock() {
+            Ok(mut slot) => {
+                slot.copy_from(frame);
+                self.offered.fetch_add(1, Ordering::Release);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The slot's version: how many frames have been offered.
+    pub fn version(&self) -> u64 {
+        self.offered.load(Ordering::Acquire)
+    }
+
+    /// Copies the newest frame into `out` if it is newer than version `seen`; returns its version.
+    pub fn take_newer(&self, seen: u64, out: &mut Frame) -> Option<u64> {
+        if self.version() == seen {
+            return None;
+        }
+        let slot = self
+            .frame
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        out.copy_from(&slot);
+        Some(self.offered.load(Ordering::Acquire))
+    }
+}
+
+/// Runs `sink` until `stop`: takes the newest frame from `slot` when there is one (at most at the
+/// sink's own rate), writes it, and counts drops and errors into `metrics`. Polls every
+/// `poll` (half a render period is right: it never misses a frame a fast sink could take).
+pub fn run_sink(
+    sink: &mut dyn Sink,
+    slot: &FrameSlot,
+    stop: &AtomicBool,
+    clock: &dyn Clock,
+    poll: Duration,
+    metrics: &MetricsHub,
+    events: &Events,
+) {
+    let leds = slot.frame.lock().map_or(0, |f| f.leds.len());
+    let mut frame = Frame::new(leds);
+    let mut seen = 0u64;
+    let interval = sink
+        .max_fps()
+        .filter(|f| *f > 0.0)
+        .map(|f| duration_nanos(Duration::from_secs_f64(1.0 / f)));
+    let mut next_due: Nanos = 0;
+    let mut errors_in_a_row = 0u32;
+    while !stop.load(Ordering::Relaxed) {
+        let now = clock.now();
+        if let Some(interval) = interval {
+            if now < next_due {
+                clock.sleep(Duration::from_nanos(next_due - now).min(Duration::from_millis(50)));
+                continue;
+            }
+            // Ticks this sink missed because its last write overran: each is a frame it wanted.
+            if next_due > 0 {
+                let missed = (now - next_due) / interval;
+                if missed > 0 {
+                    metrics.sink_drops.fetch_add(missed, Ordering::Relaxed);
+                }
+            }
+            next_due = now - (now.saturating_sub(next_due) % interval) + interval;
+        }
+        let Some(version) = slot.take_newer(seen, &mut frame) else {
+            clock.sleep(poll);
+            continue;
+        };
+        if interval.is_none() && seen > 0 && version > seen + 1 {
+            metrics
+                .sink_drops
+                .fetch_add(version - seen - 1, Ordering::Relaxed);
+        }
+        seen = version;
+        match sink.write(&frame) {
+            Ok(()) => {
+                metrics.sink_frames.fetch_add(1, Ordering::Relaxed);
+                errors_in_a_row = 0;
+            }
+            Err(err) => {
+                metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
+                errors_in_a_row += 1;
+                // Say so on the first failure and then about once a second, not every frame.
+                if errors_in_a_row == 1 || errors_in_a_row.is_multiple_of(200) {
+                    events.warn(format!("sink {}: {err} (retrying)", sink.name()));
+                }
+            }
+        }
+    }
+    if let Err(err) = sink.finish() {
+        events.warn(format!("sink {}: {err}", sink.name()));
+    }
+}
+
+/// Frames per second from a count over `nanos`.
+pub fn per_second(count: u64, nanos: Nanos) -> f64 {
+    if nanos == 0 {
+        0.0
+    } else {
+        count as f64 * SECOND as f64 / nanos as f64
+    }
+}
