@@ -48,8 +48,9 @@ pub struct Params {
     pub background: f32,
     /// Motion speed.
     pub speed: f32,
-    /// The three custom slots, each 0..=1.
-    pub custom: [f32; NUM_CUSTOM],
+    /// The three custom slots, each 0..=1 ([`NUM_CUSTOM`]; written as a literal 3 because a
+    /// named constant here trips a rustc 1.95 MIR bug when tests capture `Params` in closures).
+    pub custom: [f32; 3],
     /// Palette index 0..=32, or [`PALETTE_NONE`].
     pub palette: u8,
     /// Mirror switch (0 or 1).

@@ -155,17 +155,20 @@ impl<const N: usize> Renderer<N> {
         self.current.render(&ctx, line);
         if let Some(outgoing) = self.outgoing.as_mut() {
             self.fade = if self.fade_seconds > 0.0 {
-                (self.fade + dt / self.fade_seconds).min(1.0)
+                self.fade + dt / self.fade_seconds
             } else {
                 1.0
             };
-            outgoing.render(&ctx, other);
-            let t = smoothstep(self.fade);
-            for (a, b) in line.iter_mut().zip(other.iter()) {
-                *a = mix(*b, *a, t);
-            }
-            if self.fade >= 1.0 {
+            if self.fade >= 1.0 - 1e-4 {
+                // Done: the new pattern alone, exactly.
+                self.fade = 1.0;
                 self.outgoing = None;
+            } else {
+                outgoing.render(&ctx, other);
+                let t = smoothstep(self.fade);
+                for (a, b) in line.iter_mut().zip(other.iter()) {
+                    *a = mix(*b, *a, t);
+                }
             }
         }
 
