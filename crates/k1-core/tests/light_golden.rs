@@ -1,0 +1,72 @@
+//! Golden frame hashes: every pattern, through the renderer and the colour pipeline, over a fixed
+//! synthetic input (1 s of silence then 5 s of 120 BPM rock, analysed; 320 LEDs at 100 FPS,
+//! default parameters). An unintended change to any pattern, the palettes, the parameters'
+//! defaults or the pipeline changes a hash.
+//!
+//! When a change is intended, the failure message prints the new table to paste below.
+
+mod light_support;
+
+use k1_core::params::Params;
+use k1_core::render::{PATTERNS, PatternId};
+use light_support::*;
+
+/// FNV-1a, 64-bit.
+fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// (pattern id, hash of every byte of every frame).
+const GOLDEN: [(&str, u64); 17] = [
+    ("departure", 0x8c9c0b944e9e9544),
+    ("lava", 0xef4a429152af562a),
+    ("twilight", 0x6c4efe3cb8f420d3),
+    ("spectrum", 0xdcb154b2e6f49b15),
+    ("octave", 0x33a26fcb99595f4e),
+    ("bloom", 0xe651e53780ad6e46),
+    ("pulse", 0xb52161d5d0efe01e),
+    ("tempiscope", 0x21a1cc5c82f1075e),
+    ("beat_tunnel", 0x90740f60e28a3803),
+    ("perlin", 0x3e52958d1475b6d1),
+    ("void_trail", 0x8e5bfaa1b75966e5),
+    ("analog", 0x2c0ffef05ea2b9b6),
+    ("metronome", 0x9863e2306a16366a),
+    ("hype", 0xa9162b31b2af4c21),
+    ("spectronome", 0xdc614175ea147d3a),
+    ("neutral", 0xed4c541869ca88c6),
+    ("self_test", 0x151a72878662e50c),
+];
+
+#[test]
+fn frame_hashes_match_the_golden_table() {
+    let snaps = silence_then_music(1.0, 5.0);
+    let mut actual = Vec::new();
+    for id in PatternId::ALL {
+        let mut engine = Engine::new(id, 320, Params::DEFAULT);
+        let mut h = OFFSET;
+        for s in &snaps {
+            h = fnv1a(h, bytemuck::cast_slice(&engine.frame(s)));
+        }
+        actual.push((PATTERNS[id.index()].id, h));
+    }
+    let table: String = actual
+        .iter()
+        .map(|(id, h)| format!("    (\"{id}\", {h:#018x}),\n"))
+        .collect();
+    assert!(
+        actual
+            .iter()
+            .zip(GOLDEN.iter())
+            .all(|(a, g)| a.0 == g.0 && a.1 == g.1),
+        "frame hashes changed; if intended, the new table is:\n{table}"
+    );
+    // Different patterns look different.
+    let mut hashes: Vec<u64> = actual.iter().map(|a| a.1).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    assert_eq!(hashes.len(), 17);
+}
