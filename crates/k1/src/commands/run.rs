@@ -329,7 +329,7 @@ fn summary(reason: &StopReason, m: &Metrics) -> String {
     };
     format!(
         "k1 run: {:.1} s ({why})\n\
-         \x20 render   {:.1} FPS ({} frames); frame time p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; wake jitter p99 {:.3} ms\n\
+         \x20 render   {:.1} FPS ({} frames); frame time p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms; wake jitter p99 {:.3} ms, max {:.3} ms\n\
          \x20 audio    {:.1} hops/s ({} hops); hop time p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
          \x20 latency  p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (newest sample -> frame leaving the renderer)\n\
          \x20 misses   {} frames, {} hops\n\
@@ -344,6 +344,7 @@ fn summary(reason: &StopReason, m: &Metrics) -> String {
         m.frame_time.p99_ms,
         m.frame_time.max_ms,
         m.wake_jitter.p99_ms,
+        m.wake_jitter.max_ms,
         m.hops_per_second,
         m.hops,
         m.hop_time.p50_ms,
