@@ -36,7 +36,7 @@ fn snapshot(n: u64) -> Snapshot {
     s.sample_index = n * 64;
     s.spectrum.fill(n as f32);
     s.tempo_phase.fill(0.5);
-    s.beat = n % 2 == 0;
+    s.beat = n.is_multiple_of(2);
     s
 }
 

@@ -49,7 +49,8 @@ pub use config::{Config, ConfigError, MAX_HOP};
 pub use dsp::loudness::NoiseFloor;
 pub use snapshot::Snapshot;
 pub use sync::{
-    MAX_RETRIES, Reader, SeqLock, SnapshotLock, SnapshotReader, SnapshotWriter, Writer, word_count,
+    MAX_RETRIES, ParamsLock, ParamsReader, ParamsWriter, Reader, SeqLock, SnapshotLock,
+    SnapshotReader, SnapshotWriter, Writer, word_count,
 };
 
 /// Number of semitone bins in the spectrum.

@@ -5,10 +5,10 @@
 //!
 //! - **Snapshots, audio → render.** The audio loop owns the one [`Writer`] of a [`SnapshotLock`]
 //!   and writes a [`Snapshot`] per hop; the render loop owns a [`Reader`] and reads once per frame.
-//! - **Parameters, UI → render.** The same type, `SeqLock<P, { word_count::<P>() }>`, for any
-//!   parameter struct `P: NoUninit` (derive it and use `#[repr(C)]` with no padding). The renderer
-//!   reads them each frame exactly like snapshots, and [`Reader::version`] tells it when they
-//!   changed. Several UI handlers may want to write; the writer slot admits one at a time, so the
+//! - **Parameters, UI → render.** The same type: a [`ParamsLock`] carries [`Params`], and
+//!   `SeqLock<P, { word_count::<P>() }>` any other struct `P: NoUninit` (`#[repr(C)]`, no
+//!   padding). The renderer reads them each frame exactly like snapshots, and
+//!   [`Reader::version`] tells it when they changed. Several UI handlers may want to write; the writer slot admits one at a time, so the
 //!   host keeps the single [`Writer`] behind its own mutex on the UI side. Only UI threads ever
 //!   wait for it; the renderer's reads stay lock-free. One type for both directions means one
 //!   implementation to model-check.
@@ -62,6 +62,7 @@ pub use seq_lock::{SeqLock, Writer};
 pub use words::word_count;
 
 use crate::Snapshot;
+use crate::params::Params;
 
 /// The exchange that carries each [`Snapshot`] from the audio loop to the render loop.
 pub type SnapshotLock = SeqLock<Snapshot, { word_count::<Snapshot>() }>;
@@ -69,3 +70,10 @@ pub type SnapshotLock = SeqLock<Snapshot, { word_count::<Snapshot>() }>;
 pub type SnapshotWriter<'a> = Writer<'a, Snapshot, { word_count::<Snapshot>() }>;
 /// The render loop's end of a [`SnapshotLock`].
 pub type SnapshotReader<'a> = Reader<'a, Snapshot, { word_count::<Snapshot>() }>;
+
+/// The exchange that carries [`Params`] from the UI to the render loop.
+pub type ParamsLock = SeqLock<Params, { word_count::<Params>() }>;
+/// The UI's end of a [`ParamsLock`] (one at a time; see the module doc).
+pub type ParamsWriter<'a> = Writer<'a, Params, { word_count::<Params>() }>;
+/// The render loop's end of a [`ParamsLock`].
+pub type ParamsReader<'a> = Reader<'a, Params, { word_count::<Params>() }>;

@@ -322,6 +322,19 @@ mod tests {
     }
 
     #[test]
+    fn params_fit_the_alias() {
+        use crate::ParamsLock;
+        use crate::params::Params;
+        static LOCK: ParamsLock = ParamsLock::new(Params::DEFAULT);
+        let mut reader = LOCK.reader();
+        assert_eq!(*reader.read(), Params::DEFAULT);
+        let mut params = Params::DEFAULT;
+        params.custom[2] = 0.25;
+        LOCK.writer().expect("writer").write(&params);
+        assert_eq!(*reader.read(), params);
+    }
+
+    #[test]
     fn snapshots_fit_the_alias() {
         use crate::{Snapshot, SnapshotLock};
         static LOCK: SnapshotLock = SnapshotLock::new(Snapshot::EMPTY);
