@@ -10,7 +10,6 @@
 //! This is the last stage and its output is bytes, so it is not a [`super::Stage`].
 
 use super::rgb8::Rgb8;
-use super::stage::finite;
 use crate::render::Rgb;
 
 /// Per-LED, per-channel error carried between frames, in byte units.
@@ -42,7 +41,8 @@ impl<const N: usize> Dither<N> {
     pub fn quantize(&mut self, frame: &[Rgb], dithering: bool, out: &mut [Rgb8]) -> usize {
         let mut count = 0;
         for ((led, byte), err) in frame.iter().zip(out.iter_mut()).zip(self.error.iter_mut()) {
-            let target = [led.r, led.g, led.b].map(|v| finite(v).clamp(0.0, 1.0) * 255.0);
+            // `max`/`min` drop NaN, so NaN becomes 0.
+            let target = [led.r, led.g, led.b].map(|v| v.max(0.0).min(1.0) * 255.0);
             let mut q = [0u8; 3];
             for ch in 0..3 {
                 let (Some(t), Some(e), Some(qc)) = (target.get(ch), err.get_mut(ch), q.get_mut(ch))
@@ -51,13 +51,15 @@ impl<const N: usize> Dither<N> {
                 };
                 if dithering {
                     let want = t + *e;
-                    let v = libm::floorf(want + 0.5).clamp(0.0, 255.0);
+                    // `want + 0.5` is in 0..=256 (the error is within ±0.5), so truncation is
+                    // floor, and far cheaper than `floorf` without SSE4.1.
+                    let v = (((want + 0.5).max(0.0) as u32).min(255)) as f32;
                     // What this byte missed is owed to the next frame (bounded, so a level held at
                     // the rails cannot wind the error up).
                     *e = (want - v).clamp(-0.5, 0.5);
                     *qc = v as u8;
                 } else {
-                    *qc = libm::floorf(t + 0.5).clamp(0.0, 255.0) as u8;
+                    *qc = ((t + 0.5) as u32).min(255) as u8;
                 }
             }
             *byte = Rgb8::new(q[0], q[1], q[2]);

@@ -5,7 +5,7 @@
 //! between rising points cannot fall, so the map is monotone by construction (and a proptest
 //! checks it); it is within 1e-6 of `powf` for γ up to 3.
 
-use super::stage::{Stage, StageInput, finite};
+use super::stage::{Stage, StageInput};
 use crate::render::Rgb;
 
 /// Intervals in the gamma table.
@@ -42,7 +42,8 @@ impl GammaTable {
     /// The duty cycle (0..=1) for a level (clamped to 0..=1; NaN is 0).
     #[inline]
     pub fn map(&self, level: f32) -> f32 {
-        let x = finite(level).clamp(0.0, 1.0) * GAMMA_STEPS as f32;
+        // `max`/`min` drop NaN, so NaN maps to 0.
+        let x = level.max(0.0).min(1.0) * GAMMA_STEPS as f32;
         let i = (x as usize).min(GAMMA_STEPS - 1);
         let t = x - i as f32;
         match (self.points.get(i), self.points.get(i + 1)) {
