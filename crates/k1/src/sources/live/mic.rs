@@ -10,14 +10,14 @@
 //! [`Reconnecting`](super::Reconnecting) it is reopened with backoff.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, SupportedBufferSize};
 
-use super::{HopRead, HopTiming, LiveError, LiveSource, SourceCtx};
+use super::{HopRead, HopTiming, LiveError, LiveSource, SourceCtx, drain_ring};
 use crate::clock::{Clock, MonotonicClock, Nanos, duration_nanos, samples_nanos};
 use crate::sources::StreamResampler;
 
@@ -38,6 +38,9 @@ struct Anchor {
 /// What the callbacks report to the audio thread.
 #[derive(Debug, Default)]
 struct Status {
+    /// Set (after `failed` is filled) when the device reports an error: the audio thread checks
+    /// this flag every hop and takes the lock only once it is set.
+    has_failed: AtomicBool,
     failed: Mutex<Option<String>>,
     overruns: AtomicU64,
 }
@@ -266,8 +269,11 @@ where
             move |err: cpal::Error| {
                 if err.kind() == cpal::ErrorKind::Xrun {
                     err_status.overruns.fetch_add(1, Ordering::Relaxed);
-                } else if let Ok(mut failed) = err_status.failed.lock() {
-                    *failed = Some(err.to_string());
+                } else {
+                    if let Ok(mut failed) = err_status.failed.lock() {
+                        *failed = Some(err.to_string());
+                    }
+                    err_status.has_failed.store(true, Ordering::Release);
                 }
             },
             Some(Duration::from_secs(2)),
@@ -281,8 +287,11 @@ impl LiveSource for MicSource {
     }
 
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError> {
-        if let Some(reason) = self.status.failed.lock().ok().and_then(|mut f| f.take()) {
-            return Err(LiveError::Device(reason));
+        if self.status.has_failed.load(Ordering::Acquire) {
+            let reason = self.status.failed.lock().ok().and_then(|mut f| f.take());
+            return Err(LiveError::Device(
+                reason.unwrap_or_else(|| "the input device failed".into()),
+            ));
         }
         let overruns = self.status.overruns.load(Ordering::Relaxed);
         if overruns > self.overruns_reported {
@@ -295,14 +304,7 @@ impl LiveSource for MicSource {
         while let Ok(anchor) = self.anchors.pop() {
             self.anchor = Some(anchor);
         }
-        let available = self.samples.slots();
-        if available > 0 {
-            if let Ok(chunk) = self.samples.read_chunk(available) {
-                let (a, b) = chunk.as_slices();
-                self.resampler.push(a, &mut self.ready)?;
-                self.resampler.push(b, &mut self.ready)?;
-                chunk.commit_all();
-            }
+        if drain_ring(&mut self.samples, &mut self.resampler, &mut self.ready)? > 0 {
             self.last_data = Some(now);
         }
         if self.ready.len() < hop.len() {

@@ -120,3 +120,60 @@ impl<T: LiveSource + ?Sized> LiveSource for Box<T> {
         (**self).next_hop(hop, ctx)
     }
 }
+
+/// Moves every sample waiting in `ring` through `resampler` into `ready`; returns how many it
+/// took from the ring.
+pub fn drain_ring(
+    ring: &mut rtrb::Consumer<f32>,
+    resampler: &mut super::StreamResampler,
+    ready: &mut std::collections::VecDeque<f32>,
+) -> Result<usize, LiveError> {
+    let available = ring.slots();
+    if available == 0 {
+        return Ok(0);
+    }
+    let Ok(chunk) = ring.read_chunk(available) else {
+        return Ok(0);
+    };
+    let (a, b) = chunk.as_slices();
+    resampler.push(a, ready)?;
+    resampler.push(b, ready)?;
+    chunk.commit_all();
+    Ok(available)
+}
+
+/// A [`SourceCtx`]'s parts, owned, for tests.
+#[cfg(test)]
+pub struct TestCtx<C> {
+    /// The clock.
+    pub clock: C,
+    /// The events' sender.
+    pub events: Events,
+    /// Where the events go (kept so sends succeed).
+    pub inbox: std::sync::mpsc::Receiver<crate::events::Event>,
+    /// The counters.
+    pub counters: SourceCounters,
+}
+
+#[cfg(test)]
+impl<C: Clock> TestCtx<C> {
+    /// Parts around `clock`.
+    pub fn new(clock: C) -> Self {
+        let (events, inbox) = Events::channel();
+        Self {
+            clock,
+            events,
+            inbox,
+            counters: SourceCounters::default(),
+        }
+    }
+
+    /// The context to pass to a source.
+    pub fn ctx(&self) -> SourceCtx<'_> {
+        SourceCtx {
+            clock: &self.clock,
+            events: &self.events,
+            counters: &self.counters,
+        }
+    }
+}

@@ -119,20 +119,13 @@ mod tests {
     use super::*;
     use crate::clock::tests::VirtualClock;
     use crate::clock::{Clock, SECOND};
-    use crate::events::Events;
     use crate::sources::ClipSource;
-    use crate::sources::live::SourceCounters;
+    use crate::sources::live::TestCtx;
 
     #[test]
     fn hops_are_released_on_absolute_deadlines_then_the_end() {
-        let clock = VirtualClock::default();
-        let (events, _rx) = Events::channel();
-        let counters = SourceCounters::default();
-        let ctx = SourceCtx {
-            clock: &clock,
-            events: &events,
-            counters: &counters,
-        };
+        let parts = TestCtx::new(VirtualClock::default());
+        let (clock, ctx) = (&parts.clock, parts.ctx());
         // One second of a ramp at 12,800 Hz: 200 hops of 64.
         let samples: Vec<f32> = (0..12_800).map(|i| i as f32).collect();
         let clip = ClipSource::new("ramp".into(), &samples, 12_800, 1, 12_800).unwrap();

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx};
+use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring};
 use crate::clock::{Nanos, samples_nanos, sleep_towards};
 use crate::sources::StreamResampler;
 
@@ -111,15 +111,10 @@ impl PcmSource {
 
     /// Moves what the reader thread has delivered through the resampler.
     fn pull(&mut self) -> Result<(), LiveError> {
-        let available = self.consumer.slots();
-        if available > 0 {
-            if let Ok(chunk) = self.consumer.read_chunk(available) {
-                let (a, b) = chunk.as_slices();
-                self.resampler.push(a, &mut self.ready)?;
-                self.resampler.push(b, &mut self.ready)?;
-                chunk.commit_all();
-            }
-        } else if !self.finished && self.shared.ended.load(Ordering::Acquire) {
+        if drain_ring(&mut self.consumer, &mut self.resampler, &mut self.ready)? > 0 {
+            return Ok(());
+        }
+        if !self.finished && self.shared.ended.load(Ordering::Acquire) {
             // The reader thread has pushed its last sample before setting `ended`; check the
             // ring once more so none is lost.
             if self.consumer.slots() == 0 {
@@ -263,18 +258,11 @@ fn mix_frame(frame: &[u8], format: PcmFormat, channels: usize) -> f32 {
 mod tests {
     use super::*;
     use crate::clock::MonotonicClock;
-    use crate::events::Events;
-    use crate::sources::live::SourceCounters;
+    use crate::sources::live::TestCtx;
 
-    fn drain(mut src: PcmSource, hop: usize) -> (Vec<f32>, SourceCounters) {
-        let clock = MonotonicClock::new();
-        let (events, _rx) = Events::channel();
-        let counters = SourceCounters::default();
-        let ctx = SourceCtx {
-            clock: &clock,
-            events: &events,
-            counters: &counters,
-        };
+    fn drain(mut src: PcmSource, hop: usize) -> (Vec<f32>, TestCtx<MonotonicClock>) {
+        let parts = TestCtx::new(MonotonicClock::new());
+        let ctx = parts.ctx();
         let mut out = Vec::new();
         let mut buf = vec![0.0f32; hop];
         loop {
@@ -284,7 +272,7 @@ mod tests {
                 HopRead::End => break,
             }
         }
-        (out, counters)
+        (out, parts)
     }
 
     #[test]
@@ -322,11 +310,11 @@ mod tests {
             channels: 1,
         };
         let src = PcmSource::spawn(std::io::Cursor::new(bytes), spec, "t".into(), 16_000).unwrap();
-        let (out, counters) = drain(src, 128);
+        let (out, parts) = drain(src, 128);
         // 0.1 s at 16 kHz is 1600 samples, in whole hops of 128.
         assert_eq!(out.len(), 1664);
         assert!(out.iter().all(|v| v.is_finite()));
         assert!((out[800] - 0.25).abs() < 0.01, "{}", out[800]);
-        assert_eq!(counters.underruns.load(Ordering::Relaxed), 0);
+        assert_eq!(parts.counters.underruns.load(Ordering::Relaxed), 0);
     }
 }
