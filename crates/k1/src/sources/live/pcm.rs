@@ -290,8 +290,13 @@ mod tests {
             channels: 2,
         };
         let src = PcmSource::spawn(std::io::Cursor::new(bytes), spec, "t".into(), 12_800).unwrap();
-        let (out, _) = drain(src, 64);
+        let (out, parts) = drain(src, 64);
         assert_eq!(out.len(), 1024); // 15 whole hops and one padded
+        let warnings: Vec<_> = parts.inbox.try_iter().collect();
+        assert!(
+            matches!(&warnings[..], [crate::events::Event::Warning(w)] if w.contains("ignored 1 bytes")),
+            "{warnings:?}"
+        );
         assert!(out[..1000].iter().all(|&v| (v - 0.125).abs() < 1e-6));
         assert!(out[1000..].iter().all(|&v| v == 0.0));
     }
