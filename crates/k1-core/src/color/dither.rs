@@ -41,7 +41,8 @@ impl<const N: usize> Dither<N> {
     pub fn quantize(&mut self, frame: &[Rgb], dithering: bool, out: &mut [Rgb8]) -> usize {
         let mut count = 0;
         for ((led, byte), err) in frame.iter().zip(out.iter_mut()).zip(self.error.iter_mut()) {
-            // `max`/`min` drop NaN, so NaN becomes 0.
+            // `max`/`min` drop NaN (`clamp` would keep it), so NaN becomes 0.
+            #[allow(clippy::manual_clamp)]
             let target = [led.r, led.g, led.b].map(|v| v.max(0.0).min(1.0) * 255.0);
             let mut q = [0u8; 3];
             for ch in 0..3 {

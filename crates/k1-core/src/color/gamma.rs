@@ -42,7 +42,8 @@ impl GammaTable {
     /// The duty cycle (0..=1) for a level (clamped to 0..=1; NaN is 0).
     #[inline]
     pub fn map(&self, level: f32) -> f32 {
-        // `max`/`min` drop NaN, so NaN maps to 0.
+        // `max`/`min` drop NaN (`clamp` would keep it), so NaN maps to 0.
+        #[allow(clippy::manual_clamp)]
         let x = level.max(0.0).min(1.0) * GAMMA_STEPS as f32;
         let i = (x as usize).min(GAMMA_STEPS - 1);
         let t = x - i as f32;
