@@ -32,6 +32,7 @@ mod engine;
 mod events;
 mod messages;
 mod noise;
+mod picture;
 mod progress;
 mod report;
 mod sinks;
@@ -78,6 +79,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::Calibrate(job) => commands::calibrate::run(job),
         cli::Command::BenchAnalyze(job) => commands::bench::run(job),
         cli::Command::Run(job) => commands::run::run(*job),
+        cli::Command::Render(job) => commands::render::run(*job),
     }
 }
 

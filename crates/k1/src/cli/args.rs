@@ -36,6 +36,9 @@ pub enum CommandArgs {
     /// Run the live engine: listen, analyse and render light in real time.
     #[command(after_help = RUN_AFTER_HELP)]
     Run(Box<RunArgs>),
+    /// Render a whole song as light into a picture: a timeline PNG or an animated GIF.
+    #[command(after_help = super::render_args::RENDER_AFTER_HELP)]
+    Render(Box<super::render_args::RenderArgs>),
     /// Analyse an audio file (WAV, FLAC, MP3, OGG Vorbis): tempo, beats, onsets, features.
     #[command(after_help = ANALYZE_AFTER_HELP)]
     Analyze(AnalyzeArgs),

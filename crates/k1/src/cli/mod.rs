@@ -2,9 +2,12 @@
 //! (checked, loaded, ready-to-run jobs).
 
 pub mod args;
+pub mod render_args;
+pub mod render_job;
 pub mod resolve;
 
 pub use args::Args;
+pub use render_job::{Picture, RenderJob};
 pub use resolve::{
     AnalyzeJob, BenchJob, CalibrateJob, Command, Input, LiveInput, RunJob, SinkKind, resolve,
 };

@@ -32,6 +32,8 @@ pub enum Command {
     BenchAnalyze(BenchJob),
     /// `k1 run` (boxed: it carries a whole noise floor).
     Run(Box<RunJob>),
+    /// `k1 render` (boxed: it carries a layout and parameters).
+    Render(Box<super::RenderJob>),
 }
 
 /// Where `k1 run` gets its audio.
@@ -158,6 +160,7 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         CommandArgs::Calibrate(c) => Ok(Command::Calibrate(calibrate(c)?)),
         CommandArgs::Bench(BenchArgs::Analyze(b)) => Ok(Command::BenchAnalyze(bench(b)?)),
         CommandArgs::Run(r) => Ok(Command::Run(Box::new(run(*r)?))),
+        CommandArgs::Render(r) => Ok(Command::Render(Box::new(super::render_job::resolve(*r)?))),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod bench;
 pub mod calibrate;
+pub mod render;
 pub mod run;
 
 use k1_core::{Analyzer, Config};

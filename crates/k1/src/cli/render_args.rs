@@ -1,0 +1,51 @@
+//! Low-level arguments of `k1 render` (clap; syntax only, checked in [`super::render_job`]).
+
+use std::path::PathBuf;
+
+use super::args::EngineArgs;
+
+/// How `k1 render` works (shown by `k1 render --help`).
+pub const RENDER_AFTER_HELP: &str = "\
+The song runs through the analyser and the renderer with a virtual clock: frame k is drawn at
+k/FPS seconds from the newest analysis at that time, exactly as the live engine would, but as
+fast as the machine can. The colour pipeline runs too (softness, tone map, gamma, dithering), so
+the picture shows what the LEDs would show; pixels are the LEDs' light encoded in sRGB.
+
+OUT.png is a timeline: x is time (long songs are averaged down to at most --width columns), y is
+the LED (LED 0 at the top; with the default mirror the centre of the strip is the middle row).
+OUT.gif is the strip animated at 25 frames a second (or --fps if lower), looping.
+
+The same input and options give the same bytes. Exit codes: 0 ok, 1 runtime error, 2 usage error
+(an unknown pattern or parameter, or a value out of range; the message lists the valid choices).";
+
+/// `k1 render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The song (WAV, FLAC, MP3, OGG Vorbis).
+    #[arg(required_unless_present = "demo", conflicts_with = "demo")]
+    pub file: Option<PathBuf>,
+    /// Render the built-in synthetic demo loop instead of a file.
+    #[arg(long)]
+    pub demo: bool,
+    /// Where to write the picture: a .png timeline or a .gif animation.
+    #[arg(short, long, value_name = "OUT.png|OUT.gif")]
+    pub output: PathBuf,
+    /// The pattern, by id or name (see the error for a wrong one for the list).
+    #[arg(long, default_value = "spectrum")]
+    pub pattern: String,
+    /// Set a parameter (repeatable): a global one (brightness=0.8, palette=lava, mirror=off) or
+    /// one of the pattern's own (style=ripples).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Number of LEDs (1..=4096); even counts are two strips from the centre.
+    #[arg(long, default_value_t = 320)]
+    pub leds: usize,
+    /// Frames per second of the virtual clock (1..=1000).
+    #[arg(long, default_value_t = 100.0)]
+    pub fps: f64,
+    /// Widest timeline picture, in columns (16..=20000).
+    #[arg(long, default_value_t = 1600)]
+    pub width: usize,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}

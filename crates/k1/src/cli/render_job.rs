@@ -1,0 +1,211 @@
+//! `k1 render`, resolved: the pattern, parameters, LED count and output checked and ready.
+
+use std::path::PathBuf;
+
+use k1_core::Config;
+use k1_core::params::Params;
+use k1_core::render::{Layout, MAX_LEDS, PATTERNS, PatternId};
+
+use super::UsageError;
+use super::render_args::RenderArgs;
+use super::resolve::{DEMO_LOOPS, Input, engine_config};
+
+/// The picture kinds `k1 render` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Picture {
+    /// A timeline PNG.
+    Png,
+    /// An animated GIF of the strip.
+    Gif,
+}
+
+/// `k1 render`, resolved.
+#[derive(Debug)]
+pub struct RenderJob {
+    /// The song.
+    pub input: Input,
+    /// The checked engine configuration.
+    pub config: Config,
+    /// Where to write.
+    pub output: PathBuf,
+    /// What to write.
+    pub picture: Picture,
+    /// The pattern.
+    pub pattern: PatternId,
+    /// The checked parameters.
+    pub params: Params,
+    /// The layout (its LED count is `--leds`).
+    pub layout: Layout,
+    /// Frames per second of the virtual clock.
+    pub fps: f64,
+    /// Widest timeline, in columns.
+    pub width: usize,
+}
+
+/// Checks `k1 render`'s arguments.
+pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
+    let config = engine_config(&a.engine)?;
+    let input = match (a.file, a.demo) {
+        (Some(file), false) => Input::File(file),
+        (None, true) => Input::Demo { loops: DEMO_LOOPS },
+        _ => return Err(UsageError("give either FILE or --demo".into()).into()),
+    };
+    let picture = match a
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => Picture::Png,
+        Some("gif") => Picture::Gif,
+        _ => {
+            return Err(UsageError(format!(
+                "--output must end in .png (timeline) or .gif (animation): {}",
+                a.output.display()
+            ))
+            .into());
+        }
+    };
+    let pattern = PatternId::find(&a.pattern).ok_or_else(|| {
+        let names: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
+        UsageError(format!(
+            "unknown pattern '{}'; valid: {}",
+            a.pattern,
+            names.join(", ")
+        ))
+    })?;
+    let mut params = Params::DEFAULT;
+    for item in &a.params {
+        let Some((name, value)) = item.split_once('=') else {
+            return Err(UsageError(format!("--param wants NAME=VALUE, got '{item}'")).into());
+        };
+        params
+            .set(name.trim(), value, pattern.info().custom)
+            .map_err(|e| UsageError(format!("--param {item}: {e}")))?;
+    }
+    if !(1..=MAX_LEDS).contains(&a.leds) {
+        return Err(UsageError(format!("--leds must be 1..={MAX_LEDS}, got {}", a.leds)).into());
+    }
+    let layout = if a.leds.is_multiple_of(2) {
+        Layout::centre_out(a.leds / 2)
+    } else {
+        Layout::single(a.leds)
+    }
+    .map_err(|e| UsageError(format!("--leds: {e}")))?;
+    if !(a.fps.is_finite() && (1.0..=1000.0).contains(&a.fps)) {
+        return Err(UsageError(format!("--fps must be 1..=1000, got {}", a.fps)).into());
+    }
+    if !(16..=20_000).contains(&a.width) {
+        return Err(UsageError(format!("--width must be 16..=20000, got {}", a.width)).into());
+    }
+    Ok(RenderJob {
+        input,
+        config,
+        output: a.output,
+        picture,
+        pattern,
+        params,
+        layout,
+        fps: a.fps,
+        width: a.width,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Args, Command, resolve as resolve_all};
+
+    fn job(args: &[&str]) -> anyhow::Result<RenderJob> {
+        let parsed = Args::try_parse_from(std::iter::once("k1").chain(args.iter().copied()))?;
+        match resolve_all(parsed)? {
+            Command::Render(job) => Ok(*job),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn usage(args: &[&str]) -> String {
+        let err = job(args).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some(), "{err:#}");
+        format!("{err:#}")
+    }
+
+    #[test]
+    fn defaults() {
+        let j = job(&["render", "song.flac", "-o", "out.png"]).unwrap();
+        assert_eq!(j.input, Input::File("song.flac".into()));
+        assert_eq!(j.picture, Picture::Png);
+        assert_eq!(j.pattern, PatternId::Spectrum);
+        assert_eq!(j.params, Params::DEFAULT);
+        assert_eq!(j.layout, Layout::DEFAULT);
+        assert_eq!(j.fps, 100.0);
+        let j = job(&["render", "--demo", "-o", "x.GIF", "--leds", "7"]).unwrap();
+        assert_eq!(j.picture, Picture::Gif);
+        assert_eq!(j.layout.leds(), 7);
+    }
+
+    #[test]
+    fn pattern_and_params() {
+        let j = job(&[
+            "render",
+            "s.wav",
+            "-o",
+            "o.png",
+            "--pattern",
+            "Void Trail",
+            "--param",
+            "style=ripples",
+            "--param",
+            "palette=lava",
+            "--param",
+            "mirror=off",
+            "--param",
+            "brightness=0.5",
+        ])
+        .unwrap();
+        assert_eq!(j.pattern, PatternId::VoidTrail);
+        assert_eq!(j.params.palette_index(), Some(23));
+        assert!(!j.params.mirror());
+        assert_eq!(j.params.brightness, 0.5);
+    }
+
+    #[test]
+    fn clear_errors_that_list_the_choices() {
+        let msg = usage(&["render", "s.wav", "-o", "o.png", "--pattern", "sparkle"]);
+        assert!(
+            msg.contains("'sparkle'") && msg.contains("bloom") && msg.contains("self_test"),
+            "{msg}"
+        );
+        let msg = usage(&["render", "s.wav", "-o", "o.png", "--param", "glitter=1"]);
+        assert!(
+            msg.contains("'glitter'") && msg.contains("brightness"),
+            "{msg}"
+        );
+        let msg = usage(&["render", "s.wav", "-o", "o.png", "--param", "brightness=2"]);
+        assert!(msg.contains("between 0 and 1"), "{msg}");
+        let msg = usage(&[
+            "render",
+            "s.wav",
+            "-o",
+            "o.png",
+            "--pattern",
+            "void_trail",
+            "--param",
+            "style=x",
+        ]);
+        assert!(msg.contains("trail, ripples, stream"), "{msg}");
+        let msg = usage(&["render", "s.wav", "-o", "o.png", "--param", "palette=plaid"]);
+        assert!(msg.contains("sunset_real"), "{msg}");
+        usage(&["render", "s.wav", "-o", "o.png", "--param", "brightness"]);
+        usage(&["render", "s.wav", "-o", "o.jpg"]);
+        usage(&["render", "s.wav", "-o", "o.png", "--leds", "0"]);
+        usage(&["render", "s.wav", "-o", "o.png", "--leds", "4097"]);
+        usage(&["render", "s.wav", "-o", "o.png", "--fps", "0"]);
+        usage(&["render", "s.wav", "-o", "o.png", "--fps", "NaN"]);
+        usage(&["render", "s.wav", "-o", "o.png", "--width", "3"]);
+        assert!(job(&["render", "-o", "o.png"]).is_err());
+    }
+}

@@ -1,0 +1,158 @@
+//! `k1 render`: a whole song through the analyser, the renderer and the colour pipeline on a
+//! virtual clock, into a picture.
+//!
+//! The analyser runs hop by hop as `k1 analyze` runs it; between hops, every frame whose time
+//! `k / fps` has come is rendered from the newest snapshot before that time, with `dt = 1/fps`.
+//! Nothing reads a clock, so the same input and options give the same frames and the same bytes.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use k1_core::Snapshot;
+use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
+use k1_core::params::Params;
+use k1_core::render::{MAX_LEDS, Renderer, Rgb};
+
+use crate::analyze::{self, HopObserver};
+use crate::cli::{Picture, RenderJob};
+use crate::picture::{StripGif, Timeline};
+
+/// Songs shorter than this (seconds) get no progress bar.
+const BAR_MIN_SECONDS: f64 = 10.0;
+/// Timeline rows per LED when the strip is short, so small counts still make a visible picture.
+const MIN_PICTURE_HEIGHT: usize = 160;
+/// GIF band: pixels across per LED (for up to 640 LEDs; 1 beyond) and the band's height.
+const GIF_PX_PER_LED: u32 = 2;
+const GIF_HEIGHT: u32 = 24;
+
+/// The show: renderer, pipeline, virtual clock and the picture being built.
+struct Show {
+    renderer: Box<Renderer<MAX_LEDS>>,
+    pipeline: Box<Pipeline<MAX_LEDS>>,
+    params: Params,
+    leds: usize,
+    fps: f64,
+    frame: Vec<Rgb>,
+    bytes: Vec<Rgb8>,
+    /// Frames rendered so far; frame k is at time k / fps.
+    frames: u64,
+    /// The newest snapshot so far (the silent empty one before the first hop).
+    latest: Box<Snapshot>,
+    timeline: Option<Timeline>,
+    gif: Option<StripGif>,
+    bar: Option<ProgressBar>,
+}
+
+impl Show {
+    fn new(job: &RenderJob, expected_seconds: Option<f64>) -> Show {
+        let leds = job.layout.leds();
+        Show {
+            renderer: Box::new(Renderer::new(job.layout, job.pattern)),
+            pipeline: Box::new(Pipeline::new(PipelineConfig::DEFAULT)),
+            params: job.params,
+            leds,
+            fps: job.fps,
+            frame: vec![Rgb::BLACK; leds],
+            bytes: vec![Rgb8::BLACK; leds],
+            frames: 0,
+            latest: Box::new(Snapshot::EMPTY),
+            timeline: (job.picture == Picture::Png).then(|| Timeline::new(leds, job.width)),
+            gif: (job.picture == Picture::Gif).then(|| StripGif::new(leds, job.fps)),
+            bar: progress_bar(expected_seconds),
+        }
+    }
+
+    /// Renders every frame due before `time` from the newest snapshot.
+    fn catch_up(&mut self, time: f64) {
+        let dt = (1.0 / self.fps) as f32;
+        while (self.frames as f64) / self.fps < time {
+            let t = self.frames as f64 / self.fps;
+            self.renderer
+                .render(&self.latest, &self.params, dt, &mut self.frame);
+            self.pipeline
+                .process(&self.frame, &self.params, dt, &mut self.bytes);
+            if let Some(timeline) = &mut self.timeline {
+                timeline.push(&self.bytes);
+            }
+            if let Some(gif) = &mut self.gif {
+                gif.offer(t, &self.bytes);
+            }
+            self.frames += 1;
+        }
+    }
+}
+
+impl HopObserver for Show {
+    fn hop(&mut self, time: f64, snapshot: &Snapshot) -> std::io::Result<()> {
+        // Frames before the end of this hop saw the previous snapshot.
+        self.catch_up(time);
+        *self.latest = *snapshot;
+        if let Some(bar) = &self.bar
+            && snapshot.hop.is_multiple_of(256)
+        {
+            bar.set_position((time * 1000.0) as u64);
+        }
+        Ok(())
+    }
+}
+
+fn progress_bar(expected_seconds: Option<f64>) -> Option<ProgressBar> {
+    let total = expected_seconds?;
+    if total < BAR_MIN_SECONDS || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar =
+        ProgressBar::with_draw_target(Some((total * 1000.0) as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} rendering [{bar:40}] {percent:>3}%, eta {eta}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+/// Runs `k1 render`.
+pub fn run(job: RenderJob) -> anyhow::Result<()> {
+    let mut analyzer = super::new_analyzer(job.config)?;
+    let mut source = super::open_source(&job.input, &job.config)?;
+    let mut show = Show::new(&job, source.info().expected_seconds);
+    let result = analyze::run(&mut *source, &mut analyzer, &mut show);
+    if let Some(bar) = &show.bar {
+        bar.finish_and_clear();
+    }
+    let analysis = result?;
+    super::warn_about(&source.stats(), analysis.core_bad_samples);
+    if show.frames == 0 {
+        anyhow::bail!("the song is too short to render a single frame");
+    }
+
+    let bytes = match (&show.timeline, &show.gif) {
+        (Some(timeline), _) => {
+            let scale = MIN_PICTURE_HEIGHT.div_ceil(show.leds).max(1) as u32;
+            timeline.png(scale)?
+        }
+        (None, Some(gif)) => {
+            let px = if show.leds <= 640 { GIF_PX_PER_LED } else { 1 };
+            gif.encode(px, GIF_HEIGHT)?
+        }
+        (None, None) => anyhow::bail!("no picture was set up"),
+    };
+    crate::atomic::write(&job.output, &bytes)
+        .with_context(|| format!("cannot write {}", job.output.display()))?;
+    let seconds = show.frames as f64 / show.fps;
+    let what = match (&show.timeline, &show.gif) {
+        (Some(t), _) => format!("timeline, {} frames per column", t.frames_per_column()),
+        (None, Some(g)) => format!("{} GIF frames, {} ms each", g.len(), 10 * g.delay_cs()),
+        _ => String::new(),
+    };
+    crate::messages::note(format!(
+        "rendered {} frames ({seconds:.1} s at {} FPS, {} LEDs, {}) to {} ({what})",
+        show.frames,
+        show.fps,
+        show.leds,
+        job.pattern.info().id,
+        job.output.display()
+    ));
+    Ok(())
+}
