@@ -12,13 +12,33 @@ use crate::loom::hint::spin_loop;
 /// Attempts one [`Reader::read`] makes before it falls back to the last good copy.
 ///
 /// An attempt fails only when it overlaps a write. The audio side writes once per hop (every few
-/// milliseconds) and a write takes well under a microsecond, so a second failure in a row means the
-/// writer was preempted mid-write; waiting longer would stall the render loop on the scheduler.
-/// Sixteen attempts cost at most a few microseconds, well inside a 5 ms frame.
+/// milliseconds) and a write of a snapshot takes about 0.1 µs, so the reader backs off between
+/// attempts (doubling from one spin hint, see `backoff_spins`) to let that write finish, instead of
+/// burning all its attempts inside it: the first version retried at once, and a read that landed
+/// on a write fell back nearly every time. Sixteen attempts with the backoff still cost at most
+/// tens of microseconds, well inside a 5 ms frame; after them the writer must have been
+/// preempted mid-write, and waiting for the scheduler would stall the render loop.
 ///
 /// Under `--cfg loom` it is 2, so that the model reaches the fallback path in few steps and its
 /// state space stays small; the logic is the same.
 pub const MAX_RETRIES: u32 = if cfg!(loom) { 2 } else { 16 };
+
+/// The longest pause between two attempts, in spin-loop hints.
+const MAX_BACKOFF_SPINS: u32 = 256;
+
+/// Spin-loop hints before attempt `attempt`: none before the first, then 1, 2, 4, … up to
+/// [`MAX_BACKOFF_SPINS`]. In all, at most about 2,600 hints (tens of microseconds) per read.
+/// Under loom every hint is a scheduling point, so it stays at one.
+const fn backoff_spins(attempt: u32) -> u32 {
+    if attempt == 0 {
+        0
+    } else if cfg!(loom) {
+        1
+    } else {
+        let spins = 1u32 << (attempt - 1);
+        if spins < MAX_BACKOFF_SPINS { spins } else { MAX_BACKOFF_SPINS }
+    }
+}
 
 /// A reading end of a [`SeqLock`], from [`SeqLock::reader`]. Each reader owns two buffers: the
 /// last good copy, which [`Reader::read`] lends out, and a scratch copy it fills on each attempt.
@@ -59,7 +79,10 @@ impl<'a, T: NoUninit, const W: usize> Reader<'a, T, W> {
     pub fn read(&mut self) -> &T {
         self.fresh = false;
         for attempt in 0..MAX_RETRIES {
-            if attempt > 0 {
+            // Back off before each retry, doubling from one spin to MAX_BACKOFF_SPINS: the first
+            // retries catch a write that is about to finish (one takes ~0.1 µs), the later ones
+            // give a writer that was preempted mid-write a few microseconds to resume.
+            for _ in 0..backoff_spins(attempt) {
                 spin_loop();
             }
             let scratch = &mut self.bufs[self.good ^ 1];
