@@ -142,7 +142,11 @@ pub fn run(job: RenderJob) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", job.output.display()))?;
     let seconds = show.frames as f64 / show.fps;
     let what = match (&show.timeline, &show.gif) {
-        (Some(t), _) => format!("timeline, {} frames per column", t.frames_per_column()),
+        (Some(t), _) => format!(
+            "timeline {} columns wide, {:.1} frames per column",
+            t.width(),
+            show.frames as f64 / t.width() as f64
+        ),
         (None, Some(g)) => format!("{} GIF frames, {} ms each", g.len(), 10 * g.delay_cs()),
         _ => String::new(),
     };

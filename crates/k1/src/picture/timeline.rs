@@ -2,9 +2,9 @@
 //!
 //! Frames arrive one by one and are summed into columns. Every column covers the same number of
 //! frames; when the columns reach twice the wanted width, neighbours are merged and each column
-//! covers twice as many frames from then on. So memory stays bounded for any song length, the
-//! result is between half the wanted width and the wanted width (or one column per frame for a
-//! short song), and it is the same for the same frames.
+//! covers twice as many frames from then on. So memory stays bounded for any song length. The
+//! picture is then exactly the wanted width (each pixel the mean of one or two stored columns), or
+//! one column per frame for a short song; the same frames give the same picture.
 
 use image::{ImageEncoder, RgbImage};
 
@@ -73,18 +73,18 @@ impl Timeline {
         self.filling = self.per_column;
     }
 
-    /// Frames covered by each column.
-    pub fn frames_per_column(&self) -> u64 {
-        self.per_column
+    /// The picture's width in columns.
+    pub fn width(&self) -> usize {
+        self.sums.len().clamp(1, self.max_width)
     }
 
-    /// The picture: one column per time slice (merged once more if still wider than asked), one
-    /// row per LED (repeated `scale` times), each pixel the mean duty of its frames in sRGB.
+    /// The picture: `min(stored columns, max width)` columns of time, one row per LED (repeated `scale` times), each pixel the mean duty of its frames in sRGB.
     pub fn image(&self, scale: u32) -> RgbImage {
         let table_width = self.sums.len();
-        // Final merge factor so the width fits.
-        let group = table_width.div_ceil(self.max_width).max(1);
-        let width = table_width.div_ceil(group).max(1);
+        // Each output column takes a run of one or more stored columns, split evenly, so a
+        // long show fills exactly the wanted width.
+        let width = self.width();
+        let span = |x: usize| (x * table_width / width, (x + 1) * table_width / width);
         let scale = scale.max(1) as usize;
         let height = (self.leds * scale).max(1);
         let mut img = RgbImage::new(width as u32, height as u32);
@@ -101,8 +101,8 @@ impl Timeline {
                 .sum()
         };
         for x in 0..width {
-            let first = x * group;
-            let count = group.min(table_width - first);
+            let (first, end) = span(x);
+            let count = end - first;
             let frames = total_frames(first, count).max(1) as f64;
             for led in 0..self.leds {
                 let mut rgb = [0u64; 3];
