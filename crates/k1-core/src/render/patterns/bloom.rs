@@ -60,6 +60,24 @@ pub fn drift(image: &mut [Rgb], shift: f32) {
     }
 }
 
+/// Moves `image` outwards by `distance` LEDs plus the `carry` left from earlier frames, in whole
+/// LEDs; what is left under one LED is carried to the next frame. So the distance per second does
+/// not depend on the frame rate, and nothing smears (interpolated shifts would blur more at higher
+/// frame rates).
+pub fn travel(image: &mut [Rgb], carry: &mut f32, distance: f32) {
+    let n = image.len() as f32;
+    *carry += if distance.is_finite() {
+        distance.max(0.0)
+    } else {
+        0.0
+    };
+    let steps = libm::floorf(*carry).clamp(0.0, n);
+    for _ in 0..steps as usize {
+        drift(image, 1.0);
+    }
+    *carry = (*carry - steps).clamp(0.0, 1.0);
+}
+
 /// A 3-tap blur of weight `w` (0 = none) along `image`, in place, ends held.
 pub fn blur(image: &mut [Rgb], w: f32) {
     let mut prev = match image.first() {
@@ -88,15 +106,11 @@ impl<const N: usize> Pattern for Bloom<N> {
         let Some(image) = self.image.get_mut(..n) else {
             return;
         };
-        // Drift by whole LEDs as the carried distance reaches them: the distance per second is
-        // independent of the frame rate, and nothing smears (interpolated shifts would blur more
-        // at higher frame rates).
-        self.carry += DRIFT * ctx.speed() * n as f32 * ctx.dt;
-        let steps = libm::floorf(self.carry).clamp(0.0, n as f32);
-        for _ in 0..steps as usize {
-            drift(image, 1.0);
-        }
-        self.carry = (self.carry - steps).clamp(0.0, 1.0);
+        travel(
+            image,
+            &mut self.carry,
+            DRIFT * ctx.speed() * n as f32 * ctx.dt,
+        );
         blur(image, (0.25 * ctx.dt * 60.0).min(0.5));
         let keep = decay(CUSTOM[0].value(ctx.params), ctx.dt);
         for led in image.iter_mut() {

@@ -5,7 +5,7 @@
 
 use core::f32::consts::TAU;
 
-use super::bloom::drift;
+use super::bloom::travel;
 use crate::params::CustomParam;
 use crate::render::Rgb;
 use crate::render::ops::{add, argmax, bump, decay, mul, position, unit};
@@ -86,12 +86,11 @@ impl<const N: usize> VoidTrail<N> {
         let Some(image) = self.image.get_mut(..n) else {
             return;
         };
-        self.carry += TRAVEL * ctx.speed() * n as f32 * ctx.dt;
-        let steps = libm::floorf(self.carry).clamp(0.0, n as f32);
-        for _ in 0..steps as usize {
-            drift(image, 1.0);
-        }
-        self.carry = (self.carry - steps).clamp(0.0, 1.0);
+        travel(
+            image,
+            &mut self.carry,
+            TRAVEL * ctx.speed() * n as f32 * ctx.dt,
+        );
         for led in image.iter_mut() {
             *led = mul(*led, keep);
         }
