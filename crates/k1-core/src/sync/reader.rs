@@ -36,7 +36,11 @@ const fn backoff_spins(attempt: u32) -> u32 {
         1
     } else {
         let spins = 1u32 << (attempt - 1);
-        if spins < MAX_BACKOFF_SPINS { spins } else { MAX_BACKOFF_SPINS }
+        if spins < MAX_BACKOFF_SPINS {
+            spins
+        } else {
+            MAX_BACKOFF_SPINS
+        }
     }
 }
 
