@@ -3,9 +3,14 @@
 //! Every time in the engine is a [`Nanos`] count on one clock, so the audio side can stamp a
 //! sample's capture time and the render side can subtract it. The real clock is
 //! [`MonotonicClock`]; a virtual clock (for an unpaced soak run, and the tests' `VirtualClock`)
-//! implements the same trait and advances on `sleep` instead of waiting.
+//! implements the same trait and advances on `sleep` instead of waiting: [`LockstepClock`] runs
+//! the engine's real threads unpaced for `k1 soak`.
 
 use std::time::{Duration, Instant};
+
+mod lockstep;
+
+pub use lockstep::LockstepClock;
 
 /// Nanoseconds since the engine clock's epoch.
 pub type Nanos = u64;
@@ -20,10 +25,11 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Nanos;
     /// Sleeps for about `d` (a virtual clock advances by exactly `d`).
     fn sleep(&self, d: Duration);
-    /// A very short wait while spinning towards a deadline. It keeps the core (no yield): a
-    /// yield on a busy machine can hand it away for a whole time slice.
-    fn spin(&self) {
-        std::hint::spin_loop();
+    /// True for a virtual clock, whose `sleep` moves time exactly instead of waiting: code that
+    /// would otherwise block on something else in real time (a sink parked until the next
+    /// frame) sleeps on the clock instead.
+    fn exact(&self) -> bool {
+        false
     }
 }
 
@@ -93,7 +99,7 @@ pub mod tests {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     /// A clock that only moves when slept on (plus an optional cost per reading), for exact
-    /// pacing tests; the shape a soak run's virtual clock will take.
+    /// pacing tests (a single thread; `LockstepClock` is the multi-thread one).
     #[derive(Debug, Default)]
     pub struct VirtualClock {
         now: AtomicU64,
@@ -114,9 +120,6 @@ pub mod tests {
         }
         fn sleep(&self, d: Duration) {
             self.advance(duration_nanos(d));
-        }
-        fn spin(&self) {
-            self.advance(1_000);
         }
     }
 }

@@ -5,6 +5,9 @@
 //!                        [--rate 12800|16000] [--lowest-note MIDI] [--noise-profile P]
 //! k1 calibrate FILE -o PATH [--seconds N]
 //! k1 bench analyze [FILE]
+//! k1 bench cpu [--seconds N] [--fps N] [--leds N]
+//! k1 latency [--clicks N] [--interval DURATION] [--fps N] [--leds N]
+//! k1 soak [--frames N] [--hops N] [--fps N]
 //! k1 run [--input FILE|-|mic[:NAME] | --demo] [--fps N] [--leds N] [--stats] [--check DURATION]
 //!        [--no-playback] [--no-preview | --sink terminal|null] [--rate 12800|16000]
 //! ```
@@ -33,6 +36,7 @@ mod events;
 mod messages;
 mod noise;
 mod picture;
+mod proc_stats;
 mod progress;
 mod report;
 mod sinks;
@@ -80,6 +84,9 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::BenchAnalyze(job) => commands::bench::run(job),
         cli::Command::Run(job) => commands::run::run(*job),
         cli::Command::Render(job) => commands::render::run(*job),
+        cli::Command::Latency(job) => commands::latency::run(job),
+        cli::Command::Soak(job) => commands::soak::run(job),
+        cli::Command::BenchCpu(job) => commands::bench::run_cpu(job),
     }
 }
 

@@ -47,6 +47,11 @@ pub enum CommandArgs {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchArgs),
+    /// Measure click-to-light latency through the live engine's real threads.
+    Latency(Box<super::measure_args::LatencyArgs>),
+    /// Run the live engine's real threads unpaced on a virtual clock for tens of millions of
+    /// frames: memory, torn reads, deadline misses, panics.
+    Soak(Box<super::measure_args::SoakArgs>),
 }
 
 /// The engine rates K1 supports.
@@ -137,7 +142,7 @@ pub enum SinkArg {
 }
 
 /// A duration such as `30s`, `500ms`, `2m` or a plain number of seconds; more than zero.
-fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let d = match text.trim().parse::<f64>() {
         Ok(secs) if secs.is_finite() && secs > 0.0 && secs < 1e9 => Duration::from_secs_f64(secs),
         Ok(_) => return Err("must be more than 0 seconds".into()),
@@ -231,6 +236,8 @@ pub struct CalibrateArgs {
 pub enum BenchArgs {
     /// Time decode + resample + analysis of a file, and the core alone per hop.
     Analyze(BenchAnalyzeArgs),
+    /// CPU share of `k1 run --demo` with no preview (target: under 5 % of one core).
+    Cpu(super::measure_args::BenchCpuArgs),
 }
 
 /// `k1 bench analyze`.

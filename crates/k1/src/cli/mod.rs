@@ -2,11 +2,14 @@
 //! (checked, loaded, ready-to-run jobs).
 
 pub mod args;
+pub mod measure_args;
+pub mod measure_jobs;
 pub mod render_args;
 pub mod render_job;
 pub mod resolve;
 
 pub use args::Args;
+pub use measure_jobs::{CpuBenchJob, LatencyJob, SoakJob};
 pub use render_job::{Picture, RenderJob};
 pub use resolve::{
     AnalyzeJob, BenchJob, CalibrateJob, Command, Input, LiveInput, RunJob, SinkKind, resolve,

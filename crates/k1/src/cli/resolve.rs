@@ -34,6 +34,12 @@ pub enum Command {
     Run(Box<RunJob>),
     /// `k1 render` (boxed: it carries a layout and parameters).
     Render(Box<super::RenderJob>),
+    /// `k1 latency`.
+    Latency(super::LatencyJob),
+    /// `k1 soak`.
+    Soak(super::SoakJob),
+    /// `k1 bench cpu`.
+    BenchCpu(super::CpuBenchJob),
 }
 
 /// Where `k1 run` gets its audio.
@@ -161,6 +167,11 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         CommandArgs::Bench(BenchArgs::Analyze(b)) => Ok(Command::BenchAnalyze(bench(b)?)),
         CommandArgs::Run(r) => Ok(Command::Run(Box::new(run(*r)?))),
         CommandArgs::Render(r) => Ok(Command::Render(Box::new(super::render_job::resolve(*r)?))),
+        CommandArgs::Latency(l) => Ok(Command::Latency(super::measure_jobs::latency(*l)?)),
+        CommandArgs::Soak(s) => Ok(Command::Soak(super::measure_jobs::soak(*s)?)),
+        CommandArgs::Bench(BenchArgs::Cpu(b)) => {
+            Ok(Command::BenchCpu(super::measure_jobs::bench_cpu(b)?))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `k1 bench analyze`: how fast the whole file pipeline and the core alone run.
+//! `k1 bench analyze`: how fast the whole file pipeline and the core alone run; `k1 bench cpu`:
+//! how much of one core the live engine takes ([`run_cpu`]).
 //!
 //! Two passes: decode + resample + analyse, timed end to end (and the resampled signal kept);
 //! then `process_hop` alone over that signal, repeated, the fastest pass counting. This is a
@@ -88,5 +89,157 @@ fn ratio(audio_seconds: f64, took: Duration) -> f64 {
         audio_seconds / secs
     } else {
         0.0
+    }
+}
+
+/// Runs `k1 bench cpu`: the CPU share of `k1 run --demo --no-preview --no-playback`.
+///
+/// The engine runs in this process exactly as `k1 run` runs it (pinned real-time threads where
+/// allowed, the demo paced at real time, a null sink). After the warm-up, the process's CPU time
+/// (`getrusage`: user + system, every thread) is read at the start and the end of a fixed wall
+/// interval; the ratio is the share of one core. Each thread's own CPU time
+/// (`/proc/self/task/*/schedstat`) shows where it goes.
+pub fn run_cpu(job: crate::cli::CpuBenchJob) -> anyhow::Result<()> {
+    use crate::clock::MonotonicClock;
+    use crate::engine::{self, EngineConfig, RenderParams};
+    use crate::sinks::{NullSink, Sink};
+    use crate::sources::ClipSource;
+    use crate::sources::live::{LiveSource, Paced};
+    use std::sync::atomic::AtomicBool;
+
+    let rate = job.config.sample_rate;
+    let clip = ClipSource::demo(rate, u32::MAX)?;
+    let paced = Paced::new(clip, "demo loop".into(), rate, job.config.hop);
+    let open: engine::OpenSource = Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>));
+    let config = EngineConfig {
+        analysis: job.config,
+        noise_floor: None,
+        fps: job.fps,
+        leds: job.leds,
+        params: RenderParams {
+            brightness: 1.0,
+            leds: u32::try_from(job.leds).unwrap_or(u32::MAX),
+        },
+        pin_threads: job.pin,
+        realtime: job.realtime,
+        run_for: None,
+    };
+    let sinks: Vec<Box<dyn Sink>> = vec![Box::new(NullSink)];
+    let clock = MonotonicClock::new();
+    let stop = AtomicBool::new(false);
+    crate::messages::note(format!(
+        "bench cpu: k1 run --demo at {} FPS, {} LEDs, null sink: {} s warm-up, then {} s measured",
+        job.fps, job.leds, job.warmup, job.seconds
+    ));
+    let mut meter = CpuMeter {
+        warmup: job.warmup,
+        seconds: job.seconds,
+        stop: &stop,
+        elapsed: 0,
+        start: None,
+        end: None,
+    };
+    let outcome = engine::run(&config, open, sinks, &clock, &stop, &mut meter)?;
+    let (Some(start), Some(end)) = (meter.start, meter.end) else {
+        anyhow::bail!("the engine stopped before the measurement ended");
+    };
+    let wall = end.wall.duration_since(start.wall).as_secs_f64();
+    let (Some(cpu0), Some(cpu1)) = (start.cpu, end.cpu) else {
+        anyhow::bail!("this OS does not report process CPU time (getrusage)");
+    };
+    let percent = |d: Duration| 100.0 * d.as_secs_f64() / wall.max(1e-9);
+    let total = percent(cpu1.saturating_sub(cpu0));
+    let m = &outcome.metrics;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "bench cpu: k1 run --demo, {} FPS, {} LEDs, null sink, {:.1} s measured",
+        job.fps, job.leds, wall
+    )?;
+    writeln!(
+        out,
+        "  process  {total:.2} % of one core (user + system, all threads)"
+    )?;
+    for t in &end.threads {
+        let before = start
+            .threads
+            .iter()
+            .find(|s| s.tid == t.tid)
+            .map_or(Duration::ZERO, |s| s.cpu);
+        writeln!(
+            out,
+            "  thread   {:<10} {:.2} %",
+            t.name,
+            percent(t.cpu.saturating_sub(before))
+        )?;
+    }
+    writeln!(
+        out,
+        "  engine   {:.1} FPS, frame time p50 {:.3} ms, wake jitter p99 {:.3} ms, latency p99 {:.2} ms, {} + {} misses",
+        m.fps,
+        m.frame_time.p50_ms,
+        m.wake_jitter.p99_ms,
+        m.latency.p99_ms,
+        m.frame_misses,
+        m.hop_misses
+    )?;
+    let pass = total < CPU_TARGET_PERCENT;
+    writeln!(
+        out,
+        "  {}  process CPU < {CPU_TARGET_PERCENT} % of one core",
+        if pass { "PASS" } else { "FAIL" }
+    )?;
+    out.flush()?;
+    if !pass {
+        anyhow::bail!("the CPU target was missed (see above)");
+    }
+    Ok(())
+}
+
+/// The design target of `k1 bench cpu`, percent of one core.
+const CPU_TARGET_PERCENT: f64 = 5.0;
+
+/// CPU readings at one moment.
+struct CpuReading {
+    wall: Instant,
+    cpu: Option<Duration>,
+    threads: Vec<crate::proc_stats::ThreadCpu>,
+}
+
+impl CpuReading {
+    fn now() -> Self {
+        Self {
+            wall: Instant::now(),
+            cpu: crate::proc_stats::process_cpu(),
+            threads: crate::proc_stats::thread_cpu(),
+        }
+    }
+}
+
+/// Takes the readings at the engine's second boundaries and stops it after the measurement.
+struct CpuMeter<'a> {
+    warmup: u32,
+    seconds: u32,
+    stop: &'a std::sync::atomic::AtomicBool,
+    elapsed: u32,
+    start: Option<CpuReading>,
+    end: Option<CpuReading>,
+}
+
+impl crate::engine::Supervisor for CpuMeter<'_> {
+    fn event(&mut self, event: &crate::events::Event) {
+        if let crate::events::Event::Warning(m) = event {
+            crate::messages::warn(m);
+        }
+    }
+
+    fn second(&mut self, _window: &crate::engine::Metrics, _total: &crate::engine::Metrics) {
+        self.elapsed += 1;
+        if self.elapsed == self.warmup {
+            self.start = Some(CpuReading::now());
+        } else if self.elapsed == self.warmup + self.seconds {
+            self.end = Some(CpuReading::now());
+            self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }

@@ -6,8 +6,10 @@
 pub mod analyze;
 pub mod bench;
 pub mod calibrate;
+pub mod latency;
 pub mod render;
 pub mod run;
+pub mod soak;
 
 use k1_core::{Analyzer, Config};
 

@@ -21,6 +21,7 @@ mod exchange;
 mod histogram;
 mod metrics;
 mod pacing;
+mod phase;
 mod render;
 #[cfg(test)]
 mod tests;
@@ -39,6 +40,11 @@ use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
 use crate::events::{Event, Events};
 use crate::sinks::{FrameSlot, Sink, run_sink};
 use crate::sources::live::{LiveError, LiveSource};
+
+/// The audio thread's name (a [`LockstepClock`](crate::clock::LockstepClock) lets it drive time).
+pub const AUDIO_THREAD: &str = "k1-audio";
+/// The render thread's name.
+pub const RENDER_THREAD: &str = "k1-render";
 
 /// Opens the live source; called on the audio thread, so the source need not be `Send`.
 pub type OpenSource = Box<dyn FnOnce() -> Result<Box<dyn LiveSource>, LiveError> + Send>;
@@ -113,8 +119,12 @@ pub trait Supervisor {
     fn second(&mut self, window: &Metrics, total: &Metrics);
 }
 
+/// The longest a sink thread waits for a frame before it looks at the stop flag again (the
+/// render thread wakes it as soon as a frame is offered).
+const SINK_POLL: Duration = Duration::from_millis(50);
+
 /// How often the supervisor looks at the stop flag and the events.
-const SUPERVISE_EVERY: Duration = Duration::from_millis(10);
+const SUPERVISE_EVERY: Duration = Duration::from_millis(50);
 
 /// Runs the engine until `stop` is set, the source ends or fails, or `config.run_for` is over.
 /// On return every thread has stopped and every sink has been finished; `stop` is left set.
@@ -151,7 +161,7 @@ pub fn run(
         let audio_events = events.clone();
         let audio_core = core_for(0);
         let audio = std::thread::Builder::new()
-            .name("k1-audio".into())
+            .name(AUDIO_THREAD.into())
             .spawn_scoped(s, move || {
                 let priority = config.realtime.then_some(threads::AUDIO_PRIORITY);
                 threads::prepare("audio", audio_core, priority, &audio_events);
@@ -174,10 +184,27 @@ pub fn run(
                 .run();
             })
             .map_err(spawn_err("audio"));
+        // Sinks first, so the render thread can wake each one when it offers a frame.
+        let mut sink_threads = Vec::new();
+        for sink in sinks.iter_mut() {
+            let sink_events = events.clone();
+            sink_threads.push(
+                std::thread::Builder::new()
+                    .name("k1-sink".into())
+                    .spawn_scoped(s, move || {
+                        run_sink(&mut **sink, slot, stop, clock, SINK_POLL, hub, &sink_events);
+                    })
+                    .map_err(spawn_err("sink")),
+            );
+        }
+        let sink_wakers: Vec<std::thread::Thread> = sink_threads
+            .iter()
+            .filter_map(|t| t.as_ref().ok().map(|h| h.thread().clone()))
+            .collect();
         let render_events = events.clone();
         let render_core = core_for(1);
         let render = std::thread::Builder::new()
-            .name("k1-render".into())
+            .name(RENDER_THREAD.into())
             .spawn_scoped(s, move || {
                 let priority = config.realtime.then_some(threads::RENDER_PRIORITY);
                 threads::prepare("render", render_core, priority, &render_events);
@@ -188,25 +215,17 @@ pub fn run(
                     metrics: hub,
                     clock,
                     period,
+                    hop_period: crate::clock::samples_nanos(
+                        config.analysis.hop as u64,
+                        config.analysis.sample_rate,
+                    ),
                     leds: config.leds,
+                    sinks: &sink_wakers,
                     stop,
                 }
                 .run();
             })
             .map_err(spawn_err("render"));
-        let mut sink_threads = Vec::new();
-        for sink in sinks.iter_mut() {
-            let sink_events = events.clone();
-            let poll = Duration::from_nanos((period / 2).max(100_000));
-            sink_threads.push(
-                std::thread::Builder::new()
-                    .name("k1-sink".into())
-                    .spawn_scoped(s, move || {
-                        run_sink(&mut **sink, slot, stop, clock, poll, hub, &sink_events);
-                    })
-                    .map_err(spawn_err("sink")),
-            );
-        }
         drop(events);
 
         // If a thread failed to start, stop the others and report it.
@@ -217,6 +236,10 @@ pub fn run(
             StopReason::Requested
         };
         stop.store(true, Ordering::Relaxed);
+        // Sinks park between frames: wake them so they see the flag now.
+        for t in sink_threads.iter().flatten() {
+            t.thread().unpark();
+        }
 
         let mut panicked = None;
         let mut join =
@@ -293,6 +316,10 @@ fn supervise(
                 &Metrics::between(origin, &current),
             );
             last = current;
+            if stop.load(Ordering::Relaxed) {
+                // The supervisor asked to stop.
+                return StopReason::Requested;
+            }
         }
         clock.sleep(SUPERVISE_EVERY);
     }

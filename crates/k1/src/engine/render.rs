@@ -2,7 +2,7 @@
 //! and offers it to the sinks.
 //!
 //! It never waits on audio (the snapshot read is a bounded seqlock read) or on a sink (the frame
-//! slot uses `try_lock`). Per frame it reads the clock, sleeps or spins until the deadline, and
+//! slot uses `try_lock`). Per frame it reads the clock, sleeps until the deadline, and
 //! updates relaxed atomics; it does not allocate, lock or print.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +12,7 @@ use k1_core::render::spectrum_view;
 use super::exchange::{ParamLock, PublishedLock};
 use super::metrics::MetricsHub;
 use super::pacing::Pacer;
+use super::phase::PhaseLock;
 use crate::clock::{Clock, Nanos};
 use crate::sinks::{Frame, FrameSlot};
 
@@ -29,8 +30,12 @@ pub struct RenderLoop<'a> {
     pub clock: &'a dyn Clock,
     /// Frame period, ns.
     pub period: Nanos,
+    /// Hop period of the analysis, ns (for the phase lock).
+    pub hop_period: Nanos,
     /// LEDs in a frame.
     pub leds: usize,
+    /// The sink threads, woken (never waited for) when a frame is offered.
+    pub sinks: &'a [std::thread::Thread],
     /// Set when the engine stops.
     pub stop: &'a AtomicBool,
 }
@@ -43,6 +48,7 @@ impl RenderLoop<'_> {
         let mut params = self.params.reader();
         let mut frame = Frame::new(self.leds);
         let mut pacer = Pacer::new(self.clock.now(), self.period);
+        let mut phase = PhaseLock::new(self.period, self.hop_period);
         let (mut retries, mut fallbacks) = (0u64, 0u64);
         let mut rendered = 0u64;
         while !self.stop.load(Ordering::Relaxed) {
@@ -54,6 +60,7 @@ impl RenderLoop<'_> {
             if !published.consistent() {
                 m.torn_reads.fetch_add(1, Ordering::Relaxed);
             }
+            pacer.shift(phase.observe(tick.deadline, published.snapshot.hop, published.published));
             let lit = (p.leds as usize).min(frame.leds.len());
             let (on, off) = frame.leds.split_at_mut(lit);
             spectrum_view(&published.snapshot, on);
@@ -75,7 +82,12 @@ impl RenderLoop<'_> {
             } else {
                 0
             };
-            if !self.slot.offer(&frame) {
+            if self.slot.offer(&frame) {
+                // Unpark never blocks: it sets the thread's token and, if it sleeps, wakes it.
+                for sink in self.sinks {
+                    sink.unpark();
+                }
+            } else {
                 m.sink_drops.fetch_add(1, Ordering::Relaxed);
             }
             let done = self.clock.now();

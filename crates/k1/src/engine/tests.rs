@@ -310,3 +310,37 @@ fn an_unplugged_microphone_is_reopened_with_backoff() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn the_real_threads_run_unpaced_on_a_lockstep_clock() {
+    let clock = crate::clock::LockstepClock::new(&[AUDIO_THREAD, RENDER_THREAD]);
+    let stop = AtomicBool::new(false);
+    let mut recorder = Recorder::default();
+    let t = Instant::now();
+    let outcome = super::run(
+        &config(Some(Duration::from_secs(60))),
+        demo(),
+        vec![Box::new(NullSink)],
+        &clock,
+        &stop,
+        &mut recorder,
+    )
+    .unwrap();
+    let m = &outcome.metrics;
+    assert_eq!(outcome.reason, StopReason::TimeUp);
+    // A minute of virtual time in much less wall time.
+    assert!(t.elapsed() < Duration::from_secs(50), "{:?}", t.elapsed());
+    assert!(m.seconds >= 60.0 && m.seconds < 62.0, "{m:?}");
+    // Every frame and hop happened, on time: work takes no virtual time.
+    assert!(m.frames.abs_diff((m.seconds * 200.0) as u64) <= 2, "{m:?}");
+    assert!(m.hops.abs_diff((m.seconds * 200.0) as u64) <= 2, "{m:?}");
+    assert_eq!((m.frame_misses, m.hop_misses, m.torn_reads), (0, 0, 0));
+    assert_eq!(m.wake_jitter.max_ms, 0.0, "{m:?}");
+    // The phase lock put the frames just after each hop: the newest sample is the guard old.
+    let guard_ms = super::phase::GUARD as f64 / 1e6;
+    assert!(
+        (m.latency.p50_ms - guard_ms).abs() < 0.02,
+        "latency {:?}, guard {guard_ms} ms",
+        m.latency
+    );
+}

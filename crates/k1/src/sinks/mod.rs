@@ -147,8 +147,9 @@ impl FrameSlot {
 }
 
 /// Runs `sink` until `stop`: takes the newest frame from `slot` when there is one (at most at the
-/// sink's own rate), writes it, and counts drops and errors into `metrics`. Polls every
-/// `poll` (half a render period is right: it never misses a frame a fast sink could take).
+/// sink's own rate), writes it, and counts drops and errors into `metrics`. Between frames it
+/// parks: the render thread unparks it when it offers one, so a frame goes out as soon as it is
+/// drawn; `poll` bounds each wait, for the stop flag (on a virtual clock it sleeps `poll`).
 pub fn run_sink(
     sink: &mut dyn Sink,
     slot: &FrameSlot,
@@ -184,7 +185,12 @@ pub fn run_sink(
             next_due = now - (now.saturating_sub(next_due) % interval) + interval;
         }
         let Some(version) = slot.take_newer(seen, &mut frame) else {
-            clock.sleep(poll);
+            if clock.exact() {
+                clock.sleep(poll);
+            } else {
+                // The render thread unparks this thread when it offers a frame.
+                std::thread::park_timeout(poll);
+            }
             continue;
         };
         if interval.is_none() && seen > 0 && version > seen + 1 {

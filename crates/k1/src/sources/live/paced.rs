@@ -29,6 +29,12 @@ impl SharedStart {
     fn set(&self, t: Nanos) {
         self.0.store(t.max(1), Ordering::Release);
     }
+
+    /// Sets the start time, as the stream does when it starts (tests of its followers).
+    #[cfg(test)]
+    pub fn set_for_test(&self, t: Nanos) {
+        self.set(t);
+    }
 }
 
 /// An offline [`Source`] released hop by hop at real time.
