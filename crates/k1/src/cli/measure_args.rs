@@ -43,23 +43,11 @@ pub struct LatencyArgs {
     #[arg(long, default_value = "200ms", value_name = "DURATION",
           value_parser = super::args::parse_duration)]
     pub interval: Duration,
-    /// Frames rendered per second.
-    #[arg(long, default_value_t = 200, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub fps: u32,
-    /// LEDs on the strip.
-    #[arg(long, default_value_t = 320, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub leds: u32,
     /// The rise in an LED's brightest channel (0..1) that counts as a response.
     #[arg(long, default_value_t = 0.02, value_name = "LEVEL")]
     pub threshold: f32,
-    /// Do not pin the audio and render threads to cores.
-    #[arg(long)]
-    pub no_pin: bool,
-    /// Do not ask for real-time priority (SCHED_FIFO).
-    #[arg(long)]
-    pub no_realtime: bool,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
@@ -102,6 +90,15 @@ pub struct BenchCpuArgs {
     #[arg(long, default_value_t = 3, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=600))]
     pub warmup: u32,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// How the live engine's threads run, as in `k1 run`.
+#[derive(Debug, clap::Args)]
+pub struct ThreadArgs {
     /// Frames rendered per second.
     #[arg(long, default_value_t = 200, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -116,8 +113,6 @@ pub struct BenchCpuArgs {
     /// Do not ask for real-time priority (SCHED_FIFO).
     #[arg(long)]
     pub no_realtime: bool,
-    #[command(flatten)]
-    pub engine: EngineArgs,
 }
 
 #[cfg(test)]
@@ -133,10 +128,10 @@ mod tests {
     fn latency_defaults_and_ranges() {
         match parse(&["latency"]).unwrap().command {
             CommandArgs::Latency(l) => {
-                assert_eq!((l.clicks, l.fps, l.leds), (100, 200, 320));
+                assert_eq!((l.clicks, l.threads.fps, l.threads.leds), (100, 200, 320));
                 assert_eq!(l.interval, std::time::Duration::from_millis(200));
                 assert_eq!(l.threshold, 0.02);
-                assert!(!l.no_pin && !l.no_realtime);
+                assert!(!l.threads.no_pin && !l.threads.no_realtime);
             }
             other => panic!("{other:?}"),
         }
@@ -169,7 +164,8 @@ mod tests {
     fn bench_cpu_defaults() {
         match parse(&["bench", "cpu"]).unwrap().command {
             CommandArgs::Bench(BenchArgs::Cpu(b)) => {
-                assert_eq!((b.seconds, b.warmup, b.fps, b.leds), (20, 3, 200, 320));
+                assert_eq!((b.seconds, b.warmup, b.threads.fps), (20, 3, 200));
+                assert_eq!(b.threads.leds, 320);
             }
             other => panic!("{other:?}"),
         }

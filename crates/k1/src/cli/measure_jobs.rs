@@ -88,13 +88,13 @@ pub fn latency(a: LatencyArgs) -> anyhow::Result<LatencyJob> {
     }
     Ok(LatencyJob {
         config,
-        fps: a.fps,
-        leds: a.leds as usize,
+        fps: a.threads.fps,
+        leds: a.threads.leds as usize,
         clicks: a.clicks,
         interval: a.interval,
         threshold: a.threshold,
-        pin: !a.no_pin,
-        realtime: !a.no_realtime,
+        pin: !a.threads.no_pin,
+        realtime: !a.threads.no_realtime,
     })
 }
 
@@ -116,12 +116,12 @@ pub fn bench_cpu(a: BenchCpuArgs) -> anyhow::Result<CpuBenchJob> {
     let config = engine_config(&a.engine)?;
     Ok(CpuBenchJob {
         config,
-        fps: a.fps,
-        leds: a.leds as usize,
+        fps: a.threads.fps,
+        leds: a.threads.leds as usize,
         seconds: a.seconds,
         warmup: a.warmup,
-        pin: !a.no_pin,
-        realtime: !a.no_realtime,
+        pin: !a.threads.no_pin,
+        realtime: !a.threads.no_realtime,
     })
 }
 
@@ -129,6 +129,7 @@ pub fn bench_cpu(a: BenchCpuArgs) -> anyhow::Result<CpuBenchJob> {
 mod tests {
     use super::super::args::EngineArgs;
     use super::super::args::RateArg;
+    use super::super::measure_args::ThreadArgs;
     use super::*;
 
     fn engine() -> EngineArgs {
@@ -142,11 +143,13 @@ mod tests {
         LatencyArgs {
             clicks: 10,
             interval: Duration::from_millis(interval_ms),
-            fps: 200,
-            leds: 320,
             threshold,
-            no_pin: false,
-            no_realtime: true,
+            threads: ThreadArgs {
+                fps: 200,
+                leds: 320,
+                no_pin: false,
+                no_realtime: true,
+            },
             engine: engine(),
         }
     }

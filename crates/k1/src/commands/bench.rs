@@ -101,28 +101,15 @@ fn ratio(audio_seconds: f64, took: Duration) -> f64 {
 /// (`/proc/self/task/*/schedstat`) shows where it goes.
 pub fn run_cpu(job: crate::cli::CpuBenchJob) -> anyhow::Result<()> {
     use crate::clock::MonotonicClock;
-    use crate::engine::{self, EngineConfig, RenderParams};
+    use crate::engine::{self, EngineConfig};
     use crate::sinks::{NullSink, Sink};
-    use crate::sources::ClipSource;
-    use crate::sources::live::{LiveSource, Paced};
     use std::sync::atomic::AtomicBool;
 
-    let rate = job.config.sample_rate;
-    let clip = ClipSource::demo(rate, u32::MAX)?;
-    let paced = Paced::new(clip, "demo loop".into(), rate, job.config.hop);
-    let open: engine::OpenSource = Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>));
+    let open = super::soak::paced_demo(&job.config)?;
     let config = EngineConfig {
-        analysis: job.config,
-        noise_floor: None,
-        fps: job.fps,
-        leds: job.leds,
-        params: RenderParams {
-            brightness: 1.0,
-            leds: u32::try_from(job.leds).unwrap_or(u32::MAX),
-        },
         pin_threads: job.pin,
         realtime: job.realtime,
-        run_for: None,
+        ..EngineConfig::new(job.config, job.fps, job.leds)
     };
     let sinks: Vec<Box<dyn Sink>> = vec![Box::new(NullSink)];
     let clock = MonotonicClock::new();

@@ -15,9 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::SoakJob;
 use crate::clock::{LockstepClock, Nanos, SECOND};
-use crate::engine::{
-    self, AUDIO_THREAD, EngineConfig, Metrics, RENDER_THREAD, RenderParams, Supervisor,
-};
+use crate::engine::{self, AUDIO_THREAD, EngineConfig, Metrics, RENDER_THREAD, Supervisor};
 use crate::events::Event;
 use crate::messages::{note, warn};
 use crate::proc_stats::resident_bytes;
@@ -34,26 +32,12 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(15);
 
 /// Runs `k1 soak`, prints its report and fails if a criterion fails.
 pub fn run(job: SoakJob) -> anyhow::Result<()> {
-    let rate = job.config.sample_rate;
-    let hop = job.config.hop;
-    let clip = ClipSource::demo(rate, u32::MAX)?;
-    let name = format!("demo loop ({} BPM)", k1_synth::DEMO_BPM);
-    let paced = Paced::new(clip, name, rate, hop);
-    let open: engine::OpenSource = Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>));
+    let open = paced_demo(&job.config)?;
     let config = EngineConfig {
-        analysis: job.config,
-        noise_floor: None,
-        fps: job.fps,
-        leds: job.leds,
-        params: RenderParams {
-            brightness: 1.0,
-            leds: u32::try_from(job.leds).unwrap_or(u32::MAX),
-        },
         // Pinned as in `k1 run`, but never at real-time priority: two threads that never sleep
         // at SCHED_FIFO would starve everything else on the machine.
         pin_threads: true,
-        realtime: false,
-        run_for: None,
+        ..EngineConfig::new(job.config, job.fps, job.leds)
     };
     let sinks: Vec<Box<dyn Sink>> = vec![Box::new(NullSink)];
     let clock = LockstepClock::new(&[AUDIO_THREAD, RENDER_THREAD]);
@@ -106,6 +90,14 @@ pub fn run(job: SoakJob) -> anyhow::Result<()> {
         anyhow::bail!("the soak failed (see the report above)");
     }
     Ok(())
+}
+
+/// The demo loop, repeated for ever, paced as `k1 run --demo --no-playback` paces it.
+pub fn paced_demo(config: &k1_core::Config) -> anyhow::Result<engine::OpenSource> {
+    let clip = ClipSource::demo(config.sample_rate, u32::MAX)?;
+    let name = format!("demo loop ({} BPM)", k1_synth::DEMO_BPM);
+    let paced = Paced::new(clip, name, config.sample_rate, config.hop);
+    Ok(Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>)))
 }
 
 fn virtual_seconds(job: &SoakJob) -> f64 {

@@ -70,6 +70,26 @@ pub struct EngineConfig {
     pub run_for: Option<Duration>,
 }
 
+impl EngineConfig {
+    /// `fps` frames of `leds` LEDs from `analysis`, at full brightness with every LED lit, no
+    /// noise floor, unpinned, at normal priority, until stopped: the measurement commands' base.
+    pub fn new(analysis: Config, fps: u32, leds: usize) -> Self {
+        Self {
+            analysis,
+            noise_floor: None,
+            fps,
+            leds,
+            params: RenderParams {
+                brightness: 1.0,
+                leds: u32::try_from(leds).unwrap_or(u32::MAX),
+            },
+            pin_threads: false,
+            realtime: false,
+            run_for: None,
+        }
+    }
+}
+
 /// Why the engine stopped.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StopReason {
