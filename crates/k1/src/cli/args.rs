@@ -169,13 +169,16 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 200, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs on the strip (the spectrum is drawn from its centre out to both ends).
+    /// LEDs on the strip: an even count is two strips radiating from the centre (the reference
+    /// device's 2 × 160), an odd count one strip.
     #[arg(long, default_value_t = 320, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub leds: u32,
-    /// Overall brightness, 0 to 1.
-    #[arg(long, default_value_t = 1.0, value_name = "B")]
-    pub brightness: f32,
+    /// Overall brightness, 0 to 1 (the same as `--param brightness=B`).
+    #[arg(long, value_name = "B")]
+    pub brightness: Option<f32>,
+    #[command(flatten)]
+    pub look: super::look::LookArgs,
     /// Sample format of raw PCM on stdin (`--input -`) [default: s16le].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -355,7 +358,7 @@ mod tests {
     #[test]
     fn run_defaults() {
         let r = run_args(&[]);
-        assert_eq!((r.fps, r.leds, r.brightness), (200, 320, 1.0));
+        assert_eq!((r.fps, r.leds, r.brightness), (200, 320, None));
         assert_eq!(r.input, None);
         assert!(!r.demo && !r.stats && !r.no_playback && !r.no_preview && !r.no_pin);
         assert!(!r.no_realtime);

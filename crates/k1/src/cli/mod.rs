@@ -2,6 +2,7 @@
 //! (checked, loaded, ready-to-run jobs).
 
 pub mod args;
+pub mod look;
 pub mod measure_args;
 pub mod measure_jobs;
 pub mod render_args;

@@ -30,13 +30,8 @@ pub struct RenderArgs {
     /// Where to write the picture: a .png timeline or a .gif animation.
     #[arg(short, long, value_name = "OUT.png|OUT.gif")]
     pub output: PathBuf,
-    /// The pattern, by id or name (see the error for a wrong one for the list).
-    #[arg(long, default_value = "spectrum")]
-    pub pattern: String,
-    /// Set a parameter (repeatable): a global one (brightness=0.8, palette=lava, mirror=off) or
-    /// one of the pattern's own (style=ripples).
-    #[arg(long = "param", value_name = "NAME=VALUE")]
-    pub params: Vec<String>,
+    #[command(flatten)]
+    pub look: super::look::LookArgs,
     /// Number of LEDs (1..=4096); even counts are two strips from the centre.
     #[arg(long, default_value_t = 320)]
     pub leds: usize,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use k1_core::Config;
 use k1_core::params::Params;
-use k1_core::render::{Layout, MAX_LEDS, PATTERNS, PatternId};
+use k1_core::render::{Layout, MAX_LEDS, PatternId};
 
 use super::UsageError;
 use super::render_args::RenderArgs;
@@ -67,23 +67,7 @@ pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
             .into());
         }
     };
-    let pattern = PatternId::find(&a.pattern).ok_or_else(|| {
-        let names: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
-        UsageError(format!(
-            "unknown pattern '{}'; valid: {}",
-            a.pattern,
-            names.join(", ")
-        ))
-    })?;
-    let mut params = Params::DEFAULT;
-    for item in &a.params {
-        let Some((name, value)) = item.split_once('=') else {
-            return Err(UsageError(format!("--param wants NAME=VALUE, got '{item}'")).into());
-        };
-        params
-            .set(name.trim(), value, pattern.info().custom)
-            .map_err(|e| UsageError(format!("--param {item}: {e}")))?;
-    }
+    let (pattern, params) = super::look::resolve_look(&a.look)?;
     if !(1..=MAX_LEDS).contains(&a.leds) {
         return Err(UsageError(format!("--leds must be 1..={MAX_LEDS}, got {}", a.leds)).into());
     }

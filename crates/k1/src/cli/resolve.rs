@@ -79,8 +79,10 @@ pub struct RunJob {
     pub fps: u32,
     /// LEDs on the strip.
     pub leds: usize,
-    /// Overall brightness, 0..=1.
-    pub brightness: f32,
+    /// The pattern to start with.
+    pub pattern: k1_core::render::PatternId,
+    /// The parameters to start with (`--param`, `--brightness`), checked.
+    pub params: k1_core::params::Params,
     /// Play files and the demo through the speakers.
     pub playback: bool,
     /// Print metrics once a second.
@@ -288,11 +290,14 @@ fn run(r: RunArgs) -> anyhow::Result<RunJob> {
             "this k1 was built without the `audio` feature, so it has no microphone input".into(),
         ));
     }
-    if !(0.0..=1.0).contains(&r.brightness) {
-        return Err(usage(format!(
-            "--brightness must be between 0 and 1, got {}",
-            r.brightness
-        )));
+    let (pattern, mut params) = super::look::resolve_look(&r.look)?;
+    if let Some(b) = r.brightness {
+        if !(0.0..=1.0).contains(&b) {
+            return Err(usage(format!(
+                "--brightness must be between 0 and 1, got {b}"
+            )));
+        }
+        params.brightness = b;
     }
     let mut sinks: Vec<SinkKind> = r
         .sink
@@ -323,7 +328,8 @@ fn run(r: RunArgs) -> anyhow::Result<RunJob> {
         noise_floor,
         fps: r.fps,
         leds: r.leds as usize,
-        brightness: r.brightness,
+        pattern,
+        params,
         playback: !r.no_playback,
         stats: r.stats,
         check: r.check,
@@ -443,7 +449,10 @@ mod tests {
 
     #[test]
     fn run_brightness_is_checked() {
-        assert_eq!(run_job(&["--brightness", "0.5"]).unwrap().brightness, 0.5);
+        assert_eq!(
+            run_job(&["--brightness", "0.5"]).unwrap().params.brightness,
+            0.5
+        );
         for bad in ["1.5", "-0.1", "NaN"] {
             let arg = format!("--brightness={bad}");
             let err = run_job(&[arg.as_str()]).unwrap_err();

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::cli::LatencyJob;
 use crate::clock::{Clock, MonotonicClock, Nanos, samples_nanos};
-use crate::engine::{self, EngineConfig, Metrics, StopReason, Supervisor};
+use crate::engine::{self, EngineConfig, Look, Metrics, StopReason, Supervisor};
 use crate::events::Event;
 use crate::messages::{note, warn};
 use crate::sinks::{Frame, Sink, SinkError};
@@ -88,7 +88,8 @@ pub fn offline_response(
 ) -> Result<Vec<Nanos>, k1_core::ConfigError> {
     let mut analyzer = Box::new(k1_core::Analyzer::new(config)?);
     let hop = config.hop;
-    let mut frame = vec![k1_core::render::Rgb::BLACK; leds];
+    let mut scratch = vec![k1_core::render::Rgb::BLACK; leds];
+    let mut frame = vec![k1_core::color::Rgb8::BLACK; leds];
     let mut before: Vec<f32> = vec![0.0; leds];
     let mut out = Vec::with_capacity(train.clicks.len());
     let mut clicks = train.clicks.iter().peekable();
@@ -101,7 +102,7 @@ pub fn offline_response(
         let Ok(snapshot) = analyzer.process_hop(chunk) else {
             break;
         };
-        k1_core::render::spectrum_view(snapshot, &mut frame);
+        engine::probe(snapshot, &mut scratch, &mut frame);
         if let Some(click) = pending {
             let rise = frame
                 .iter()
@@ -171,8 +172,8 @@ impl Watcher {
     }
 }
 
-fn level(c: &k1_core::render::Rgb) -> f32 {
-    c.r.max(c.g).max(c.b)
+fn level(c: &k1_core::color::Rgb8) -> f32 {
+    f32::from(c.r.max(c.g).max(c.b)) / 255.0
 }
 
 impl Sink for Watcher {
@@ -279,6 +280,7 @@ pub fn run(job: LatencyJob) -> anyhow::Result<()> {
     let config = EngineConfig {
         pin_threads: job.pin,
         realtime: job.realtime,
+        look: Look::Probe,
         ..EngineConfig::new(job.config, job.fps, job.leds)
     };
     let hop_ms = hop as f64 * 1e3 / f64::from(rate);
@@ -464,10 +466,10 @@ mod tests {
         let mut f = Frame::new(4);
         f.index = index;
         f.rendered_at = at;
-        f.leds[3] = k1_core::render::Rgb {
-            r: level,
-            g: 0.0,
-            b: 0.0,
+        f.leds[3] = k1_core::color::Rgb8 {
+            r: (level * 255.0).round() as u8,
+            g: 0,
+            b: 0,
         };
         f
     }

@@ -9,7 +9,8 @@ use anyhow::Context;
 use crate::cli::{LiveInput, RunJob, SinkKind};
 use crate::clock::MonotonicClock;
 use crate::engine::{
-    self, CheckReport, EngineConfig, Metrics, OpenSource, RenderParams, StopReason, Supervisor,
+    self, CheckReport, EngineConfig, Look, Metrics, OpenSource, RenderSettings, StopReason,
+    Supervisor,
 };
 use crate::events::Event;
 use crate::messages::{note, warn};
@@ -55,11 +56,9 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         analysis: job.config,
         noise_floor: job.noise_floor,
         fps: job.fps,
-        leds: job.leds,
-        params: RenderParams {
-            brightness: job.brightness,
-            leds: u32::try_from(job.leds).unwrap_or(u32::MAX),
-        },
+        layout: engine::layout_for(job.leds),
+        settings: RenderSettings::new(job.pattern, job.params),
+        look: Look::Patterns,
         pin_threads: job.pin,
         realtime: job.realtime,
         run_for: job.check.or(job.duration),

@@ -2,12 +2,15 @@
 //!
 //! - [`Published`]: audio → render, one per hop: the analysis snapshot plus the wall-clock time of
 //!   its newest sample, so the renderer can measure sample→frame latency.
-//! - [`RenderParams`]: UI → render, whenever a setting changes.
+//! - [`RenderSettings`]: control → render, whenever a setting changes (the command line at start,
+//!   the HTTP API while running).
 //!
 //! Both go through `k1_core::sync::SeqLock`: the writer never waits, a reader gets a consistent
 //! copy in bounded time.
 
 use k1_core::Snapshot;
+use k1_core::params::Params;
+use k1_core::render::PatternId;
 use k1_core::sync::{SeqLock, Writer, word_count};
 
 use crate::clock::Nanos;
@@ -43,15 +46,48 @@ impl Published {
     }
 }
 
-/// Settings the renderer reads every frame. They come from the command line today and from the
-/// UI later; either way they cross to the render thread through a [`ParamLock`].
+/// Everything the renderer reads every frame that a user can change while it runs: the
+/// parameters, the pattern, and standby. Plain data, so it crosses to the render thread through a
+/// [`SettingsLock`] like the snapshot does.
 #[derive(Clone, Copy, Debug, PartialEq, bytemuck::NoUninit)]
 #[repr(C)]
-pub struct RenderParams {
-    /// Overall brightness, 0..=1, applied once to every LED.
-    pub brightness: f32,
-    /// LEDs lit, at most the frame's capacity (`--leds`); the rest stay dark.
-    pub leds: u32,
+pub struct RenderSettings {
+    /// The parameters (brightness, palette, custom slots, ...).
+    pub params: Params,
+    /// The pattern, as its index in `k1_core::render::PATTERNS`.
+    pub pattern: u32,
+    /// 1 to fade to dark and stay there (standby), 0 to show the pattern.
+    pub standby: u32,
+}
+
+impl RenderSettings {
+    /// The default parameters and pattern, not in standby.
+    pub const DEFAULT: RenderSettings = RenderSettings {
+        params: Params::DEFAULT,
+        pattern: 0,
+        standby: 0,
+    };
+
+    /// Settings for `pattern` with `params`, not in standby.
+    pub fn new(pattern: PatternId, params: Params) -> Self {
+        Self {
+            params,
+            pattern: pattern.index() as u32,
+            standby: 0,
+        }
+    }
+
+    /// The pattern; the first one if the index is out of range (it never is when set through
+    /// [`RenderSettings::new`] or the control API).
+    pub fn pattern_id(&self) -> PatternId {
+        PatternId::from_index(self.pattern as usize).unwrap_or(PatternId::ALL[0])
+    }
+}
+
+impl Default for RenderSettings {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// Carries [`Published`] from the audio thread to the render thread.
@@ -59,5 +95,5 @@ pub type PublishedLock = SeqLock<Published, { word_count::<Published>() }>;
 /// The audio thread's end of a [`PublishedLock`].
 pub type PublishedWriter<'a> = Writer<'a, Published, { word_count::<Published>() }>;
 
-/// Carries [`RenderParams`] to the render thread.
-pub type ParamLock = SeqLock<RenderParams, { word_count::<RenderParams>() }>;
+/// Carries [`RenderSettings`] to the render thread.
+pub type SettingsLock = SeqLock<RenderSettings, { word_count::<RenderSettings>() }>;

@@ -3,9 +3,9 @@
 //!
 //! ```text
 //!  audio thread (core 0)            render thread (core 1)            sink threads
-//!  LiveSource ─► Analyzer ─► [PublishedLock] ─► spectrum view ─► [FrameSlot] ─► Sink::write
-//!                                 ▲ seqlock        ▲ [ParamLock]      latest value, try_lock
-//!                                                  UI / command line
+//!  LiveSource ─► Analyzer ─► [PublishedLock] ─► Renderer ─► Pipeline ─► [FrameSlot] ─► Sink::write
+//!                                 ▲ seqlock        ▲ [SettingsLock]           latest value, try_lock
+//!                                                  command line / HTTP API
 //! ```
 //!
 //! Neither hot loop ever waits for the other or for a sink: the exchanges are seqlocks (the writer
@@ -23,22 +23,26 @@ mod metrics;
 mod pacing;
 mod phase;
 mod render;
+mod shared;
 #[cfg(test)]
 mod tests;
 mod threads;
 
 pub use check::CheckReport;
-pub use exchange::{ParamLock, Published, PublishedLock, RenderParams};
+pub use exchange::RenderSettings;
 pub use metrics::{Capture, Metrics, MetricsHub};
+pub use render::{Look, probe};
+pub use shared::{MetricsPair, Shared};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use k1_core::render::Layout;
 use k1_core::{Analyzer, Config, ConfigError, NoiseFloor};
 
 use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
 use crate::events::{Event, Events};
-use crate::sinks::{FrameSlot, Sink, run_sink};
+use crate::sinks::{Sink, run_sink};
 use crate::sources::live::{LiveError, LiveSource};
 
 /// The audio thread's name (a [`LockstepClock`](crate::clock::LockstepClock) lets it drive time).
@@ -58,10 +62,12 @@ pub struct EngineConfig {
     pub noise_floor: Option<NoiseFloor>,
     /// Target frames per second (at least 1).
     pub fps: u32,
-    /// LEDs per frame.
-    pub leds: usize,
-    /// The renderer's starting parameters.
-    pub params: RenderParams,
+    /// The LED layout (its LED count is the frame's).
+    pub layout: Layout,
+    /// The renderer's starting settings (pattern and parameters).
+    pub settings: RenderSettings,
+    /// What the renderer draws.
+    pub look: Look,
     /// Pin the audio and render threads to their own cores (where the OS allows).
     pub pin_threads: bool,
     /// Run the audio and render threads at real-time priority (where the OS allows).
@@ -71,23 +77,34 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
-    /// `fps` frames of `leds` LEDs from `analysis`, at full brightness with every LED lit, no
-    /// noise floor, unpinned, at normal priority, until stopped: the measurement commands' base.
+    /// `fps` frames of `leds` LEDs ([`layout_for`]) from `analysis`, the default pattern and
+    /// parameters, no noise floor, unpinned, at normal priority, until stopped: the measurement
+    /// commands' base.
     pub fn new(analysis: Config, fps: u32, leds: usize) -> Self {
         Self {
             analysis,
             noise_floor: None,
             fps,
-            leds,
-            params: RenderParams {
-                brightness: 1.0,
-                leds: u32::try_from(leds).unwrap_or(u32::MAX),
-            },
+            layout: layout_for(leds),
+            settings: RenderSettings::DEFAULT,
+            look: Look::Patterns,
             pin_threads: false,
             realtime: false,
             run_for: None,
         }
     }
+}
+
+/// The layout for `leds` LEDs: two strips radiating from the centre when the count is even (the
+/// reference device's 2 × 160), one strip otherwise; clamped to 1..=`MAX_LEDS`.
+pub fn layout_for(leds: usize) -> Layout {
+    let leds = leds.clamp(1, k1_core::render::MAX_LEDS);
+    let layout = if leds.is_multiple_of(2) {
+        Layout::centre_out(leds / 2)
+    } else {
+        Layout::single(leds)
+    };
+    layout.unwrap_or(Layout::DEFAULT)
 }
 
 /// Why the engine stopped.
@@ -151,6 +168,22 @@ const SUPERVISE_EVERY: Duration = Duration::from_millis(50);
 pub fn run(
     config: &EngineConfig,
     open: OpenSource,
+    sinks: Vec<Box<dyn Sink>>,
+    clock: &dyn Clock,
+    stop: &AtomicBool,
+    supervisor: &mut dyn Supervisor,
+) -> Result<Outcome, EngineError> {
+    let shared = Shared::new(config.layout, config.settings);
+    run_shared(config, &shared, open, sinks, clock, stop, supervisor)
+}
+
+/// [`run`] with state the caller shares with its controllers (the HTTP API). `shared` must have
+/// been made from `config` ([`Shared::new`] with its layout and settings) and not used by another
+/// run before.
+pub fn run_shared(
+    config: &EngineConfig,
+    shared: &Shared,
+    open: OpenSource,
     mut sinks: Vec<Box<dyn Sink>>,
     clock: &dyn Clock,
     stop: &AtomicBool,
@@ -160,10 +193,10 @@ pub fn run(
     if let Some(floor) = config.noise_floor {
         analyzer.set_noise_floor(floor);
     }
-    let hub = MetricsHub::default();
-    let snapshots = Box::new(PublishedLock::new(Published::EMPTY));
-    let params = ParamLock::new(config.params);
-    let slot = FrameSlot::new(config.leds);
+    let hub = &shared.metrics;
+    let snapshots = &shared.snapshots;
+    let settings = &shared.settings;
+    let slot = &shared.slot;
     let (events, inbox) = Events::channel();
     let period = SECOND / u64::from(config.fps.max(1));
     let cores = if config.pin_threads {
@@ -173,7 +206,6 @@ pub fn run(
     };
     let core_for = |i: usize| cores.get(i % cores.len().max(1)).copied();
     let origin = hub.capture(clock.now());
-    let (hub, slot, snapshots, params) = (&hub, &slot, &*snapshots, &params);
 
     std::thread::scope(|s| {
         let spawn_err = |what: &'static str| move |err| EngineError::Thread { what, err };
@@ -230,7 +262,7 @@ pub fn run(
                 threads::prepare("render", render_core, priority, &render_events);
                 render::RenderLoop {
                     snapshots,
-                    params,
+                    settings,
                     slot,
                     metrics: hub,
                     clock,
@@ -239,7 +271,8 @@ pub fn run(
                         config.analysis.hop as u64,
                         config.analysis.sample_rate,
                     ),
-                    leds: config.leds,
+                    layout: config.layout,
+                    look: config.look,
                     sinks: &sink_wakers,
                     stop,
                 }
@@ -251,7 +284,7 @@ pub fn run(
         // If a thread failed to start, stop the others and report it.
         let started = audio.is_ok() && render.is_ok() && sink_threads.iter().all(Result::is_ok);
         let reason = if started {
-            supervise(config, hub, &origin, clock, stop, &inbox, supervisor)
+            supervise(config, shared, &origin, clock, stop, &inbox, supervisor)
         } else {
             StopReason::Requested
         };
@@ -300,7 +333,7 @@ pub fn run(
 /// Watches the run until it should stop; returns why.
 fn supervise(
     config: &EngineConfig,
-    hub: &MetricsHub,
+    shared: &Shared,
     origin: &Capture,
     clock: &dyn Clock,
     stop: &AtomicBool,
@@ -330,11 +363,13 @@ fn supervise(
             return StopReason::TimeUp;
         }
         if now.saturating_sub(last.at()) >= SECOND {
-            let current = hub.capture(now);
-            supervisor.second(
-                &Metrics::between(&last, &current),
-                &Metrics::between(origin, &current),
-            );
+            let current = shared.metrics.capture(now);
+            let pair = MetricsPair {
+                window: Metrics::between(&last, &current),
+                total: Metrics::between(origin, &current),
+            };
+            supervisor.second(&pair.window, &pair.total);
+            *shared.seconds.lock().unwrap_or_else(|p| p.into_inner()) = pair;
             last = current;
             if stop.load(Ordering::Relaxed) {
                 // The supervisor asked to stop.

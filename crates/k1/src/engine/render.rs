@@ -1,27 +1,41 @@
-//! The render loop: at every deadline, reads the newest snapshot and parameters, draws the frame
-//! and offers it to the sinks.
+//! The render loop: at every deadline, reads the newest snapshot and settings, draws the frame
+//! with the pattern renderer and the colour pipeline, and offers it to the sinks.
 //!
-//! It never waits on audio (the snapshot read is a bounded seqlock read) or on a sink (the frame
-//! slot uses `try_lock`). Per frame it reads the clock, sleeps until the deadline, and
-//! updates relaxed atomics; it does not allocate, lock or print.
+//! It never waits on audio (the snapshot read is a bounded seqlock read), on a controller (the
+//! settings are a seqlock too) or on a sink (the frame slot uses `try_lock`). Per frame it reads
+//! the clock, sleeps until the deadline, and updates relaxed atomics; it does not allocate, lock
+//! or print.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use k1_core::render::spectrum_view;
+use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
+use k1_core::render::{Layout, MAX_LEDS, Renderer, Rgb, spectrum_view};
 
-use super::exchange::{ParamLock, PublishedLock};
+use super::exchange::{PublishedLock, SettingsLock};
 use super::metrics::MetricsHub;
 use super::pacing::Pacer;
 use super::phase::PhaseLock;
 use crate::clock::{Clock, Nanos};
 use crate::sinks::{Frame, FrameSlot};
 
+/// What the render loop draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Look {
+    /// The selected pattern through the colour pipeline: what a user sees.
+    #[default]
+    Patterns,
+    /// The raw spectrum, linear, with no smoothing after the analysis: a probe for `k1 latency`,
+    /// which must see a click in the first frame that can show it. The patterns and the
+    /// pipeline's softness add their own (deliberate) visual smoothing on top.
+    Probe,
+}
+
 /// Everything the render loop uses.
 pub struct RenderLoop<'a> {
     /// Snapshots from the audio loop.
     pub snapshots: &'a PublishedLock,
-    /// Parameters from the UI.
-    pub params: &'a ParamLock,
+    /// Settings from the controllers.
+    pub settings: &'a SettingsLock,
     /// Where finished frames go.
     pub slot: &'a FrameSlot,
     /// Shared metrics.
@@ -32,12 +46,84 @@ pub struct RenderLoop<'a> {
     pub period: Nanos,
     /// Hop period of the analysis, ns (for the phase lock).
     pub hop_period: Nanos,
-    /// LEDs in a frame.
-    pub leds: usize,
+    /// The LED layout.
+    pub layout: Layout,
+    /// What to draw.
+    pub look: Look,
     /// The sink threads, woken (never waited for) when a frame is offered.
     pub sinks: &'a [std::thread::Thread],
     /// Set when the engine stops.
     pub stop: &'a AtomicBool,
+}
+
+/// The renderer, the colour pipeline and their scratch, made once before the loop.
+struct Painter {
+    renderer: Box<Renderer<MAX_LEDS>>,
+    pipeline: Box<Pipeline<MAX_LEDS>>,
+    linear: Vec<Rgb>,
+    pattern: u32,
+    look: Look,
+}
+
+impl Painter {
+    fn new(layout: Layout, look: Look, settings: &super::RenderSettings) -> Self {
+        Self {
+            renderer: Box::new(Renderer::new(layout, settings.pattern_id())),
+            pipeline: Box::new(Pipeline::new(PipelineConfig::DEFAULT)),
+            linear: vec![Rgb::BLACK; layout.leds()],
+            pattern: settings.pattern,
+            look,
+        }
+    }
+
+    /// Draws one frame of `settings` over `snapshot` into `out`, `dt` seconds after the last.
+    fn paint(
+        &mut self,
+        snapshot: &k1_core::Snapshot,
+        settings: &super::RenderSettings,
+        dt: f32,
+        out: &mut [Rgb8],
+    ) {
+        match self.look {
+            Look::Patterns => {
+                if settings.pattern != self.pattern {
+                    self.pattern = settings.pattern;
+                    self.renderer.set_pattern(settings.pattern_id());
+                }
+                let standby = settings.standby != 0;
+                if standby != self.renderer.standby() {
+                    self.renderer.set_standby(standby);
+                }
+                self.renderer
+                    .render(snapshot, &settings.params, dt, &mut self.linear);
+                let n = self
+                    .pipeline
+                    .process(&self.linear, &settings.params, dt, out);
+                out[n..].fill(Rgb8::BLACK);
+            }
+            Look::Probe => probe(snapshot, &mut self.linear, out),
+        }
+    }
+}
+
+/// Draws [`Look::Probe`]: the raw spectrum view of `snapshot` into `scratch`, then as linear
+/// bytes into `out` (the shorter of the two sets the length). `k1 latency` uses it offline too,
+/// so its two measurements see the same frames.
+pub fn probe(snapshot: &k1_core::Snapshot, scratch: &mut [Rgb], out: &mut [Rgb8]) {
+    spectrum_view(snapshot, scratch);
+    for (o, c) in out.iter_mut().zip(scratch.iter()) {
+        *o = linear_bytes(c);
+    }
+}
+
+/// A linear colour as bytes without gamma (the probe's levels stay proportional to the analysis).
+fn linear_bytes(c: &Rgb) -> Rgb8 {
+    let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+    Rgb8 {
+        r: byte(c.r),
+        g: byte(c.g),
+        b: byte(c.b),
+    }
 }
 
 impl RenderLoop<'_> {
@@ -45,31 +131,27 @@ impl RenderLoop<'_> {
     pub fn run(self) {
         let m = self.metrics;
         let mut snapshots = self.snapshots.reader();
-        let mut params = self.params.reader();
-        let mut frame = Frame::new(self.leds);
+        let mut settings = self.settings.reader();
+        let mut painter = Painter::new(self.layout, self.look, settings.read());
+        let mut frame = Frame::new(self.layout.leds());
         let mut pacer = Pacer::new(self.clock.now(), self.period);
         let mut phase = PhaseLock::new(self.period, self.hop_period);
         let (mut retries, mut fallbacks) = (0u64, 0u64);
         let mut rendered = 0u64;
+        let mut last_woke: Option<Nanos> = None;
         while !self.stop.load(Ordering::Relaxed) {
             let tick = pacer.wait(self.clock);
             m.wake_jitter.record(tick.woke - tick.deadline);
+            let dt = last_woke.map_or(self.period, |l| tick.woke.saturating_sub(l));
+            last_woke = Some(tick.woke);
 
-            let p = *params.read();
+            let s = *settings.read();
             let published = snapshots.read();
             if !published.consistent() {
                 m.torn_reads.fetch_add(1, Ordering::Relaxed);
             }
             pacer.shift(phase.observe(tick.deadline, published.snapshot.hop, published.published));
-            let lit = (p.leds as usize).min(frame.leds.len());
-            let (on, off) = frame.leds.split_at_mut(lit);
-            spectrum_view(&published.snapshot, on);
-            if p.brightness < 1.0 {
-                for led in on.iter_mut() {
-                    *led = led.scaled(p.brightness);
-                }
-            }
-            off.fill(k1_core::render::Rgb::BLACK);
+            painter.paint(&published.snapshot, &s, dt as f32 * 1e-9, &mut frame.leds);
             let has_audio = published.snapshot.hop > 0;
             let captured = published.captured;
             frame.bpm = published.snapshot.bpm;

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use k1_core::Config;
+use k1_core::render::PatternId;
 
 use super::*;
 use crate::clock::{MonotonicClock, samples_nanos};
@@ -51,11 +52,9 @@ fn config(run_for: Option<Duration>) -> EngineConfig {
         analysis: Config::DEFAULT,
         noise_floor: None,
         fps: 200,
-        leds: 320,
-        params: RenderParams {
-            brightness: 1.0,
-            leds: 320,
-        },
+        layout: layout_for(320),
+        settings: RenderSettings::DEFAULT,
+        look: Look::Patterns,
         pin_threads: false,
         realtime: false,
         run_for,
@@ -343,4 +342,73 @@ fn the_real_threads_run_unpaced_on_a_lockstep_clock() {
         "latency {:?}, guard {guard_ms} ms",
         m.latency
     );
+}
+
+/// The control side's view of a running engine: the snapshot and frames advance, a settings
+/// change reaches the renderer, and the metrics of the last second appear.
+#[test]
+fn a_controller_sees_the_engine_and_changes_what_it_draws() {
+    let config = config(None);
+    let shared = Shared::new(config.layout, config.settings);
+    let stop = AtomicBool::new(false);
+    let clock = MonotonicClock::new();
+    std::thread::scope(|s| {
+        let engine = s.spawn(|| {
+            let mut recorder = Recorder::default();
+            run_shared(
+                &config,
+                &shared,
+                demo(),
+                vec![Box::new(NullSink)],
+                &clock,
+                &stop,
+                &mut recorder,
+            )
+        });
+        let lit = |frame: &Frame| frame.leds.iter().filter(|c| c.r | c.g | c.b > 0).count();
+        let mut frame = Frame::new(320);
+        let mut seen = 0;
+        // The demo lights the strip within a few seconds.
+        let t = Instant::now();
+        let mut lit_before = 0;
+        while t.elapsed() < Duration::from_secs(20) && lit_before == 0 {
+            if let Some(v) = shared.take_frame(seen, &mut frame) {
+                seen = v;
+                lit_before = lit(&frame);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(lit_before > 0, "the demo never lit an LED");
+        assert!(shared.latest().snapshot.hop > 0);
+        let before = shared.settings();
+        let after = shared
+            .update(|s| -> Result<(), ()> {
+                s.params.brightness = 0.0;
+                s.pattern = PatternId::Bloom.index() as u32;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(shared.settings(), after);
+        assert_ne!(before, after);
+        assert!(shared.update(|_| Err("refused")).is_err());
+        assert_eq!(shared.settings(), after, "a refused change changes nothing");
+        // Brightness 0 darkens every LED (the pipeline's softness fades it in well under 2 s).
+        let t = Instant::now();
+        let mut dark = false;
+        while t.elapsed() < Duration::from_secs(20) && !dark {
+            if let Some(v) = shared.take_frame(seen, &mut frame) {
+                seen = v;
+                dark = lit(&frame) == 0;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(dark, "brightness 0 never reached the frames");
+        while shared.last_second().window.frames == 0 && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(shared.last_second().window.frames > 0);
+        assert_eq!(shared.layout().leds(), 320);
+        stop.store(true, Ordering::Relaxed);
+        engine.join().unwrap().unwrap();
+    });
 }

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use k1_core::render::Rgb;
+use k1_core::color::Rgb8;
 
 use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
 use crate::engine::MetricsHub;
@@ -35,8 +35,9 @@ pub struct Frame {
     pub bpm: f32,
     /// The tempo confidence, 0..=1.
     pub confidence: f32,
-    /// The colours, index 0 at one end of the strip.
-    pub leds: Vec<Rgb>,
+    /// The colours as they go to the LEDs (after the colour pipeline: gamma, brightness,
+    /// dithering), index 0 at the first LED of the layout.
+    pub leds: Vec<Rgb8>,
 }
 
 impl Frame {
@@ -48,7 +49,7 @@ impl Frame {
             latency: 0,
             bpm: 0.0,
             confidence: 0.0,
-            leds: vec![Rgb::BLACK; leds],
+            leds: vec![Rgb8::BLACK; leds],
         }
     }
 

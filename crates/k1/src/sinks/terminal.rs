@@ -3,13 +3,13 @@
 //!
 //! Each character cell shows two LEDs side by side (`▌`: the left one as the foreground colour,
 //! the right one as the background), so a 320-LED strip takes 160 columns; a narrower terminal
-//! gets each cell's LEDs averaged. Colours are the LEDs' linear light encoded to sRGB, so the
-//! screen looks like the strip rather than darker. When stdout is not a terminal, the preview is
+//! gets each cell's LEDs averaged. Colours are the bytes sent to the LEDs (after the colour
+//! pipeline's gamma), which look on screen roughly as they do on a strip. When stdout is not a terminal, the preview is
 //! one text line a second instead.
 
 use std::io::{IsTerminal, Write};
 
-use k1_core::render::Rgb;
+use k1_core::color::Rgb8;
 
 use super::{Frame, Sink, SinkError, per_second};
 use crate::clock::{Nanos, SECOND};
@@ -92,42 +92,28 @@ impl TerminalSink {
     }
 }
 
-/// Linear light (0..=1) to an sRGB byte.
-pub fn to_srgb8(linear: f32) -> u8 {
-    let c = if linear.is_nan() {
-        0.0
-    } else {
-        linear.clamp(0.0, 1.0)
-    };
-    let encoded = if c <= 0.003_130_8 {
-        12.92 * c
-    } else {
-        1.055 * c.powf(1.0 / 2.4) - 0.055
-    };
-    (encoded * 255.0).round() as u8
-}
-
 /// The average of `leds` in `[from, to)` (clamped; black if empty).
-fn average(leds: &[Rgb], from: usize, to: usize) -> Rgb {
+fn average(leds: &[Rgb8], from: usize, to: usize) -> Rgb8 {
     let part = leds.get(from..to.min(leds.len())).unwrap_or(&[]);
     if part.is_empty() {
-        return Rgb::BLACK;
+        return Rgb8::BLACK;
     }
-    let n = part.len() as f32;
-    let sum = part.iter().fold(Rgb::BLACK, |a, c| Rgb {
-        r: a.r + c.r,
-        g: a.g + c.g,
-        b: a.b + c.b,
+    let n = part.len() as u32;
+    let (r, g, b) = part.iter().fold((0u32, 0u32, 0u32), |(r, g, b), c| {
+        (r + u32::from(c.r), g + u32::from(c.g), b + u32::from(c.b))
     });
-    Rgb {
-        r: sum.r / n,
-        g: sum.g / n,
-        b: sum.b / n,
+    // Rounded means of bytes are bytes.
+    let mean = |sum: u32| ((sum + n / 2) / n) as u8;
+    Rgb8 {
+        r: mean(r),
+        g: mean(g),
+        b: mean(b),
     }
 }
 
-/// Appends the strip as half-block cells, at most `columns` wide, to `out`.
-pub fn draw_strip(leds: &[Rgb], columns: usize, out: &mut String) {
+/// Appends the strip as half-block cells, at most `columns` wide, to `out`. The LED bytes are
+/// shown as terminal colours as they are: both are roughly perceptual encodings.
+pub fn draw_strip(leds: &[Rgb8], columns: usize, out: &mut String) {
     use std::fmt::Write as _;
     let n = leds.len();
     let cells = n.div_ceil(2).min(columns.max(1));
@@ -144,12 +130,7 @@ pub fn draw_strip(leds: &[Rgb], columns: usize, out: &mut String) {
         let _ = write!(
             out,
             "\x1b[38;2;{};{};{}m\x1b[48;2;{};{};{}m▌",
-            to_srgb8(l.r),
-            to_srgb8(l.g),
-            to_srgb8(l.b),
-            to_srgb8(r.r),
-            to_srgb8(r.g),
-            to_srgb8(r.b)
+            l.r, l.g, l.b, r.r, r.g, r.b
         );
     }
     out.push_str("\x1b[0m");
@@ -177,7 +158,7 @@ impl Sink for TerminalSink {
                 let line = format!(
                     "{}  mean level {:.2}\n",
                     self.status(frame),
-                    (level.r + level.g + level.b) / 3.0
+                    (f32::from(level.r) + f32::from(level.g) + f32::from(level.b)) / 765.0
                 );
                 self.out.write_all(line.as_bytes())?;
                 self.out.flush()?;
@@ -234,7 +215,7 @@ mod tests {
         }
     }
 
-    fn frame(leds: Vec<Rgb>) -> Frame {
+    fn frame(leds: Vec<Rgb8>) -> Frame {
         Frame {
             index: 10,
             rendered_at: 5 * SECOND,
@@ -246,20 +227,11 @@ mod tests {
     }
 
     #[test]
-    fn srgb_ends_and_midpoint() {
-        assert_eq!(to_srgb8(0.0), 0);
-        assert_eq!(to_srgb8(1.0), 255);
-        assert_eq!(to_srgb8(2.0), 255);
-        assert_eq!(to_srgb8(f32::NAN), 0);
-        assert_eq!(to_srgb8(0.216), 128); // linear 0.216 is sRGB mid-grey
-    }
-
-    #[test]
     fn two_leds_per_cell_left_in_the_foreground() {
-        let red = Rgb::from_hue(0.0, 1.0);
-        let blue = Rgb::from_hue(2.0 / 3.0, 1.0);
+        let red = Rgb8 { r: 255, g: 0, b: 0 };
+        let blue = Rgb8 { r: 0, g: 0, b: 255 };
         let mut s = String::new();
-        draw_strip(&[red, blue, Rgb::BLACK, red], 80, &mut s);
+        draw_strip(&[red, blue, Rgb8::BLACK, red], 80, &mut s);
         assert_eq!(s.matches('▌').count(), 2);
         assert!(
             s.starts_with("\x1b[38;2;255;0;0m\x1b[48;2;0;0;255m▌"),
@@ -271,7 +243,7 @@ mod tests {
     #[test]
     fn a_narrow_terminal_averages() {
         let mut s = String::new();
-        draw_strip(&[Rgb::from_hue(0.0, 1.0); 320], 40, &mut s);
+        draw_strip(&[Rgb8 { r: 255, g: 0, b: 0 }; 320], 40, &mut s);
         assert_eq!(s.matches('▌').count(), 40);
     }
 
@@ -279,8 +251,8 @@ mod tests {
     fn redraws_in_place_and_restores_the_cursor() {
         let buf = Shared::default();
         let mut sink = TerminalSink::new(Box::new(buf.clone()), true, Some(100));
-        sink.write(&frame(vec![Rgb::BLACK; 20])).unwrap();
-        sink.write(&frame(vec![Rgb::BLACK; 20])).unwrap();
+        sink.write(&frame(vec![Rgb8::BLACK; 20])).unwrap();
+        sink.write(&frame(vec![Rgb8::BLACK; 20])).unwrap();
         sink.finish().unwrap();
         let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
         assert_eq!(text.matches("\x1b[?25l").count(), 1);
@@ -294,7 +266,7 @@ mod tests {
     fn not_a_terminal_prints_a_line_a_second() {
         let buf = Shared::default();
         let mut sink = TerminalSink::new(Box::new(buf.clone()), false, None);
-        let mut f = frame(vec![Rgb::BLACK; 8]);
+        let mut f = frame(vec![Rgb8::BLACK; 8]);
         for i in 0..100 {
             f.index = i;
             f.rendered_at = SECOND + i * SECOND / 50; // two seconds of frames
