@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use k1_core::Analyzer;
 
+use super::audio_control::AudioControl;
 use super::exchange::{Published, PublishedWriter};
 use super::metrics::MetricsHub;
 use crate::clock::{Clock, Nanos};
@@ -24,6 +25,8 @@ pub struct AudioLoop<'a> {
     pub writer: PublishedWriter<'a>,
     /// Shared metrics.
     pub metrics: &'a MetricsHub,
+    /// Gain and calibration requests from controllers.
+    pub control: &'a AudioControl,
     /// The engine clock.
     pub clock: &'a dyn Clock,
     /// State changes for the supervisor.
@@ -40,6 +43,8 @@ impl AudioLoop<'_> {
         let hop_period: Nanos =
             hop_len as u64 * 1_000_000_000 / u64::from(self.analyzer.config().sample_rate.max(1));
         let mut hop = vec![0.0f32; hop_len];
+        // A finished calibration whose result is not yet handed to the controllers.
+        let mut unreported = None;
         let ctx = SourceCtx {
             clock: self.clock,
             events: &self.events,
@@ -49,6 +54,15 @@ impl AudioLoop<'_> {
             match self.source.next_hop(&mut hop, &ctx) {
                 Ok(HopRead::Ready(timing)) => {
                     let t0 = self.clock.now();
+                    let gain = self.control.gain();
+                    if gain != 1.0 {
+                        hop.iter_mut().for_each(|s| *s *= gain);
+                    }
+                    if let Some(seconds) = self.control.take_request() {
+                        self.analyzer.start_calibration(seconds);
+                        unreported = None;
+                    }
+                    let was_calibrating = self.analyzer.calibrating();
                     let snapshot = match self.analyzer.process_hop(&hop) {
                         Ok(s) => *s,
                         Err(e) => {
@@ -56,6 +70,14 @@ impl AudioLoop<'_> {
                             return;
                         }
                     };
+                    if was_calibrating && !self.analyzer.calibrating() {
+                        unreported = Some(self.analyzer.noise_floor());
+                    }
+                    if let Some(floor) = unreported
+                        && self.control.try_finish(floor)
+                    {
+                        unreported = None;
+                    }
                     let mut published = Published {
                         snapshot,
                         captured: timing.captured,

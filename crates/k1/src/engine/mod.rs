@@ -16,6 +16,7 @@
 //! everything on request, at the end of the source, or after a set time.
 
 mod audio;
+mod audio_control;
 mod check;
 mod exchange;
 mod histogram;
@@ -28,6 +29,9 @@ mod shared;
 mod tests;
 mod threads;
 
+// The HTTP API (being built) is their user outside the engine.
+#[allow(unused_imports)]
+pub use audio_control::{AudioControl, AudioControlError, CalibrationState};
 pub use check::CheckReport;
 pub use exchange::RenderSettings;
 pub use metrics::{Capture, Metrics, MetricsHub};
@@ -229,6 +233,7 @@ pub fn run_shared(
                     analyzer,
                     writer,
                     metrics: hub,
+                    control: &shared.audio,
                     clock,
                     events: audio_events,
                     stop,

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use k1_core::render::Layout;
 
+use super::audio_control::AudioControl;
 use super::exchange::{Published, PublishedLock, RenderSettings, SettingsLock};
 use super::metrics::{Metrics, MetricsHub};
 use crate::sinks::{Frame, FrameSlot};
@@ -37,6 +38,7 @@ pub struct Shared {
     pub(super) slot: FrameSlot,
     pub(super) metrics: MetricsHub,
     pub(super) seconds: Mutex<MetricsPair>,
+    pub(super) audio: AudioControl,
     layout: Layout,
 }
 
@@ -51,6 +53,7 @@ impl Shared {
             slot: FrameSlot::new(layout.leds()),
             metrics: MetricsHub::default(),
             seconds: Mutex::new(MetricsPair::default()),
+            audio: AudioControl::default(),
             layout,
         }
     }
@@ -58,6 +61,11 @@ impl Shared {
     /// The LED layout the engine draws.
     pub fn layout(&self) -> &Layout {
         &self.layout
+    }
+
+    /// The audio side's controls: input gain and noise calibration.
+    pub fn audio(&self) -> &AudioControl {
+        &self.audio
     }
 
     /// The current render settings.

@@ -408,6 +408,21 @@ fn a_controller_sees_the_engine_and_changes_what_it_draws() {
         }
         assert!(shared.last_second().window.frames > 0);
         assert_eq!(shared.layout().leds(), 320);
+        // A noise calibration runs on the live audio and reports its floor.
+        shared.audio().set_gain(1.5).unwrap();
+        shared.audio().start_calibration(0.5).unwrap();
+        let t = Instant::now();
+        while !matches!(
+            shared.audio().calibration(),
+            super::CalibrationState::Done(_)
+        ) && t.elapsed() < Duration::from_secs(20)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        match shared.audio().calibration() {
+            super::CalibrationState::Done(floor) => assert!(floor.calibrated && floor.rms > 0.0),
+            other => panic!("calibration never finished: {other:?}"),
+        }
         stop.store(true, Ordering::Relaxed);
         engine.join().unwrap().unwrap();
     });
