@@ -99,7 +99,7 @@ impl Clip {
             if in_beat == 0 {
                 self.kick_env = 0.9;
                 self.kick = Phasor::new(55.0, self.sample_rate);
-                if beat % 2 == 0 {
+                if beat.is_multiple_of(2) {
                     self.chord_index = (beat as usize / 2) % CHORDS.len();
                     let chord = CHORDS[self.chord_index];
                     self.chord = chord.map(|hz| Phasor::new(hz, self.sample_rate));

@@ -1,0 +1,20 @@
+//! The K1 firmware's logic that touches no hardware, so it is tested on the host:
+//!
+//! - [`provision`]: when to join the stored network, when to open the `K1-Setup-XXXX` access
+//!   point, with [`backoff`] between attempts; [`credentials`] parses the setup page's form.
+//! - [`ota`]: a signed image streamed into the inactive slot, verified with ed25519 before it
+//!   may boot, and the [`ota::trial`] after its first boot that keeps it or rolls it back.
+//! - [`settings`]: parameters, pattern and Wi-Fi credentials in a wear-levelled, power-loss-safe
+//!   log over any `embedded_storage::nor_flash::NorFlash`.
+//! - [`api`]: the JSON of the HTTP API's parameters, select, patterns and palettes routes.
+//!
+//! The chip glue (`firmware/app`) feeds these events and flash handles and does what they say.
+#![no_std]
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod backoff;
+pub mod credentials;
+pub mod ota;
+pub mod provision;
+pub mod settings;
