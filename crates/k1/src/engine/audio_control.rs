@@ -29,14 +29,14 @@ pub enum AudioControlError {
 }
 
 /// What a calibration is doing, as a controller sees it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CalibrationState {
     /// None has run since the engine started.
     Idle,
     /// Requested or running.
     Running,
     /// Finished: the floor it measured (already in use by the analysis).
-    Done(NoiseFloor),
+    Done(Box<NoiseFloor>),
 }
 
 /// The audio controls shared between controllers and the audio loop.
@@ -93,7 +93,7 @@ impl AudioControl {
             return CalibrationState::Running;
         }
         match *self.result.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(floor) => CalibrationState::Done(floor),
+            Some(floor) => CalibrationState::Done(Box::new(floor)),
             None => CalibrationState::Idle,
         }
     }
@@ -148,6 +148,6 @@ mod tests {
         assert_eq!(c.take_request(), None);
         let floor = NoiseFloor::DEFAULT;
         assert!(c.try_finish(floor));
-        assert_eq!(c.calibration(), CalibrationState::Done(floor));
+        assert_eq!(c.calibration(), CalibrationState::Done(Box::new(floor)));
     }
 }
