@@ -1,0 +1,94 @@
+// The audio input panel: the input gain (live, coalesced), the source, and a noise calibration
+// (start it, then follow its state until it finishes).
+
+import { get, post } from './api.js';
+import { control } from './controls.js';
+import { showError, showNotice } from './toast.js';
+import { fillList } from './metrics.js';
+
+export class AudioPanel {
+  constructor({ params, info, seconds, calibrate, state }) {
+    this.els = { params, info, seconds, calibrate, state };
+    this.gain = null;
+    this.polling = null;
+    calibrate.addEventListener('click', () => this.calibrate());
+  }
+
+  async load() {
+    let cfg;
+    try {
+      cfg = await get('/api/audio-config');
+    } catch (e) {
+      showError(e.message);
+      return;
+    }
+    this.show(cfg);
+  }
+
+  show(cfg) {
+    if (!cfg || typeof cfg !== 'object') return;
+    if (!this.gain && Number.isFinite(cfg.microphone_gain)) {
+      const min = Number.isFinite(cfg.min_gain) ? cfg.min_gain : null;
+      const max = Number.isFinite(cfg.max_gain) ? cfg.max_gain : null;
+      if (min !== null && max !== null) {
+        this.gain = control({
+          key: 'microphone_gain',
+          label: 'Input gain',
+          description: 'Multiplies the input before analysis.',
+          kind: 'range',
+          min,
+          max,
+          step: (max - min) / 200,
+          format: (v) => `×${Number(v).toFixed(2)}`,
+          send: (v) => post('/api/audio-config', { microphone_gain: v }),
+          onReply: (reply) => this.show(reply),
+        });
+        this.els.params.appendChild(this.gain.el);
+      }
+    }
+    if (this.gain && Number.isFinite(cfg.microphone_gain)) this.gain.set(cfg.microphone_gain);
+    const rows = [];
+    if (cfg.source) rows.push(['Source', String(cfg.source)]);
+    if (cfg.noise_floor !== undefined) rows.push(['Noise floor', cfg.noise_floor ? 'calibrated' : 'none']);
+    fillList(this.els.info, rows);
+    this.showCalibration(cfg.calibration);
+  }
+
+  showCalibration(c) {
+    const el = this.els.state;
+    if (!c) {
+      el.textContent = '';
+      return;
+    }
+    const state = typeof c === 'string' ? c : c.state;
+    const running = state === 'running' || state === 'pending';
+    this.els.calibrate.disabled = running;
+    el.textContent = typeof c === 'string' ? c : c.message || state || '';
+    if (running && !this.polling) {
+      this.polling = setInterval(() => this.poll(), 1000);
+    } else if (!running && this.polling) {
+      clearInterval(this.polling);
+      this.polling = null;
+      if (state === 'done') showNotice('Noise calibration finished');
+    }
+  }
+
+  async poll() {
+    try {
+      this.show(await get('/api/audio-config'));
+    } catch (e) {
+      clearInterval(this.polling);
+      this.polling = null;
+      showError(e.message);
+    }
+  }
+
+  async calibrate() {
+    const seconds = Number(this.els.seconds.value);
+    try {
+      this.show(await post('/api/audio-config', { calibrate: seconds }));
+    } catch (e) {
+      showError(e.message);
+    }
+  }
+}
