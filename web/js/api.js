@@ -28,12 +28,12 @@ function describe(body) {
   return parts.join(': ');
 }
 
-/** The stored token, or null. */
+/** The token: the stored one, or one given in this page if storage is unavailable; else null. */
 export function token() {
   try {
-    return localStorage.getItem(TOKEN_KEY);
+    return localStorage.getItem(TOKEN_KEY) || memoryToken;
   } catch {
-    return null;
+    return memoryToken;
   }
 }
 
@@ -45,14 +45,11 @@ function storeToken(value) {
     // Private mode without storage: the token lives for this page only.
   }
   memoryToken = value;
+  if (value) window.dispatchEvent(new CustomEvent('k1-token'));
 }
 
 let memoryToken = null;
 let asking = null;
-
-function currentToken() {
-  return token() || memoryToken;
-}
 
 /** Asks the user for the token (one dialog however many requests wait); resolves to it or null. */
 function askToken(rejected) {
@@ -92,7 +89,7 @@ export async function request(method, path, body, opts = {}) {
   let prompted = false;
   for (;;) {
     const headers = { Accept: 'application/json' };
-    const t = currentToken();
+    const t = token();
     if (t) headers.Authorization = `Bearer ${t}`;
     const init = { method, headers, signal: opts.signal, cache: 'no-store' };
     if (body !== undefined) {

@@ -28,8 +28,8 @@ export class AudioPanel {
   show(cfg) {
     if (!cfg || typeof cfg !== 'object') return;
     if (!this.gain && Number.isFinite(cfg.microphone_gain)) {
-      const min = Number.isFinite(cfg.min_gain) ? cfg.min_gain : null;
-      const max = Number.isFinite(cfg.max_gain) ? cfg.max_gain : null;
+      const min = Number.isFinite(cfg.gain_min) ? cfg.gain_min : null;
+      const max = Number.isFinite(cfg.gain_max) ? cfg.gain_max : null;
       if (min !== null && max !== null) {
         this.gain = control({
           key: 'microphone_gain',
@@ -49,7 +49,6 @@ export class AudioPanel {
     if (this.gain && Number.isFinite(cfg.microphone_gain)) this.gain.set(cfg.microphone_gain);
     const rows = [];
     if (cfg.source) rows.push(['Source', String(cfg.source)]);
-    if (cfg.noise_floor !== undefined) rows.push(['Noise floor', cfg.noise_floor ? 'calibrated' : 'none']);
     fillList(this.els.info, rows);
     this.showCalibration(cfg.calibration);
   }
@@ -60,10 +59,14 @@ export class AudioPanel {
       el.textContent = '';
       return;
     }
-    const state = typeof c === 'string' ? c : c.state;
-    const running = state === 'running' || state === 'pending';
+    const state = c.state;
+    const running = state === 'running';
     this.els.calibrate.disabled = running;
-    el.textContent = typeof c === 'string' ? c : c.message || state || '';
+    if (state === 'running') el.textContent = 'Calibrating: keep the room quiet…';
+    else if (state === 'done') {
+      const rms = Number.isFinite(c.rms) ? `, noise level ${c.rms.toExponential(2)} RMS` : '';
+      el.textContent = c.calibrated ? `Noise floor calibrated${rms}.` : `Calibration finished but was not usable${rms}.`;
+    } else el.textContent = 'No calibration run since K1 started.';
     if (running && !this.polling) {
       this.polling = setInterval(() => this.poll(), 1000);
     } else if (!running && this.polling) {
@@ -86,7 +89,7 @@ export class AudioPanel {
   async calibrate() {
     const seconds = Number(this.els.seconds.value);
     try {
-      this.show(await post('/api/audio-config', { calibrate: seconds }));
+      this.show(await post('/api/audio-config', { calibrate_seconds: seconds }));
     } catch (e) {
       showError(e.message);
     }

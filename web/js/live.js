@@ -1,6 +1,14 @@
 // The live connection: WebSocket /ws carries binary LED frames (at the rate this page asks for)
 // and JSON telemetry (about ten times a second). It reconnects with backoff (0.5 s doubling to
 // 10 s) and says what it is doing through `onState`.
+//
+// A binary frame (docs/api.md) is a 12-byte header, 'K', version 1, the LED count (u16 LE) and
+// the frame index (u64 LE), then R, G, B per LED. The frame rate is asked for once the server's
+// welcome says the most it gives (`max_fps`, the render rate), so the request is always valid.
+
+const FRAME_MAGIC = 0x4b; // 'K'
+const FRAME_VERSION = 1;
+const FRAME_HEADER = 12;
 
 export class Live {
   /**
@@ -22,10 +30,9 @@ export class Live {
 
   url() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const q = new URLSearchParams({ fps: String(this.fps) });
     const t = this.hooks.token();
-    if (t) q.set('token', t);
-    return `${proto}//${location.host}/ws?${q}`;
+    const q = t ? `?${new URLSearchParams({ token: t })}` : '';
+    return `${proto}//${location.host}/ws${q}`;
   }
 
   connect() {
@@ -44,7 +51,6 @@ export class Live {
     ws.onopen = () => {
       this.retry = 0;
       this.hooks.onState('live');
-      this.sendFps();
     };
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') {
@@ -54,10 +60,21 @@ export class Live {
         } catch {
           return;
         }
+        if (msg && msg.type === 'welcome') {
+          this.maxFps = Number.isInteger(msg.max_fps) && msg.max_fps > 0 ? msg.max_fps : null;
+          this.readOnly = Boolean(msg.read_only);
+          this.sendFps();
+        }
         this.hooks.onMessage(msg);
       } else {
-        this.frames += 1;
-        this.hooks.onFrame(new Uint8Array(ev.data));
+        const rgb = decodeFrame(ev.data);
+        if (rgb) {
+          this.frames += 1;
+          this.hooks.onFrame(rgb);
+        } else if (!this.badFrame) {
+          this.badFrame = true;
+          this.hooks.onMessage({ type: 'error', message: 'a binary frame in an unknown format (not K1 frame version 1)' });
+        }
       }
     };
     ws.onclose = (ev) => {
@@ -78,6 +95,15 @@ export class Live {
     this.timer = setTimeout(() => this.connect(), delay);
   }
 
+  /** Closes the socket and opens a new one (e.g. with a new token). */
+  reconnect() {
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.close();
+    this.retry = 0;
+    this.connect();
+  }
+
   /** Asks the server for `fps` LED frames a second. */
   setFps(fps) {
     this.fps = fps;
@@ -85,7 +111,8 @@ export class Live {
   }
 
   sendFps() {
-    this.send({ type: 'subscribe', fps: this.fps });
+    const fps = this.maxFps ? Math.min(this.fps, this.maxFps) : this.fps;
+    this.send({ type: 'subscribe', fps });
   }
 
   /** Sends a JSON command if connected; returns whether it went. */
@@ -94,4 +121,14 @@ export class Live {
     this.ws.send(JSON.stringify(msg));
     return true;
   }
+}
+
+/** The LED bytes of a binary frame (a view, no copy), or null if it is not a K1 v1 frame. */
+export function decodeFrame(buf) {
+  if (!(buf instanceof ArrayBuffer) || buf.byteLength < FRAME_HEADER) return null;
+  const head = new DataView(buf, 0, FRAME_HEADER);
+  if (head.getUint8(0) !== FRAME_MAGIC || head.getUint8(1) !== FRAME_VERSION) return null;
+  const leds = head.getUint16(2, true);
+  if (buf.byteLength < FRAME_HEADER + leds * 3) return null;
+  return new Uint8Array(buf, FRAME_HEADER, leds * 3);
 }

@@ -37,7 +37,10 @@ const grid = new PatternGrid($('patterns'), (reply) => {
 });
 const panel = new ParamsPanel({ global: $('global-params'), custom: $('custom-params') }, showParams);
 const picker = new PalettePicker($('palettes'), showParams);
-const presets = new Presets({ form: $('preset-form'), name: $('preset-name'), list: $('presets') }, reloadState);
+const presets = new Presets({ form: $('preset-form'), name: $('preset-name'), list: $('presets') }, reloadState, (id) => {
+  const p = state.patterns.find((x) => x.id === id);
+  return p ? p.name : id;
+});
 const audio = new AudioPanel({
   params: $('audio-params'),
   info: $('audio-info'),
@@ -127,14 +130,13 @@ function onMessage(msg) {
         confidence: msg.confidence,
         phase: msg.beat_phase,
       });
-      if (msg.metrics) fillList($('metrics'), metricRows(msg.metrics));
       if (Number.isInteger(msg.current_pattern) && msg.current_pattern !== state.current) {
         setCurrent(msg.current_pattern);
         loadParams();
       }
       break;
     case 'error':
-      showError(`WebSocket: ${msg.message || msg.error || 'error'}`);
+      showError(`WebSocket${msg.command ? ` ${msg.command}` : ''}: ${msg.field ? `${msg.field}: ` : ''}${msg.message || msg.error || 'error'}`);
       break;
     default:
       break;
@@ -158,7 +160,24 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 
+// A token typed in after a 401 also lets the socket send commands: reconnect with it.
+window.addEventListener('k1-token', () => live.reconnect());
+
 // ---- Device, metrics and health (slow polling) ----------------------------------------------
+
+/** The metrics over the last second from GET /api/device/performance (torn reads: since the start). */
+async function loadPerformance() {
+  try {
+    const perf = await get('/api/device/performance');
+    const rows = metricRows(perf.window || perf);
+    if (perf.total && Number.isFinite(perf.total.torn_reads)) {
+      rows.push(['Torn reads since start', String(perf.total.torn_reads), perf.total.torn_reads > 0]);
+    }
+    fillList($('metrics'), rows);
+  } catch (e) {
+    showError(e.message);
+  }
+}
 
 async function loadDevice() {
   try {
@@ -215,19 +234,20 @@ async function start() {
   if (specs) panel.buildGlobal(specs);
   else showError('The API document (/api/openapi.json) does not describe the parameters, so their sliders cannot be shown.');
   await Promise.all([
-    reloadState(),
+    reloadState().then(() => presets.load()),
     get('/api/palettes')
       .then((r) => {
         picker.render(Array.isArray(r.palettes) ? r.palettes : []);
         if (state.params) picker.mark(state.params.palette_id);
       })
       .catch((e) => showError(e.message)),
-    presets.load(),
     audio.load(),
     loadDevice(),
   ]);
   loadHealth();
+  loadPerformance();
   setInterval(loadHealth, 5000);
+  setInterval(loadPerformance, 1000);
   setInterval(loadDevice, 30000);
   document.body.dataset.ready = 'true';
 }

@@ -7,10 +7,12 @@ export class Presets {
   /**
    * @param {{form: HTMLFormElement, name: HTMLInputElement, list: HTMLElement}} els
    * @param {() => void} onApplied called after a preset was applied (to reload the state).
+   * @param {(id: string) => string} patternName a pattern's name from its id.
    */
-  constructor(els, onApplied) {
+  constructor(els, onApplied, patternName) {
     this.els = els;
     this.onApplied = onApplied;
+    this.patternName = patternName;
     els.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.save(els.name.value.trim());
@@ -44,7 +46,7 @@ export class Presets {
       name.textContent = p.name;
       const info = document.createElement('span');
       info.className = 'hint';
-      info.textContent = summary(p);
+      info.textContent = this.summary(p);
       const apply = button('Apply', () => this.apply(p.name));
       apply.className = 'apply';
       const remove = button('Delete', () => this.remove(p.name));
@@ -53,6 +55,16 @@ export class Presets {
       li.append(name, info, apply, remove);
       list.appendChild(li);
     }
+  }
+
+  /** "Bloom · 12 May, 14:03": the preset's pattern and when it was saved. */
+  summary(p) {
+    const parts = [];
+    if (typeof p.pattern === 'string') parts.push(this.patternName(p.pattern));
+    if (Number.isFinite(p.saved_at)) {
+      parts.push(new Date(p.saved_at).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
+    }
+    return parts.join(' · ');
   }
 
   async save(name) {
@@ -93,12 +105,6 @@ function listOf(reply) {
   return raw.map((p) => (typeof p === 'string' ? { name: p } : p)).filter((p) => p && typeof p.name === 'string');
 }
 
-function summary(p) {
-  const parts = [];
-  const pattern = p.pattern_name || p.pattern || p.pattern_id;
-  if (pattern !== undefined && pattern !== null) parts.push(String(pattern));
-  return parts.join(' · ');
-}
 
 function button(text, onClick) {
   const b = document.createElement('button');

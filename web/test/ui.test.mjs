@@ -1,0 +1,415 @@
+// The web UI in a real browser: headless Chromium (Debian's `chromium`) driven by playwright-core,
+// against a real `k1 run --demo` process.
+//
+// Strategy: start k1 on a free loopback port with a throw-away config directory, load the UI, and
+// check what a user would see and do, each time reading the result back from the API itself
+// rather than from the page: the strip preview changes over time; dragging a slider changes the
+// parameter; a flood of slider moves ends on the last value with no error; clicking a pattern
+// selects it; a palette click sets palette_id; a preset saved and applied brings its look back.
+// Every step is reported; any failure, any console error, uncaught page error or failed API call
+// makes the run exit 1. Screenshots (desktop and phone) go to target/web-test/.
+//
+// Environment: K1_BIN (the k1 binary; default target/release/k1 or target/debug/k1, whichever is
+// newer), CHROMIUM (default /usr/bin/chromium), K1_WEB_TEST_OUT (default target/web-test).
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, createWriteStream, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = resolve(process.env.K1_WEB_TEST_OUT || join(repo, 'target', 'web-test'));
+mkdirSync(out, { recursive: true });
+
+function k1Binary() {
+  if (process.env.K1_BIN) return resolve(process.env.K1_BIN);
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+  const found = ['release', 'debug']
+    .map((p) => join(targetDir, p, 'k1'))
+    .filter((p) => existsSync(p))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!found.length) throw new Error(`no k1 binary in ${targetDir}/{release,debug}: build it (cargo build -p k1) or set K1_BIN`);
+  return found[0];
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value or `ms` pass; returns the last value. */
+async function until(fn, ms, every = 100) {
+  const end = Date.now() + ms;
+  let v;
+  for (;;) {
+    v = await fn();
+    if (v || Date.now() > end) return v;
+    await sleep(every);
+  }
+}
+
+// ---- Results ---------------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+function ok(name) {
+  passed += 1;
+  console.log(`ok - ${name}`);
+}
+function notOk(name, why) {
+  failed += 1;
+  console.log(`not ok - ${name}\n    ${String(why).split('\n').join('\n    ')}`);
+}
+async function step(name, fn) {
+  try {
+    const note = await fn();
+    ok(note ? `${name} (${note})` : name);
+    return true;
+  } catch (e) {
+    notOk(name, e && e.stack ? e.stack : e);
+    return false;
+  }
+}
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// ---- k1 ------------------------------------------------------------------------------------
+
+async function startK1(bin, configDir, logPath) {
+  const log = createWriteStream(logPath);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const args = ['run', '--demo', '--no-preview', '--listen', `127.0.0.1:${port}`];
+    const env = { ...process.env, K1_CONFIG_DIR: configDir, XDG_CONFIG_HOME: join(configDir, 'xdg'), RUST_LOG: process.env.RUST_LOG || 'info' };
+    log.write(`$ K1_CONFIG_DIR=${configDir} ${bin} ${args.join(' ')}\n`);
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    let exited = null;
+    child.on('exit', (code, signal) => (exited = { code, signal }));
+    const base = `http://127.0.0.1:${port}`;
+    const up = await until(async () => {
+      if (exited) return 'exited';
+      try {
+        const r = await fetch(`${base}/api/device/info`);
+        return r.ok ? 'up' : false;
+      } catch {
+        return false;
+      }
+    }, 30000, 200);
+    if (up === 'up') return { child, base, log };
+    if (up !== 'exited') {
+      child.kill('SIGKILL');
+      throw new Error(`k1 did not answer on ${base} within 30 s (log: ${logPath})`);
+    }
+    log.write(`k1 exited (${JSON.stringify(exited)}); retrying on another port\n`);
+  }
+  throw new Error(`k1 would not start (log: ${logPath})`);
+}
+
+async function stopK1(k1) {
+  if (!k1 || k1.child.exitCode !== null) return;
+  const done = new Promise((r) => k1.child.on('exit', r));
+  k1.child.kill('SIGTERM');
+  const t = setTimeout(() => k1.child.kill('SIGKILL'), 5000);
+  await done;
+  clearTimeout(t);
+}
+
+// ---- The test ------------------------------------------------------------------------------
+
+async function main() {
+  const bin = k1Binary();
+  const configDir = mkdtempSync(join(tmpdir(), 'k1-web-test-'));
+  const logPath = join(out, 'k1.log');
+  console.log(`# k1: ${bin}\n# config dir: ${configDir}\n# artifacts: ${out}`);
+  let k1;
+  let browser;
+  try {
+    k1 = await startK1(bin, configDir, logPath);
+    const api = async (method, path, body) => {
+      const r = await fetch(k1.base + path, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${method} ${path} -> ${r.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true });
+    console.log(`# chromium ${browser.version()}`);
+    const problems = [];
+    const watch = (page, label) => {
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const where = msg.location() && msg.location().url ? msg.location().url : '';
+        // /api/health answers 503 while a criterion fails (or before the first full second);
+        // that is the figure the panel shows, not a fault of the page.
+        if (/\/api\/health$/.test(where) && /status of 503/.test(msg.text())) return;
+        problems.push(`${label} console error: ${msg.text()} ${where}`);
+      });
+      page.on('pageerror', (e) => problems.push(`${label} page error: ${e.stack || e}`));
+      page.on('response', (r) => {
+        const url = new URL(r.url());
+        if (r.status() >= 400 && !(url.pathname === '/api/health' && r.status() === 503)) {
+          problems.push(`${label} ${r.request().method()} ${url.pathname} -> ${r.status()}`);
+        }
+      });
+      page.on('requestfailed', (r) => {
+        const url = new URL(r.url());
+        // A socket or fetch cut short when the page closes is not a fault.
+        if (!/ERR_ABORTED/.test(r.failure()?.errorText || '')) problems.push(`${label} request failed: ${url.pathname} ${r.failure()?.errorText}`);
+      });
+    };
+    const noProblems = (where) => {
+      check(problems.length === 0, `${where}: ${problems.join('\n')}`);
+    };
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    watch(page, 'desktop');
+
+    await step('the UI loads from k1 and fills its panels', async () => {
+      await page.goto(`${k1.base}/`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      const counts = await page.evaluate(() => ({
+        patterns: document.querySelectorAll('#patterns .pattern').length,
+        palettes: document.querySelectorAll('#palettes .palette').length,
+        params: document.querySelectorAll('#global-params .param').length,
+      }));
+      const fromApi = await api('GET', '/api/patterns');
+      check(counts.patterns === fromApi.patterns.length, `pattern cards ${counts.patterns}, API lists ${fromApi.patterns.length}`);
+      const palettes = await api('GET', '/api/palettes');
+      check(counts.palettes === palettes.palettes.length + 1, `palette buttons ${counts.palettes}, API lists ${palettes.palettes.length} (+ none)`);
+      check(counts.params >= 8, `only ${counts.params} global parameter controls`);
+      const current = await page.getAttribute('#patterns .pattern.current', 'data-index');
+      check(Number(current) === fromApi.current_pattern, `marked pattern ${current}, API current_pattern ${fromApi.current_pattern}`);
+      return `${counts.patterns} patterns, ${counts.palettes - 1} palettes, ${counts.params} global controls`;
+    });
+
+    await step('the live connection comes up', async () => {
+      await page.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+    });
+
+    const stripPixels = () =>
+      page.evaluate(() => {
+        const c = document.getElementById('strip');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let lit = 0;
+        let sum = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          const v = d[i] + d[i + 1] + d[i + 2];
+          if (v > 120) lit += 1;
+          sum = (sum * 31 + v) >>> 0;
+        }
+        return { w: c.width, h: c.height, lit, sum, data: Array.from(d.filter((_, i) => i % 16 === 0)) };
+      });
+
+    await step('the strip preview draws LEDs and changes over time', async () => {
+      const a = await until(async () => {
+        const p = await stripPixels();
+        return p.lit > 0 ? p : null;
+      }, 10000);
+      check(a, 'the strip canvas shows no lit pixel after 10 s');
+      let b = null;
+      let differing = 0;
+      for (let i = 0; i < 20 && differing === 0; i++) {
+        await sleep(250);
+        b = await stripPixels();
+        differing = a.data.reduce((n, v, k) => n + (Math.abs(v - b.data[k]) > 8 ? 1 : 0), 0);
+      }
+      check(differing > 0, 'the strip canvas did not change in 5 s');
+      return `${a.w}x${a.h} canvas, ${a.lit} lit pixels, ${differing} sampled values changed`;
+    });
+
+    await step('the music views show telemetry (BPM text, spectrum drawn)', async () => {
+      const ok = await until(async () => page.evaluate(() => {
+        const c = document.getElementById('spectrum');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) painted += 1;
+        return painted > 0 ? { painted, bpm: document.getElementById('bpm').textContent } : null;
+      }), 10000);
+      check(ok, 'the spectrum canvas stayed empty for 10 s');
+      return `${ok.painted} spectrum pixels, BPM "${ok.bpm}"`;
+    });
+
+    const sliderValue = (name) => page.$eval(`[data-param="${name}"] input`, (el) => Number(el.value));
+    const settled = async (name, read) =>
+      until(async () => {
+        const ui = await sliderValue(name);
+        const p = await api('GET', '/api/params');
+        const v = read(p);
+        return Math.abs(v - ui) < 1e-4 ? { ui, v } : null;
+      }, 5000);
+
+    await step('dragging the brightness slider changes brightness in the API', async () => {
+      const before = (await api('GET', '/api/params')).brightness;
+      const box = await page.locator('[data-param="brightness"] input').boundingBox();
+      check(box, 'no brightness slider');
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width - 4, y);
+      await page.mouse.down();
+      for (let i = 0; i <= 30; i++) await page.mouse.move(box.x + box.width * (0.95 - i * 0.02), y);
+      await page.mouse.up();
+      const s = await settled('brightness', (p) => p.brightness);
+      check(s, 'the API never reached the slider value');
+      check(Math.abs(s.v - before) > 0.1, `brightness barely moved: ${before} -> ${s.v}`);
+      const shown = await page.$eval('[data-param="brightness"] output', (o) => o.value);
+      check(Number(shown) === Number(s.v.toFixed(2)), `the slider shows ${shown}, the API has ${s.v}`);
+      return `${before} -> ${s.v}`;
+    });
+
+    await step('a flood of slider moves lands on the last value with no error', async () => {
+      const input = page.locator('[data-param="speed"] input');
+      await input.focus();
+      for (let i = 0; i < 60; i++) await page.keyboard.press(i < 40 ? 'ArrowLeft' : 'ArrowRight');
+      // And a burst of synthetic input events, faster than any request can finish.
+      await page.$eval('[data-param="speed"] input', (el) => {
+        for (let i = 0; i <= 200; i++) {
+          el.value = String((i % 100) / 100);
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+        el.value = '0.37';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      const s = await settled('speed', (p) => p.speed);
+      check(s && Math.abs(s.v - 0.37) < 1e-4, `speed ended at ${s && s.v}, not 0.37`);
+      const errors = await page.locator('.toast.error').count();
+      check(errors === 0, `${errors} error messages shown`);
+      noProblems('after the flood');
+    });
+
+    await step('clicking a pattern selects it (GET /api/patterns current_pattern)', async () => {
+      const list = (await api('GET', '/api/patterns')).patterns;
+      const target = list.find((p) => p.id === 'bloom') || list.find((p) => p.custom_params && p.custom_params.length);
+      check(target, 'no pattern with its own parameters to pick');
+      await page.click(`#patterns .pattern[data-index="${target.index}"]`);
+      const now = await until(async () => {
+        const r = await api('GET', '/api/patterns');
+        return r.current_pattern === target.index ? r : null;
+      }, 5000);
+      check(now, `current_pattern did not become ${target.index}`);
+      await page.waitForSelector(`#patterns .pattern.current[data-index="${target.index}"]`, { timeout: 3000 });
+      const own = await until(() => page.locator('#custom-params .param').count(), 3000);
+      check(own === target.custom_params.length, `${own} pattern controls, ${target.name} has ${target.custom_params.length}`);
+      return `${target.name} (index ${target.index}), ${own} own controls`;
+    });
+
+    await step("a pattern's own slider changes pattern_params in the API", async () => {
+      const list = (await api('GET', '/api/patterns')).patterns;
+      const cur = list[(await api('GET', '/api/patterns')).current_pattern];
+      const cp = cur.custom_params.find((c) => !c.labels || c.labels.length === 0);
+      check(cp, `${cur.name} has no continuous parameter`);
+      const sel = `[data-param="pattern_params.${cp.name}"] input`;
+      const box = await page.locator(sel).boundingBox();
+      await page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
+      const got = await until(async () => {
+        const ui = await page.$eval(sel, (el) => Number(el.value));
+        const v = (await api('GET', '/api/params')).pattern_params[cp.name];
+        return Math.abs(v - ui) < 1e-3 * Math.max(1, Math.abs(cp.max - cp.min)) ? v : null;
+      }, 5000);
+      check(got !== null, `pattern_params.${cp.name} never matched the slider`);
+      return `${cp.name} = ${got}`;
+    });
+
+    await step('clicking a palette sets palette_id', async () => {
+      await page.click('#palettes .palette[data-id="7"]');
+      const p = await until(async () => {
+        const v = await api('GET', '/api/params');
+        return v.palette_id === 7 ? v : null;
+      }, 5000);
+      check(p, 'palette_id did not become 7');
+      await page.waitForSelector('#palettes .palette.current[data-id="7"]', { timeout: 2000 });
+    });
+
+    await step('a preset saved from the UI and applied brings its look back', async () => {
+      const saved = { pattern: (await api('GET', '/api/patterns')).current_pattern, params: await api('GET', '/api/params') };
+      await page.fill('#preset-name', 'ui test');
+      await page.click('#preset-form button[type="submit"]');
+      await page.waitForSelector('#presets li[data-preset="ui test"]', { timeout: 5000 });
+      const listed = await api('GET', '/api/presets');
+      const names = (Array.isArray(listed) ? listed : listed.presets).map((p) => (typeof p === 'string' ? p : p.name));
+      check(names.includes('ui test'), `GET /api/presets lists ${JSON.stringify(names)}`);
+      // Change the look from outside the page, then apply the preset from the page.
+      await api('POST', '/api/select', { index: saved.pattern === 0 ? 1 : 0 });
+      await api('POST', '/api/params', { brightness: 0.9, palette_id: 3 });
+      await page.click('#presets li[data-preset="ui test"] .apply');
+      const back = await until(async () => {
+        const pat = (await api('GET', '/api/patterns')).current_pattern;
+        const p = await api('GET', '/api/params');
+        return pat === saved.pattern && Math.abs(p.brightness - saved.params.brightness) < 1e-6 && p.palette_id === saved.params.palette_id ? p : null;
+      }, 5000);
+      check(back, 'the preset did not bring back the pattern, brightness and palette');
+      await page.waitForSelector(`#patterns .pattern.current[data-index="${saved.pattern}"]`, { timeout: 3000 });
+      const ui = await sliderValue('brightness');
+      check(Math.abs(ui - saved.params.brightness) < 1e-4, `the brightness slider shows ${ui} after apply, not ${saved.params.brightness}`);
+      return `pattern ${saved.pattern}, brightness ${saved.params.brightness}, palette ${saved.params.palette_id}`;
+    });
+
+    await step('no error shown, no console error, no failed request (desktop)', async () => {
+      await sleep(500);
+      const errors = await page.locator('.toast.error').allTextContents();
+      check(errors.length === 0, `error messages shown: ${errors.join(' | ')}`);
+      noProblems('desktop');
+    });
+
+    await step('desktop screenshot', async () => {
+      await page.screenshot({ path: join(out, 'ui.png'), fullPage: true });
+      return join(out, 'ui.png');
+    });
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const mobile = await phone.newPage();
+    watch(mobile, 'phone');
+    await step('on a phone-sized screen the UI fits the width and the strip is live', async () => {
+      await mobile.goto(`${k1.base}/`);
+      await mobile.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      await mobile.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+      const fit = await mobile.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+      check(fit.scroll <= fit.view, `page is ${fit.scroll}px wide in a ${fit.view}px viewport`);
+      const lit = await until(() => mobile.evaluate(() => {
+        const c = document.getElementById('strip');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 120) return true;
+        return false;
+      }), 10000);
+      check(lit, 'the phone strip preview shows nothing');
+      await mobile.tap(`#patterns .pattern[data-index="0"]`);
+      const sel = await until(async () => (await api('GET', '/api/patterns')).current_pattern === 0, 5000);
+      check(sel, 'tapping a pattern on the phone did not select it');
+      await mobile.screenshot({ path: join(out, 'ui-phone.png'), fullPage: true });
+      noProblems('phone');
+      return `${fit.view}px wide; ${join(out, 'ui-phone.png')}`;
+    });
+  } catch (e) {
+    notOk('setup', e && e.stack ? e.stack : e);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await stopK1(k1);
+    rmSync(configDir, { recursive: true, force: true });
+  }
+  if (failed > 0 && existsSync(logPath)) {
+    const tail = readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
+    console.log(`# last lines of ${logPath}:\n${tail.replace(/^/gm, '#   ')}`);
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+}
+
+await main();
