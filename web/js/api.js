@@ -9,7 +9,7 @@ const TOKEN_KEY = 'k1.token';
 /** An error reply from the API (or a failed fetch), with the server's `{error, field, message}`. */
 export class ApiError extends Error {
   constructor(method, path, status, body) {
-    const detail = describe(body) || (status ? `HTTP ${status}` : 'no reply');
+    const detail = describe(body) || (status ? `HTTP ${status} (not a K1 API reply)` : 'no reply');
     super(`${method} ${path}: ${detail}`);
     this.name = 'ApiError';
     this.status = status;
@@ -20,7 +20,11 @@ export class ApiError extends Error {
 
 function describe(body) {
   if (!body) return '';
-  if (typeof body === 'string') return body.slice(0, 300);
+  if (typeof body === 'string') {
+    // A proxy's or another server's HTML page says nothing useful here: the status does.
+    if (/^\s*</.test(body)) return '';
+    return body.slice(0, 300);
+  }
   const parts = [];
   if (body.field) parts.push(body.field);
   if (body.message) parts.push(body.message);

@@ -80,10 +80,17 @@ export function control(spec) {
   };
   if (spec.kind === 'range') {
     input.addEventListener('input', changed);
-    input.addEventListener('pointerdown', () => (holding = true));
-    const release = () => (holding = false);
-    input.addEventListener('pointerup', release);
-    input.addEventListener('pointercancel', release);
+    // The release may happen outside the slider, so it is watched on the window.
+    const release = () => {
+      holding = false;
+      window.removeEventListener('pointerup', release, true);
+      window.removeEventListener('pointercancel', release, true);
+    };
+    input.addEventListener('pointerdown', () => {
+      holding = true;
+      window.addEventListener('pointerup', release, true);
+      window.addEventListener('pointercancel', release, true);
+    });
     input.addEventListener('blur', release);
   } else {
     input.addEventListener('change', changed);

@@ -9,6 +9,14 @@
 
 const GLOW_ROWS = [0.12, 0.45, 1, 0.45, 0.12];
 
+/**
+ * LED byte → screen byte. The frame holds what the LEDs are sent (after K1's gamma), and an LED's
+ * light is linear in that value, while a screen's light goes as (value/255)^2.2 (sRGB). Showing
+ * 255·(v/255)^(1/2.2) makes the screen give off the light the LED would: dim levels stay
+ * visible, as they are in a room, instead of vanishing into black.
+ */
+const TO_SCREEN = new Uint8Array(256).map((_, v) => Math.round(255 * Math.pow(v / 255, 1 / 2.2)));
+
 export class StripView {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
@@ -104,9 +112,9 @@ export class StripView {
       const k = GLOW_ROWS[r];
       let o = r * n * 4;
       for (let i = 0; i < n; i++, o += 4) {
-        px[o] = frame[i * 3] * k;
-        px[o + 1] = frame[i * 3 + 1] * k;
-        px[o + 2] = frame[i * 3 + 2] * k;
+        px[o] = TO_SCREEN[frame[i * 3]] * k;
+        px[o + 1] = TO_SCREEN[frame[i * 3 + 1]] * k;
+        px[o + 2] = TO_SCREEN[frame[i * 3 + 2]] * k;
         px[o + 3] = 255;
       }
     }
@@ -132,10 +140,7 @@ export class StripView {
         if (!showSites) continue;
         ctx.fillStyle = '#242833';
       } else {
-        // Lift dim LEDs a little so that low levels stay visible on a screen, as they are in a room.
-        const m = Math.max(R, G, B);
-        const lift = m < 96 ? 96 / m : 1;
-        ctx.fillStyle = `rgb(${Math.min(255, R * lift)},${Math.min(255, G * lift)},${Math.min(255, B * lift)})`;
+        ctx.fillStyle = `rgb(${TO_SCREEN[R]},${TO_SCREEN[G]},${TO_SCREEN[B]})`;
       }
       if (r < 1.5) ctx.fillRect(xs[i] - r, cy - r, 2 * r, 2 * r);
       else {

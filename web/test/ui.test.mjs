@@ -92,7 +92,7 @@ async function startK1(bin, configDir, logPath) {
   const log = createWriteStream(logPath);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = ['run', '--demo', '--no-preview', '--listen', `127.0.0.1:${port}`];
+    const args = ['run', '--demo', '--no-preview', '--no-mdns', '--config-dir', configDir, '--listen', `127.0.0.1:${port}`];
     const env = { ...process.env, K1_CONFIG_DIR: configDir, XDG_CONFIG_HOME: join(configDir, 'xdg'), RUST_LOG: process.env.RUST_LOG || 'info' };
     log.write(`$ K1_CONFIG_DIR=${configDir} ${bin} ${args.join(' ')}\n`);
     const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -200,6 +200,19 @@ async function main() {
       const current = await page.getAttribute('#patterns .pattern.current', 'data-index');
       check(Number(current) === fromApi.current_pattern, `marked pattern ${current}, API current_pattern ${fromApi.current_pattern}`);
       return `${counts.patterns} patterns, ${counts.palettes - 1} palettes, ${counts.params} global controls`;
+    });
+
+    await step('every global parameter in the OpenAPI document has a control', async () => {
+      const doc = await api('GET', '/api/openapi.json');
+      const props = Object.keys(doc.components.schemas.Params.properties);
+      // palette_id has the palette picker; custom_param_1..3 are shown as the current pattern's
+      // own named parameters; pattern_params is that group.
+      const elsewhere = new Set(['palette_id', 'pattern_params', 'custom_param_1', 'custom_param_2', 'custom_param_3']);
+      const want = props.filter((p) => !elsewhere.has(p));
+      const have = await page.$$eval('#global-params [data-param]', (els) => els.map((e) => e.dataset.param));
+      const missing = want.filter((p) => !have.includes(p));
+      check(missing.length === 0, `no control for ${missing.join(', ')}`);
+      return `${want.length} parameters`;
     });
 
     await step('the live connection comes up', async () => {
