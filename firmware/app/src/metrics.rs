@@ -1,0 +1,41 @@
+//! Counters shared by the tasks, read once a second for the log, the API and the OTA trial.
+//! Single words, written by one task each, so plain atomic loads and stores suffice (the C3 has
+//! no compare-and-swap).
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// Hops analysed since boot.
+pub static HOPS: AtomicU32 = AtomicU32::new(0);
+/// Frames sent to the strips since boot.
+pub static FRAMES: AtomicU32 = AtomicU32::new(0);
+/// Frames that started later than one frame period after the previous one.
+pub static FRAME_MISSES: AtomicU32 = AtomicU32::new(0);
+/// I2S reads that found the DMA ring overrun (audio lost).
+pub static AUDIO_OVERRUNS: AtomicU32 = AtomicU32::new(0);
+/// Microseconds of the newest hop's analysis.
+pub static HOP_US: AtomicU32 = AtomicU32::new(0);
+/// Microseconds of the newest frame's render and colour pipeline.
+pub static FRAME_US: AtomicU32 = AtomicU32::new(0);
+/// Microseconds from the newest hop's last sample arriving to its frame leaving for the LEDs.
+pub static LATENCY_US: AtomicU32 = AtomicU32::new(0);
+/// Frames per second over the last second (× 10).
+pub static FPS_X10: AtomicU32 = AtomicU32::new(0);
+/// Hops per second over the last second (× 10).
+pub static HOPS_X10: AtomicU32 = AtomicU32::new(0);
+/// Frame misses in the last second.
+pub static MISSES_LAST_S: AtomicU32 = AtomicU32::new(0);
+
+/// Adds one to a counter owned by the calling task (load + store: one writer per counter).
+pub fn bump(c: &AtomicU32) {
+    c.store(c.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+}
+
+/// Reads a counter.
+pub fn get(c: &AtomicU32) -> u32 {
+    c.load(Ordering::Relaxed)
+}
+
+/// Sets a gauge.
+pub fn set(c: &AtomicU32, v: u32) {
+    c.store(v, Ordering::Relaxed);
+}
