@@ -7,10 +7,14 @@
 //! atomics have no `const fn new`, so code that builds a `static` has a separate constructor under
 //! `cfg(loom)`.
 
-/// Atomic types, orderings and fences.
+/// Atomic types, orderings and fences. On targets without compare-and-swap (the ESP32-C3),
+/// portable-atomic's, which are core's for loads and stores and a critical section for `swap`.
 pub(crate) mod atomic {
-    #[cfg(not(loom))]
+    #[cfg(all(not(loom), target_has_atomic = "8"))]
     pub(crate) use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering, fence};
+
+    #[cfg(all(not(loom), not(target_has_atomic = "8")))]
+    pub(crate) use portable_atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering, fence};
 
     #[cfg(loom)]
     pub(crate) use ::loom::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering, fence};
