@@ -8,7 +8,7 @@
 //! `cfg(loom)`.
 
 /// Atomic types, orderings and fences. On targets without compare-and-swap (the ESP32-C3),
-/// portable-atomic's, which are core's for loads and stores and a critical section for `swap`.
+/// portable-atomic's: core's for loads and stores; `swap` is made safe as the binary picks.
 pub(crate) mod atomic {
     #[cfg(all(not(loom), target_has_atomic = "8"))]
     pub(crate) use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering, fence};

@@ -30,7 +30,8 @@ pub const WS2812_T1L: u16 = 36;
 pub const WS2812_RESET: u16 = 6_400;
 /// Frames per second the render task aims for (one per hop).
 pub const FPS: u32 = 200;
-/// Heap for Wi-Fi and the network stack.
-pub const HEAP_BYTES: usize = 72 * 1024;
+/// Heap: the analyser (about 110 KB) and the frame state (about 64 KB) are boxed into it at
+/// boot, so they never sit in a task's stack.
+pub const HEAP_BYTES: usize = 192 * 1024;
 /// Label of the settings data partition in `partitions.csv`.
 pub const SETTINGS_PARTITION: &str = "settings";

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# K1 firmware CI: the ESP32-C6 and ESP32-C3 firmware built, linked and turned into images (with
+# flash and RAM use), k1-core compiled to Xtensa (the ESP32-S3's ISA) with its code checked, the
+# Cortex-M4F QEMU harness against the host (checksums must be equal) with instructions per hop
+# and per frame, and the firmware's host-side unit tests.
+#
+# Recipes: ../shared/embedded/README.md. Bare-metal builds use Debian's rustc-web with
+# -Zbuild-std; the host tests use rustup's toolchain. Installs what is missing with apt and pip.
+#
+# Usage: bash .ci/firmware.sh
+# Env:   K1_FW_TARGET_DIR  target dir for everything built here (default: <repo>/target/firmware)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fw="$root/firmware"
+target_dir="${K1_FW_TARGET_DIR:-$root/target/firmware}"
+export K1_FW_TARGET_DIR="$target_dir"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export CARGO_INCREMENTAL=0
+start=$(date +%s)
+section() { printf '\n== %s (%ss)\n' "$*" "$(($(date +%s) - start))"; }
+
+APT=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 llvm-22 qemu-system-arm libudev-dev pkg-config gcc)
+section "install: ${APT[*]} and esptool"
+missing=()
+for p in "${APT[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y \
+        --no-install-recommends "${missing[@]}"
+fi
+python3 -m esptool version >/dev/null 2>&1 || python3 -m pip install -q esptool
+python3 -m esptool version | tail -1
+
+deb_cargo() {
+    (cd "$fw" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+        /usr/bin/cargo "$@")
+}
+
+# build_chip FEATURE TARGET ESPTOOL_CHIP RAM_RANGES...: builds, links and images the firmware,
+# and prints flash (image size, against the 1.5 MB OTA slot) and static RAM use.
+build_chip() {
+    local feature=$1 target=$2 chip=$3
+    shift 3
+    section "firmware: $chip ($target)"
+    deb_cargo build --release -p k1-firmware --features "$feature" --target "$target" \
+        -Zbuild-std=core,alloc --target-dir "$target_dir"
+    local elf="$target_dir/$target/release/k1-firmware"
+    local bin="$target_dir/k1-firmware-$chip.bin"
+    python3 -m esptool --chip "$chip" elf2image --output "$bin" "$elf" | tail -2
+    python3 -m esptool image-info "$bin" | grep -iE 'validation|checksum|segments' | head -4
+    local image ram
+    image=$(stat -c %s "$bin")
+    # Static RAM: sections placed in the chip's SRAM address ranges (data, bss with the heap,
+    # RAM-resident code); `.stack` is the rest of SRAM, left to the stack, and not counted.
+    ram=$(llvm-size-22 -A "$elf" | awk -v ranges="$*" '
+        BEGIN { n = split(ranges, r, " ") }
+        NF == 3 && $3 ~ /^[0-9]+$/ && $1 != ".stack" {
+            for (i = 1; i <= n; i += 2) if ($3 >= strtonum(r[i]) && $3 < strtonum(r[i + 1])) { s += $2; break }
+        }
+        END { print s + 0 }')
+    printf '%s: image %d bytes (%.1f %% of the 1.5 MB OTA slot), static RAM %d bytes (%.1f KB)\n' \
+        "$chip" "$image" "$(awk -v a="$image" 'BEGIN { print 100 * a / 1572864 }')" "$ram" \
+        "$(awk -v a="$ram" 'BEGIN { print a / 1024 }')"
+}
+
+# SRAM ranges: C6 HP SRAM 0x40800000-0x40880000; C3 DRAM 0x3FC80000-0x3FCE0000 and IRAM
+# 0x4037C000-0x403E0000 (the same memory seen on two buses).
+build_chip esp32c6 riscv32imac-unknown-none-elf esp32c6 0x40800000 0x40880000
+build_chip esp32c3 riscv32imc-unknown-none-elf esp32c3 0x3FC80000 0x3FCE0000 0x4037C000 0x403E0000
+
+section "xtensa: k1-core analysis compiled for the ESP32 (recipe 2)"
+spec="$root/../shared/embedded/xtensa-esp32-codegen.json"
+(cd "$fw/xtensa-check" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+    /usr/bin/cargo build --release -Zbuild-std=core,alloc -Zjson-target-spec --target "$spec" \
+    --target-dir "$target_dir/xtensa" 2>&1 | grep -v "is not a recognized feature" || true)
+lib="$target_dir/xtensa/xtensa-esp32-codegen/release/libk1_xtensa_check.a"
+test -f "$lib" || { echo "FAIL: no Xtensa staticlib" >&2; exit 1; }
+counts=$(llvm-objdump-22 --mcpu=esp32 -d "$lib" | awk '
+    /^[0-9a-f]+ <.*>:$/ { fn = $2 }
+    fn ~ /k1_xtensa_check|k1_core/ { for (i = 1; i <= NF; i++) if ($i ~ /^(entry|retw|retw\.n|lsi|mul\.s|add\.s)$/) c[$i]++ }
+    END { for (k in c) printf "%s=%d ", k, c[k] }')
+echo "Xtensa instructions in k1-core code: $counts"
+for m in entry lsi mul.s add.s; do
+    grep -q "\b$m=[1-9]" <<<"$counts" || { echo "FAIL: no $m in the Xtensa code" >&2; exit 1; }
+done
+grep -qE '\bretw(\.n)?=[1-9]' <<<"$counts" || { echo "FAIL: no retw in the Xtensa code" >&2; exit 1; }
+
+section "mcu-bench: Cortex-M4F under QEMU vs host (recipe 3)"
+bash "$fw/mcu-bench/run.sh"
+
+section "host tests: firmware logic and harness"
+(cd "$fw" && cargo test --target-dir "$target_dir/host")
+
+section "firmware CI passed in $(($(date +%s) - start)) s"
