@@ -53,14 +53,15 @@ build_chip() {
     local bin="$target_dir/k1-firmware-$chip.bin"
     python3 -m esptool --chip "$chip" elf2image --output "$bin" "$elf" | tail -2
     python3 -m esptool image-info "$bin" | grep -iE 'validation|checksum|segments' | head -4
-    local image ram
+    local image ram a dec=()
     image=$(stat -c %s "$bin")
+    for a in "$@"; do dec+=("$((a))"); done
     # Static RAM: sections placed in the chip's SRAM address ranges (data, bss with the heap,
     # RAM-resident code); `.stack` is the rest of SRAM, left to the stack, and not counted.
-    ram=$(llvm-size-22 -A "$elf" | awk -v ranges="$*" '
+    ram=$(llvm-size-22 -A "$elf" | awk -v ranges="${dec[*]}" '
         BEGIN { n = split(ranges, r, " ") }
         NF == 3 && $3 ~ /^[0-9]+$/ && $1 != ".stack" {
-            for (i = 1; i <= n; i += 2) if ($3 >= strtonum(r[i]) && $3 < strtonum(r[i + 1])) { s += $2; break }
+            for (i = 1; i <= n; i += 2) if ($3 + 0 >= r[i] + 0 && $3 + 0 < r[i + 1] + 0) { s += $2; break }
         }
         END { print s + 0 }')
     printf '%s: image %d bytes (%.1f %% of the 1.5 MB OTA slot), static RAM %d bytes (%.1f KB)\n' \
