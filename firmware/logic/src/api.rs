@@ -195,8 +195,8 @@ pub struct PatternEntry {
     pub name: &'static str,
     /// One sentence.
     pub description: &'static str,
-    /// Whether it follows the music.
-    pub audio_reactive: bool,
+    /// Whether it follows the music (the host's name).
+    pub is_audio_reactive: bool,
 }
 
 /// `GET /api/patterns`.
@@ -206,6 +206,8 @@ pub struct PatternsBody {
     pub patterns: [PatternEntry; PATTERNS.len()],
     /// The one showing.
     pub current_pattern: usize,
+    /// How many.
+    pub count: usize,
 }
 
 impl PatternsBody {
@@ -219,10 +221,11 @@ impl PatternsBody {
                     id: p.id,
                     name: p.name,
                     description: p.description,
-                    audio_reactive: p.audio_reactive,
+                    is_audio_reactive: p.audio_reactive,
                 }
             }),
             current_pattern: current.index(),
+            count: PATTERNS.len(),
         }
     }
 }
@@ -245,8 +248,12 @@ pub struct Keyframe {
 pub struct PaletteEntry {
     /// Index for `palette_id`.
     pub id: usize,
+    /// Stable key.
+    pub key: &'static str,
     /// Display name.
     pub name: &'static str,
+    /// Keyframes in the list.
+    pub num_keyframes: usize,
     /// Keyframes as designed.
     pub keyframes: Keyframes,
 }
@@ -274,7 +281,9 @@ impl Serialize for PaletteList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(PALETTES.iter().enumerate().map(|(i, p)| PaletteEntry {
             id: i,
+            key: p.id,
             name: p.name,
+            num_keyframes: p.keyframes.len(),
             keyframes: Keyframes(p.keyframes),
         }))
     }
@@ -303,6 +312,57 @@ impl Default for PalettesBody {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The body of every error reply, the host's shape: `{error, field, message, status}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ErrorBody<'a> {
+    /// Stable code: `invalid_json`, `missing_field`, `pattern_not_found`, ...
+    pub error: &'a str,
+    /// The field at fault, if one is.
+    pub field: Option<&'a str>,
+    /// A sentence for people.
+    pub message: &'a str,
+    /// The HTTP status, repeated.
+    pub status: u16,
+}
+
+/// A refused request: its status and body.
+pub type Refusal = ErrorBody<'static>;
+
+const fn refusal(status: u16, error: &'static str, field: Option<&'static str>, message: &'static str) -> Refusal {
+    ErrorBody { error, field, message, status }
+}
+
+/// `POST /api/params`: `body` applied to `current`; clamped, as the reference device did.
+pub fn post_params(body: &[u8], current: &Params) -> Result<Params, Refusal> {
+    match serde_json_core::from_slice::<ParamsPatch>(body) {
+        Ok((patch, _)) => Ok(patch.apply(current)),
+        Err(_) => Err(refusal(
+            400,
+            "invalid_json",
+            None,
+            "the body must be a JSON object of parameters with numeric values",
+        )),
+    }
+}
+
+/// `POST /api/select`: the pattern `body` names.
+pub fn post_select(body: &[u8]) -> Result<PatternId, Refusal> {
+    let (req, _) = serde_json_core::from_slice::<SelectRequest>(body).map_err(|_| {
+        refusal(400, "invalid_json", None, "the body must be a JSON object with `index` or `id`")
+    })?;
+    req.resolve().map_err(|e| match e {
+        SelectError::MissingField => {
+            refusal(400, "missing_field", Some("index"), "give `index` (a number) or `id` (a string)")
+        }
+        SelectError::NotFound => refusal(
+            404,
+            "pattern_not_found",
+            None,
+            "no such pattern; GET /api/patterns lists them",
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -367,9 +427,27 @@ mod tests {
             patterns.starts_with(r#"{"patterns":[{"index":0,"id":"departure","#),
             "{patterns}"
         );
-        assert!(patterns.ends_with(r#""current_pattern":3}"#));
+        assert!(patterns.ends_with(r#""current_pattern":3,"count":17}"#), "{patterns}");
+        assert!(patterns.contains(r#""is_audio_reactive":"#));
         let palettes = json(&PalettesBody::new());
         assert!(palettes.contains(r#"{"position":0,"r":"#), "{palettes}");
         assert!(palettes.ends_with(r#""count":33}"#));
+        assert!(palettes.starts_with(r#"{"palettes":[{"id":0,"key":""#), "{palettes}");
+    }
+
+    #[test]
+    fn post_bodies_are_checked() {
+        let p = post_params(br#"{"brightness":0.25}"#, &Params::DEFAULT).unwrap();
+        assert_eq!(p.brightness, 0.25);
+        let e = post_params(b"{\"brightness\":", &Params::DEFAULT).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "invalid_json"));
+        assert_eq!(post_select(br#"{"id":"bloom"}"#), Ok(PatternId::Bloom));
+        assert_eq!(post_select(b"{}").unwrap_err().error, "missing_field");
+        assert_eq!(post_select(br#"{"index":400}"#).unwrap_err().status, 404);
+        assert_eq!(post_select(b"nope").unwrap_err().status, 400);
+        assert_eq!(
+            json(&post_select(b"{}").unwrap_err()).as_str(),
+            r#"{"error":"missing_field","field":"index","message":"give `index` (a number) or `id` (a string)","status":400}"#
+        );
     }
 }

@@ -6,7 +6,8 @@
 //!   may boot, and the [`ota::trial`] after its first boot that keeps it or rolls it back.
 //! - [`settings`]: parameters, pattern and Wi-Fi credentials in a wear-levelled, power-loss-safe
 //!   log over any `embedded_storage::nor_flash::NorFlash`.
-//! - [`api`]: the JSON of the HTTP API's parameters, select, patterns and palettes routes.
+//! - [`api`]: the JSON of the HTTP API's parameters, select, patterns and palettes routes;
+//!   [`health`]: performance and health, with a latency histogram for the p99.
 //!
 //! The chip glue (`firmware/app`) feeds these events and flash handles and does what they say.
 #![no_std]
@@ -15,6 +16,7 @@
 pub mod api;
 pub mod backoff;
 pub mod credentials;
+pub mod health;
 pub mod ota;
 pub mod provision;
 pub mod settings;

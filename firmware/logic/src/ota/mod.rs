@@ -11,6 +11,7 @@
 //! does the caller mark the slot bootable. A bad signature, a short body or a flash error leaves
 //! the running image selected. `k1-ota-sign` (in `firmware/tools/`) makes such bodies.
 
+pub mod key;
 pub mod trial;
 
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -45,6 +46,12 @@ pub trait Slot {
     fn erase(&mut self, len: u32) -> Result<(), Self::Error>;
     /// Writes `data` at `offset` (already erased).
     fn write(&mut self, offset: u32, data: &[u8]) -> Result<(), Self::Error>;
+    /// Writes out whatever [`Slot::write`] buffered. Called once, after the last image byte and
+    /// before the signature check, so a slot that writes whole flash pages can hold a partial
+    /// page until then.
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// Why an upload was refused. The running image stays selected in every case.
@@ -181,13 +188,14 @@ impl<S: Slot> Upload<S> {
 
     /// Ends the upload: the body must be complete and the signature valid. Returns the slot,
     /// ready to be marked bootable.
-    pub fn finish(self) -> Result<S, OtaError<S::Error>> {
+    pub fn finish(mut self) -> Result<S, OtaError<S::Error>> {
         if self.received != self.body_len {
             return Err(OtaError::Truncated {
                 received: self.received,
                 expected: self.body_len,
             });
         }
+        self.slot.flush().map_err(OtaError::Flash)?;
         let digest: [u8; 32] = self.hasher.finalize().into();
         let message = signed_message(self.written, &digest);
         let signature = Signature::from_bytes(&self.tail);
