@@ -19,7 +19,7 @@ import { fillList, metricRows, duration } from './metrics.js';
 
 const $ = (id) => document.getElementById(id);
 
-const state = { patterns: [], current: null, params: null };
+const state = { patterns: [], current: null, params: null, changedAt: -Infinity };
 
 const strip = new StripView($('strip'));
 const music = new MusicView({
@@ -64,6 +64,7 @@ $('params-reset').addEventListener('click', async () => {
 
 function setCurrent(index) {
   if (!Number.isInteger(index)) return;
+  state.changedAt = performance.now();
   state.current = index;
   grid.mark(index);
   const p = state.patterns.find((x) => x.index === index);
@@ -130,7 +131,14 @@ function onMessage(msg) {
         confidence: msg.confidence,
         phase: msg.beat_phase,
       });
-      if (Number.isInteger(msg.current_pattern) && msg.current_pattern !== state.current) {
+      // A pattern changed elsewhere (another client, a preset). While this page's own select is
+      // on its way, telemetry sent before it may still name the old pattern: wait for the reply.
+      if (
+        Number.isInteger(msg.current_pattern) &&
+        msg.current_pattern !== state.current &&
+        grid.pending === null &&
+        performance.now() - state.changedAt > 1000
+      ) {
         setCurrent(msg.current_pattern);
         loadParams();
       }
@@ -144,13 +152,24 @@ function onMessage(msg) {
 }
 
 const fpsPick = $('preview-fps');
-const savedFps = Number(localStorage.getItem('k1.previewFps'));
+const stored = (key) => {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+};
+const savedFps = Number(stored('k1.previewFps'));
 const phone = window.matchMedia('(max-width: 700px)').matches;
 fpsPick.value = String([15, 30, 60].includes(savedFps) ? savedFps : phone ? 30 : 60);
 live.fps = Number(fpsPick.value);
 fpsPick.addEventListener('change', () => {
   const fps = Number(fpsPick.value);
-  localStorage.setItem('k1.previewFps', String(fps));
+  try {
+    localStorage.setItem('k1.previewFps', String(fps));
+  } catch {
+    // No storage (private mode): the choice holds for this page.
+  }
   live.setFps(fps);
 });
 

@@ -88,11 +88,11 @@ function check(cond, message) {
 
 // ---- k1 ------------------------------------------------------------------------------------
 
-async function startK1(bin, configDir, logPath) {
+async function startK1(bin, configDir, logPath, host = '127.0.0.1') {
   const log = createWriteStream(logPath);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = ['run', '--demo', '--no-preview', '--no-mdns', '--config-dir', configDir, '--listen', `127.0.0.1:${port}`];
+    const args = ['run', '--demo', '--no-preview', '--no-mdns', '--config-dir', configDir, '--listen', `${host}:${port}`];
     const env = { ...process.env, K1_CONFIG_DIR: configDir, XDG_CONFIG_HOME: join(configDir, 'xdg'), RUST_LOG: process.env.RUST_LOG || 'info' };
     log.write(`$ K1_CONFIG_DIR=${configDir} ${bin} ${args.join(' ')}\n`);
     const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -273,6 +273,7 @@ async function main() {
 
     await step('dragging the brightness slider changes brightness in the API', async () => {
       const before = (await api('GET', '/api/params')).brightness;
+      await page.locator('[data-param="brightness"] input').scrollIntoViewIfNeeded();
       const box = await page.locator('[data-param="brightness"] input').boundingBox();
       check(box, 'no brightness slider');
       const y = box.y + box.height / 2;
@@ -330,6 +331,7 @@ async function main() {
       const cp = cur.custom_params.find((c) => !c.labels || c.labels.length === 0);
       check(cp, `${cur.name} has no continuous parameter`);
       const sel = `[data-param="pattern_params.${cp.name}"] input`;
+      await page.locator(sel).scrollIntoViewIfNeeded();
       const box = await page.locator(sel).boundingBox();
       await page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
       const got = await until(async () => {
@@ -409,6 +411,62 @@ async function main() {
       await mobile.screenshot({ path: join(out, 'ui-phone.png'), fullPage: true });
       noProblems('phone');
       return `${fit.view}px wide; ${join(out, 'ui-phone.png')}`;
+    });
+
+    await step('LAN mode: the UI asks for the token once, keeps it, and changes go through', async () => {
+      await stopK1(k1);
+      k1 = null;
+      const lanDir = join(configDir, 'lan');
+      mkdirSync(lanDir);
+      k1 = await startK1(bin, lanDir, join(out, 'k1-lan.log'), '0.0.0.0');
+      const secret = readFileSync(join(lanDir, 'token'), 'utf8').trim();
+      check(secret.length >= 16, 'no token in the config dir');
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const p = await ctx.newPage();
+      const lanProblems = [];
+      let unauthorized = 0;
+      p.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const where = msg.location() && msg.location().url ? msg.location().url : '';
+        // Each 401 before the token is given is logged by the browser itself; they are counted below.
+        if (/status of 401/.test(msg.text())) return;
+        if (/\/api\/health$/.test(where) && /status of 503/.test(msg.text())) return;
+        lanProblems.push(`console error: ${msg.text()} ${where}`);
+      });
+      p.on('pageerror', (e) => lanProblems.push(`page error: ${e.stack || e}`));
+      p.on('response', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (r.status() === 401) unauthorized += 1;
+        else if (r.status() >= 400 && !(path === '/api/health' && r.status() === 503)) lanProblems.push(`${r.request().method()} ${path} -> ${r.status()}`);
+      });
+      await p.goto(`${k1.base}/`);
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      const speed = p.locator('[data-param="speed"] input');
+      await speed.focus();
+      await p.keyboard.press('ArrowRight');
+      await p.waitForSelector('#token-dialog[open]', { timeout: 5000 });
+      await p.fill('#token-input', secret);
+      await p.click('#token-ok');
+      const landed = await until(async () => {
+        const ui = Number(await speed.inputValue());
+        const v = (await api('GET', '/api/params')).speed;
+        return Math.abs(v - ui) < 1e-4 && Math.abs(v - 0.5) > 1e-4 ? v : null;
+      }, 5000);
+      check(landed !== null, 'the change did not land after the token was given');
+      const kept = await p.evaluate(() => localStorage.getItem('k1.token'));
+      check(kept === secret, 'the token was not kept in localStorage');
+      // After a reload the kept token is used: no second prompt, and the socket may write.
+      await p.reload();
+      await p.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      await p.click(`#patterns .pattern[data-index="2"]`);
+      const sel = await until(async () => (await api('GET', '/api/patterns')).current_pattern === 2, 5000);
+      check(sel, 'selecting a pattern with the kept token failed');
+      check(!(await p.isVisible('#token-dialog[open]')), 'the token was asked for again');
+      check(unauthorized === 1, `${unauthorized} requests were refused (401); want exactly the one before the token`);
+      await p.screenshot({ path: join(out, 'ui-token.png') });
+      check(lanProblems.length === 0, lanProblems.join('\n'));
+      await ctx.close();
+      return `1 prompt, ${unauthorized} refused request, token kept`;
     });
   } catch (e) {
     notOk('setup', e && e.stack ? e.stack : e);
