@@ -86,6 +86,17 @@ function check(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+/** The strip canvas: its size, how many pixels are lit, and every 4th byte (for comparisons). */
+function canvasPixels(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('strip');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let lit = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 120) lit += 1;
+    return { w: c.width, h: c.height, lit, data: Array.from(d.filter((_, i) => i % 16 === 0)) };
+  });
+}
+
 // ---- k1 ------------------------------------------------------------------------------------
 
 async function startK1(bin, configDir, logPath, host = '127.0.0.1') {
@@ -219,19 +230,7 @@ async function main() {
       await page.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
     });
 
-    const stripPixels = () =>
-      page.evaluate(() => {
-        const c = document.getElementById('strip');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let lit = 0;
-        let sum = 0;
-        for (let i = 0; i < d.length; i += 4) {
-          const v = d[i] + d[i + 1] + d[i + 2];
-          if (v > 120) lit += 1;
-          sum = (sum * 31 + v) >>> 0;
-        }
-        return { w: c.width, h: c.height, lit, sum, data: Array.from(d.filter((_, i) => i % 16 === 0)) };
-      });
+    const stripPixels = () => canvasPixels(page);
 
     await step('the strip preview draws LEDs and changes over time', async () => {
       const a = await until(async () => {
@@ -377,6 +376,38 @@ async function main() {
       return `pattern ${saved.pattern}, brightness ${saved.params.brightness}, palette ${saved.params.palette_id}`;
     });
 
+    await step('backup downloads a file that restores the look when uploaded', async () => {
+      const before = await api('GET', '/api/params');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#backup')]);
+      const file = join(out, 'backup.json');
+      await download.saveAs(file);
+      const backup = JSON.parse(readFileSync(file, 'utf8'));
+      check(backup.version && backup.parameters, 'the download is not a backup (no version or parameters)');
+      await api('POST', '/api/params', { brightness: 0.05, warmth: 0.9 });
+      await page.setInputFiles('#restore-file', file);
+      const back = await until(async () => {
+        const p = await api('GET', '/api/params');
+        return Math.abs(p.brightness - before.brightness) < 1e-6 && Math.abs(p.warmth - before.warmth) < 1e-6 ? p : null;
+      }, 5000);
+      check(back, 'restoring the backup did not bring brightness and warmth back');
+      await until(async () => Math.abs((await sliderValue('brightness')) - before.brightness) < 1e-4, 3000);
+      check(Math.abs((await sliderValue('brightness')) - before.brightness) < 1e-4, 'the brightness slider did not follow the restore');
+      return `${readFileSync(file).length} bytes`;
+    });
+
+    await step('the input gain slider changes microphone_gain', async () => {
+      const input = page.locator('[data-param="microphone_gain"] input');
+      await input.focus();
+      for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+      const got = await until(async () => {
+        const ui = Number(await input.inputValue());
+        const g = (await api('GET', '/api/audio-config')).microphone_gain;
+        return Math.abs(g - ui) < 1e-4 && Math.abs(g - 1) > 1e-3 ? g : null;
+      }, 5000);
+      check(got !== null, 'microphone_gain did not follow the slider');
+      return `gain ${got}`;
+    });
+
     await step('no error shown, no console error, no failed request (desktop)', async () => {
       await sleep(500);
       const errors = await page.locator('.toast.error').allTextContents();
@@ -398,12 +429,7 @@ async function main() {
       await mobile.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
       const fit = await mobile.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
       check(fit.scroll <= fit.view, `page is ${fit.scroll}px wide in a ${fit.view}px viewport`);
-      const lit = await until(() => mobile.evaluate(() => {
-        const c = document.getElementById('strip');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 120) return true;
-        return false;
-      }), 10000);
+      const lit = await until(async () => (await canvasPixels(mobile)).lit > 0, 10000);
       check(lit, 'the phone strip preview shows nothing');
       await mobile.tap(`#patterns .pattern[data-index="0"]`);
       const sel = await until(async () => (await api('GET', '/api/patterns')).current_pattern === 0, 5000);
