@@ -1,0 +1,188 @@
+// The web UI in real headless Firefox (Debian's `firefox-esr`), driven over WebDriver BiDi, the
+// W3C protocol Firefox speaks natively (playwright-core's Firefox needs a patched build, which
+// cannot be installed here).
+//
+// A smaller check than the Chromium test, aimed at what differs between engines: the ES modules
+// load and run, the WebSocket brings binary frames that are drawn, the panels fill, a pattern
+// click and a slider move reach the API, and the page logs no error. A screenshot goes to
+// target/web-test/ui-firefox.png.
+//
+// Environment: K1_BIN as for ui.test.mjs; FIREFOX (default /usr/bin/firefox-esr). Node 20 needs
+// --experimental-websocket for the global WebSocket (run.sh passes it).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { out, k1Binary, freePort, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
+
+/** A minimal WebDriver BiDi client: commands by id, events to a listener. */
+class Bidi {
+  static async connect(url) {
+    const ws = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+    });
+    return new Bidi(ws);
+  }
+
+  constructor(ws) {
+    this.ws = ws;
+    this.next = 1;
+    this.waiting = new Map();
+    this.onEvent = () => {};
+    ws.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data);
+      if (msg.id !== undefined && this.waiting.has(msg.id)) {
+        const { resolve, reject } = this.waiting.get(msg.id);
+        this.waiting.delete(msg.id);
+        if (msg.type === 'error') reject(new Error(`${msg.error}: ${msg.message}`));
+        else resolve(msg.result);
+      } else if (msg.type === 'event') {
+        this.onEvent(msg);
+      }
+    };
+  }
+
+  send(method, params = {}) {
+    const id = this.next++;
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+  }
+
+  /** Evaluates `expression` in the page (awaiting a promise) and returns its JSON value. */
+  async eval(context, expression) {
+    const r = await this.send('script.evaluate', {
+      expression: `(async () => JSON.stringify(await (${expression})))()`,
+      target: { context },
+      awaitPromise: true,
+    });
+    if (r.type !== 'success') throw new Error(`page script failed: ${JSON.stringify(r.exceptionDetails && r.exceptionDetails.text)}`);
+    return r.result.type === 'string' ? JSON.parse(r.result.value) : undefined;
+  }
+}
+
+async function startFirefox(profile) {
+  const port = await freePort();
+  const bin = process.env.FIREFOX || '/usr/bin/firefox-esr';
+  const child = spawn(bin, ['--headless', '--no-remote', '--profile', profile, `--remote-debugging-port=${port}`, 'about:blank'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const seen = new Promise((resolve) => {
+    const look = (d) => {
+      text += d;
+      const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(text);
+      if (m) resolve(m[1]);
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+  });
+  const url = await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`${bin} did not start BiDi in 30 s:\n${text}`)), 30000))]);
+  return { child, url: `${url.replace(/\/$/, '')}/session` };
+}
+
+async function main() {
+  const configDir = mkdtempSync(join(tmpdir(), 'k1-web-ff-'));
+  const profile = mkdtempSync(join(tmpdir(), 'k1-web-ff-profile-'));
+  let k1;
+  let ff;
+  let bidi;
+  try {
+    k1 = await startK1(k1Binary(), configDir, join(out, 'k1-firefox.log'));
+    const api = async (method, path, body) => {
+      const r = await fetch(k1.base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+      if (!r.ok) throw new Error(`${method} ${path} -> ${r.status}`);
+      return r.json();
+    };
+    ff = await startFirefox(profile);
+    bidi = await Bidi.connect(ff.url);
+    const session = await bidi.send('session.new', { capabilities: {} });
+    console.log(`# ${session.capabilities.browserName} ${session.capabilities.browserVersion}`);
+    const problems = [];
+    bidi.onEvent = (ev) => {
+      if (ev.method === 'log.entryAdded' && ev.params.level === 'error') problems.push(`console error: ${ev.params.text}`);
+    };
+    await bidi.send('session.subscribe', { events: ['log.entryAdded'] });
+    const tree = await bidi.send('browsingContext.getTree', {});
+    const ctx = tree.contexts[0].context;
+    await bidi.send('browsingContext.setViewport', { context: ctx, viewport: { width: 1280, height: 900 } });
+
+    await step('Firefox: the UI loads, fills its panels and goes live', async () => {
+      await bidi.send('browsingContext.navigate', { context: ctx, url: `${k1.base}/`, wait: 'complete' });
+      const ready = await until(
+        () => bidi.eval(ctx, `document.body.dataset.ready === 'true' && document.getElementById('conn').dataset.state === 'live'`),
+        15000,
+      );
+      check(ready, 'the page did not become ready and live in 15 s');
+      const n = await bidi.eval(ctx, `({ patterns: document.querySelectorAll('#patterns .pattern').length, params: document.querySelectorAll('#global-params .param').length })`);
+      const listed = (await api('GET', '/api/patterns')).patterns.length;
+      check(n.patterns === listed && n.params >= 8, `panels: ${JSON.stringify(n)}, API lists ${listed} patterns`);
+      return `${n.patterns} patterns, ${n.params} global controls`;
+    });
+
+    const pixels = `(() => {
+      const c = document.getElementById('strip');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let lit = 0, sum = 0;
+      for (let i = 0; i < d.length; i += 4) { const v = d[i] + d[i + 1] + d[i + 2]; if (v > 120) lit++; sum = (sum * 31 + v) >>> 0; }
+      return { lit, sum };
+    })()`;
+    await step('Firefox: the strip preview draws LEDs and changes over time', async () => {
+      const a = await until(async () => {
+        const p = await bidi.eval(ctx, pixels);
+        return p.lit > 0 ? p : null;
+      }, 10000);
+      check(a, 'no lit pixel on the strip canvas');
+      const b = await until(async () => {
+        const p = await bidi.eval(ctx, pixels);
+        return p.sum !== a.sum ? p : null;
+      }, 5000);
+      check(b, 'the strip canvas did not change in 5 s');
+      return `${a.lit} lit pixels`;
+    });
+
+    await step('Firefox: a pattern click and a slider move reach the API', async () => {
+      await bidi.eval(ctx, `document.querySelector('#patterns .pattern[data-index="9"]').click()`);
+      check(await until(async () => (await api('GET', '/api/patterns')).current_pattern === 9, 5000), 'current_pattern did not become 9');
+      await bidi.eval(ctx, `(() => {
+        const el = document.querySelector('[data-param="softness"] input');
+        for (let i = 0; i <= 100; i++) { el.value = String(i / 100); el.dispatchEvent(new Event('input', { bubbles: true })); }
+        el.value = '0.61';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      })()`);
+      check(await until(async () => Math.abs((await api('GET', '/api/params')).softness - 0.61) < 1e-4, 5000), 'softness did not end at 0.61');
+      const errors = await bidi.eval(ctx, `document.querySelectorAll('.toast.error').length`);
+      check(errors === 0, `${errors} error messages shown`);
+    });
+
+    await step('Firefox: no console error, screenshot', async () => {
+      const shot = await bidi.send('browsingContext.captureScreenshot', { context: ctx, origin: 'document' });
+      writeFileSync(join(out, 'ui-firefox.png'), Buffer.from(shot.data, 'base64'));
+      check(problems.length === 0, problems.join('\n'));
+      return join(out, 'ui-firefox.png');
+    });
+  } catch (e) {
+    notOk('Firefox setup', e && e.stack ? e.stack : e);
+  } finally {
+    if (bidi) await bidi.send('session.end').catch(() => {});
+    if (ff && ff.child.exitCode === null) {
+      const done = new Promise((r) => ff.child.on('exit', r));
+      ff.child.kill('SIGTERM');
+      const t = setTimeout(() => ff.child.kill('SIGKILL'), 5000);
+      await done;
+      clearTimeout(t);
+    }
+    await stopK1(k1);
+    rmSync(configDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  }
+  const { passed, failed } = counts();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+  // The WebSocket to Firefox may keep the loop alive after the browser is gone.
+  setTimeout(() => process.exit(process.exitCode), 200).unref();
+}
+
+await main();
