@@ -1,6 +1,6 @@
 //! Decoding arbitrary bytes never panics, and every encoder round-trips through its decoder.
 
-use k1_core::proto::{artnet, ddp, wled_sync};
+use k1_core::proto::{adalight, artnet, ddp, e131, opc, wled_realtime, wled_sync};
 use proptest::prelude::*;
 
 proptest! {
@@ -10,6 +10,32 @@ proptest! {
         let _ = artnet::decode_dmx(&bytes);
         let _ = artnet::opcode(&bytes);
         let _ = wled_sync::decode(&bytes);
+        let _ = e131::decode_data(&bytes);
+        let _ = wled_realtime::decode(&bytes);
+        let _ = opc::decode_header(&bytes);
+        let _ = adalight::decode_header(&bytes);
+    }
+
+    #[test]
+    fn e131_round_trips(data in proptest::collection::vec(any::<u8>(), 0..=512), seq: u8, uni in 1u16..=63999, prio in 0u8..=200, opts: u8, cid: [u8; 16]) {
+        let mut buf = [0u8; 700];
+        let h = e131::DataHeader { cid, source_name: "K1 test", priority: prio, sync_address: 0, sequence: seq, options: opts, universe: uni };
+        let n = e131::encode_data(&mut buf, &h, &data).unwrap();
+        let d = e131::decode_data(&buf[..n]).unwrap();
+        prop_assert_eq!(d.header, h);
+        prop_assert_eq!(d.channels, &data[..]);
+    }
+
+    #[test]
+    fn wled_realtime_round_trips(leds in proptest::collection::vec(any::<[u8; 3]>(), 0..=489), start: u16, timeout: u8) {
+        let rgb: Vec<u8> = leds.iter().flatten().copied().collect();
+        let mut buf = [0u8; wled_realtime::MAX_PACKET];
+        let n = wled_realtime::encode_dnrgb(&mut buf, timeout, start, &rgb).unwrap();
+        let p = wled_realtime::decode(&buf[..n]).unwrap();
+        prop_assert_eq!((p.timeout_s, p.start, p.rgb), (timeout, start, &rgb[..]));
+        let n = wled_realtime::encode_drgb(&mut buf, timeout, &rgb).unwrap();
+        let p = wled_realtime::decode(&buf[..n]).unwrap();
+        prop_assert_eq!((p.start, p.rgb), (0, &rgb[..]));
     }
 
     #[test]

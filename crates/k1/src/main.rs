@@ -35,6 +35,7 @@ mod engine;
 mod events;
 mod messages;
 mod noise;
+mod outputs;
 mod picture;
 mod proc_stats;
 mod progress;

@@ -1,13 +1,19 @@
-//! Small wire formats that both the host and the firmware speak: DDP, Art-Net's ArtDmx and
-//! ArtSync, and WLED's audio-sync packet.
+//! Small wire formats that both the host and the firmware speak: DDP, E1.31 (sACN), Art-Net's
+//! ArtDmx and ArtSync, WLED's realtime UDP (DRGB/DNRGB) and audio-sync packet (with [`geq`], the
+//! mapping of K1's analysis onto it), and the OPC and Adalight headers.
 //!
 //! Every encoder writes into a caller's `&mut [u8]` and returns the number of bytes written, or an
 //! [`Error`] when the buffer is too small or an argument is out of the format's range. Every
 //! decoder takes arbitrary bytes and returns a borrowed view or an [`Error`]; no input makes them
 //! panic. Nothing allocates.
 
+pub mod adalight;
 pub mod artnet;
 pub mod ddp;
+pub mod e131;
+pub mod geq;
+pub mod opc;
+pub mod wled_realtime;
 pub mod wled_sync;
 
 /// Why a packet could not be encoded or decoded.

@@ -203,6 +203,16 @@ pub struct RunArgs {
     /// Where frames go; repeat for several [default: terminal, unless --no-preview].
     #[arg(long, value_enum, value_name = "SINK")]
     pub sink: Vec<SinkArg>,
+    /// Send frames to an LED controller, given as a URL; repeat for several. ddp://HOST,
+    /// e131://HOST|GROUP?universe=N, artnet://HOST?universe=N, wled://HOST, opc://HOST,
+    /// serial:///dev/PATH?baud=N, wled-sync:// (the audio-sync sender); every kind takes
+    /// leds=FIRST-LAST, fps=N|max and name=TEXT (docs/outputs.md).
+    #[arg(long = "out", value_name = "URL")]
+    pub outputs: Vec<String>,
+    /// Read settings from this TOML file; its `[[outputs]]` tables add outputs (each with
+    /// `url = "…"`, as --out).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// No terminal preview (frames go to the null sink unless another --sink is given).
     #[arg(long)]
     pub no_preview: bool,
@@ -364,6 +374,7 @@ mod tests {
         assert!(!r.no_realtime);
         assert_eq!((r.check, r.duration), (None, None));
         assert!(r.sink.is_empty());
+        assert!(r.outputs.is_empty() && r.config.is_none());
         assert_eq!(r.engine.rate, RateArg::R12800);
     }
 
@@ -436,6 +447,15 @@ mod tests {
         assert!(parse(&["run", "--format", "u8"]).is_err());
         assert!(parse(&["run", "--channels", "9"]).is_err());
         assert!(parse(&["run", "--input-rate", "1000"]).is_err());
+    }
+
+    #[test]
+    fn run_outputs_repeat_and_config() {
+        let r = run_args(&[
+            "--out", "ddp://a", "--out", "opc://b", "--config", "k1.toml",
+        ]);
+        assert_eq!(r.outputs, ["ddp://a", "opc://b"]);
+        assert_eq!(r.config, Some("k1.toml".into()));
     }
 
     #[test]

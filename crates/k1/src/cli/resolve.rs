@@ -93,6 +93,8 @@ pub struct RunJob {
     pub duration: Option<std::time::Duration>,
     /// The sinks, in order.
     pub sinks: Vec<SinkKind>,
+    /// LED outputs (`--out`, then the config file's `[[outputs]]`), checked against `leds`.
+    pub outputs: Vec<crate::outputs::OutputSpec>,
     /// Pin the audio and render threads to cores.
     pub pin: bool,
     /// Real-time priority for the audio and render threads.
@@ -322,6 +324,7 @@ fn run(r: RunArgs) -> anyhow::Result<RunJob> {
         Some(path) => Some(crate::noise::load(path).context("loading --noise-profile")?),
         None => None,
     };
+    let outputs = run_outputs(&r.outputs, r.config.as_deref(), r.leds as usize)?;
     Ok(RunJob {
         input,
         config,
@@ -335,9 +338,46 @@ fn run(r: RunArgs) -> anyhow::Result<RunJob> {
         check: r.check,
         duration: r.duration,
         sinks,
+        outputs,
         pin: !r.no_pin,
         realtime: !r.no_realtime,
     })
+}
+
+/// The outputs of `--out` and of the config file's `[[outputs]]`, each checked (its LED range
+/// against `leds`). A bad URL or table is a usage error naming the part at fault; a config file
+/// that cannot be read is a runtime error.
+fn run_outputs(
+    urls: &[String],
+    config: Option<&std::path::Path>,
+    leds: usize,
+) -> anyhow::Result<Vec<crate::outputs::OutputSpec>> {
+    use crate::outputs::{OutputConfig, outputs_from_toml};
+    let mut tables: Vec<(String, OutputConfig)> = urls
+        .iter()
+        .map(|u| ("--out".to_string(), OutputConfig::new(u.clone())))
+        .collect();
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading --config {}", path.display()))?;
+        let from_file = outputs_from_toml(&text)
+            .map_err(|e| UsageError(format!("--config {}: {e}", path.display())))?;
+        for (i, table) in from_file.into_iter().enumerate() {
+            tables.push((format!("{} outputs[{i}]", path.display()), table));
+        }
+    }
+    let mut specs = Vec::new();
+    for (origin, table) in tables.iter().filter(|(_, t)| t.enabled) {
+        let spec = table
+            .resolve()
+            .map_err(|e| UsageError(format!("{origin}: {e}")))?;
+        if !matches!(spec.target, crate::outputs::Target::WledSync { .. }) {
+            spec.range_for(leds)
+                .map_err(|e| UsageError(format!("{origin}: output \"{}\": leds: {e}", spec.url)))?;
+        }
+        specs.push(spec);
+    }
+    Ok(specs)
 }
 
 /// The corpus clip `k1 bench analyze` times by default.
@@ -445,6 +485,48 @@ mod tests {
             [SinkKind::Null]
         );
         assert!(run_job(&["--demo", "--no-preview", "--sink", "terminal"]).is_err());
+    }
+
+    #[test]
+    fn run_outputs_from_urls_and_a_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k1.toml");
+        std::fs::write(
+            &path,
+            "[server]\nport = 1\n[[outputs]]\nurl = \"opc://127.0.0.1\"\n[[outputs]]\nurl = \"ddp://x\"\nenabled = false\n",
+        )
+        .unwrap();
+        let p = path.to_str().unwrap();
+        let job = run_job(&[
+            "--demo",
+            "--out",
+            "ddp://10.0.0.1?leds=0-159",
+            "--config",
+            p,
+        ])
+        .unwrap();
+        let kinds: Vec<&str> = job.outputs.iter().map(|o| o.target.kind()).collect();
+        assert_eq!(kinds, ["ddp", "opc"]);
+        for (args, part) in [
+            (vec!["--out", "ddp://h?leds=0-320"], "leds"),
+            (vec!["--out", "ddp://h?fps=fast"], "fps"),
+            (vec!["--out", "nope://h"], "scheme"),
+        ] {
+            let mut all = vec!["--demo"];
+            all.extend(args);
+            let err = run_job(&all).unwrap_err();
+            assert!(err.downcast_ref::<UsageError>().is_some(), "{err:#}");
+            assert!(
+                format!("{err:#}").contains(&format!(": {part}: ")),
+                "{err:#}"
+            );
+        }
+        std::fs::write(&path, "[[outputs]]\nurl = \"ddp://h\"\nport = 3\n").unwrap();
+        let err = run_job(&["--demo", "--config", p]).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some(), "{err:#}");
+        assert!(format!("{err:#}").contains("outputs[0]"), "{err:#}");
+        let err = run_job(&["--demo", "--config", "/nonexistent/k1.toml"]).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_none(), "{err:#}");
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     let (open, name) = open_source(&job, &input, start, lead, clock)?;
 
     let preview_on_tty = job.sinks.contains(&SinkKind::Terminal) && std::io::stdout().is_terminal();
-    let sinks: Vec<Box<dyn Sink>> = job
+    let mut sinks: Vec<Box<dyn Sink>> = job
         .sinks
         .iter()
         .map(|kind| -> Box<dyn Sink> {
@@ -73,12 +73,34 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         stats: job.stats,
         clear_line: preview_on_tty,
     };
-    let outcome = engine::run(&config, open, sinks, &clock, &stop, &mut printer)?;
+    let shared = Arc::new(engine::Shared::new(config.layout, config.settings));
+    let outputs = crate::outputs::build_sinks(
+        &job.outputs,
+        config.layout.leds(),
+        &shared,
+        job.config.lowest_note,
+    )
+    .map_err(crate::cli::UsageError)?;
+    sinks.extend(outputs);
+    let outcome = engine::run_shared(&config, &shared, open, sinks, &clock, &stop, &mut printer)?;
     stop_playback(playback);
 
     let m = &outcome.metrics;
     let mut out = std::io::stdout().lock();
     let _ = write!(out, "{}", summary(&outcome.reason, m));
+    for o in shared.outputs() {
+        let _ = writeln!(
+            out,
+            "  output   {}: {} frames sent, {} dropped, {} errors{}",
+            o.name,
+            o.frames_sent,
+            o.frames_dropped,
+            o.errors,
+            o.last_error
+                .map(|e| format!(" (last: {e})"))
+                .unwrap_or_default()
+        );
+    }
     let _ = out.flush();
     drop(out);
     match &outcome.reason {

@@ -40,6 +40,8 @@ pub struct Shared {
     pub(super) seconds: Mutex<MetricsPair>,
     pub(super) audio: AudioControl,
     layout: Layout,
+    /// Every LED output's description and counters (registered as the outputs are built).
+    outputs: crate::outputs::OutputRegistry,
 }
 
 #[allow(dead_code)] // See the note on the struct.
@@ -55,7 +57,19 @@ impl Shared {
             seconds: Mutex::new(MetricsPair::default()),
             audio: AudioControl::default(),
             layout,
+            outputs: crate::outputs::OutputRegistry::default(),
         }
+    }
+
+    /// Each LED output's status (name, kind, URL, LED range, rate limit, frames sent and
+    /// dropped, errors, last error), in the order they were configured.
+    pub fn outputs(&self) -> Vec<crate::outputs::OutputStatus> {
+        self.outputs.statuses()
+    }
+
+    /// Adds an output's counters to what [`Shared::outputs`] reports.
+    pub fn register_output(&self, handle: std::sync::Arc<crate::outputs::OutputHandle>) {
+        self.outputs.register(handle);
     }
 
     /// The LED layout the engine draws.

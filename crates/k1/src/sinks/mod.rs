@@ -1,4 +1,5 @@
-//! Where frames go: LED controllers (later), the terminal preview, nowhere (benchmarks).
+//! Where frames go: LED controllers ([`OutputSink`] over one [`Transport`] per protocol, built
+//! from URLs by [`crate::outputs`]), the terminal preview, nowhere (benchmarks).
 //!
 //! The renderer never waits for a sink. It offers each finished frame to a [`FrameSlot`], a
 //! latest-value slot (not a queue): if the slot is busy at that instant the frame is simply not
@@ -6,11 +7,31 @@
 //! ready for one, and counts the frames it never got to as drops. A sink that fails is counted
 //! and tried again with the next frame.
 
+mod adalight;
+mod artnet;
+mod ddp;
+mod e131;
 mod null;
+mod opc;
+mod output;
 mod terminal;
+mod udp;
+#[cfg(test)]
+mod wire_tests;
+mod wled;
+mod wled_sync;
 
+pub use adalight::{AdalightTransport, link_fps};
+pub use artnet::ArtNetTransport;
+pub use ddp::DdpTransport;
+pub use e131::{E131Options, E131Transport};
 pub use null::NullSink;
+pub use opc::OpcTransport;
+#[cfg_attr(not(test), allow(unused_imports))]
+pub use output::{Backoff, OutputSink, Sent, Transport};
 pub use terminal::TerminalSink;
+pub use wled::WledTransport;
+pub use wled_sync::WledSyncTransport;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -74,6 +95,12 @@ pub enum SinkError {
     /// Writing failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// Writing failed again, and the sink has already said so: counted, not repeated.
+    #[error("failed again (already reported)")]
+    Repeated,
+    /// The frame was not sent (a full socket, a receiver waiting for its retry): a drop.
+    #[error("frame dropped")]
+    Dropped,
 }
 
 /// An output for frames. Implementations live one per file in this module.
@@ -89,6 +116,10 @@ pub trait Sink: Send {
 
     /// Sends one frame out.
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError>;
+
+    /// Told that `frames` frames it wanted never reached it (it fell behind): for its own
+    /// counters. The engine counts them too.
+    fn note_dropped(&mut self, _frames: u64) {}
 
     /// Called once when the engine stops (restore the terminal, close sockets).
     fn finish(&mut self) -> Result<(), SinkError> {
@@ -169,6 +200,8 @@ pub fn run_sink(
         .map(|f| duration_nanos(Duration::from_secs_f64(1.0 / f)));
     let mut next_due: Nanos = 0;
     let mut errors_in_a_row = 0u32;
+    // Said that it fails; say so when it works again.
+    let mut failing = false;
     while !stop.load(Ordering::Relaxed) {
         let now = clock.now();
         if let Some(interval) = interval {
@@ -181,6 +214,7 @@ pub fn run_sink(
                 let missed = (now - next_due) / interval;
                 if missed > 0 {
                     metrics.sink_drops.fetch_add(missed, Ordering::Relaxed);
+                    sink.note_dropped(missed);
                 }
             }
             next_due = now - (now.saturating_sub(next_due) % interval) + interval;
@@ -198,14 +232,26 @@ pub fn run_sink(
             metrics
                 .sink_drops
                 .fetch_add(version - seen - 1, Ordering::Relaxed);
+            sink.note_dropped(version - seen - 1);
         }
         seen = version;
         match sink.write(&frame) {
             Ok(()) => {
                 metrics.sink_frames.fetch_add(1, Ordering::Relaxed);
+                if failing {
+                    events.note(format!("sink {}: sending again", sink.name()));
+                    failing = false;
+                }
                 errors_in_a_row = 0;
             }
+            Err(SinkError::Dropped) => {
+                metrics.sink_drops.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(SinkError::Repeated) => {
+                metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
+            }
             Err(err) => {
+                failing = true;
                 metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
                 errors_in_a_row += 1;
                 // Say so on the first failure and then about once a second, not every frame.

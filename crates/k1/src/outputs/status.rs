@@ -1,0 +1,167 @@
+//! Each output's counters, shared between its sink thread and whoever shows them (the HTTP API,
+//! the end-of-run summary). Only relaxed atomics on the sink's side, and a mutex for the last
+//! error, which changes only when something fails.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use super::spec::{LedRange, OutputSpec};
+
+/// What one output has done so far, as the API shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutputStatus {
+    /// A name for humans.
+    pub name: String,
+    /// The protocol: ddp, e131, artnet, wled, opc, serial, wled-sync.
+    pub kind: String,
+    /// The URL it was configured with.
+    pub url: String,
+    /// The LEDs of the frame it sends (`start..end`; empty for wled-sync).
+    pub leds: LedRange,
+    /// Its rate limit in frames per second (`None`: every frame).
+    pub fps_limit: Option<f64>,
+    /// Frames sent whole.
+    pub frames_sent: u64,
+    /// Frames it should have sent but did not: the socket was full, the receiver was being
+    /// retried, or the output fell behind the renderer.
+    pub frames_dropped: u64,
+    /// Failed sends (each followed by a retry with backoff).
+    pub errors: u64,
+    /// The newest failure's message, if it ever failed.
+    pub last_error: Option<String>,
+    /// False from a failure until the next frame goes out whole.
+    pub healthy: bool,
+}
+
+/// An output's description and live counters.
+#[derive(Debug)]
+pub struct OutputHandle {
+    name: String,
+    kind: &'static str,
+    url: String,
+    leds: LedRange,
+    fps_limit: Option<f64>,
+    sent: AtomicU64,
+    dropped: AtomicU64,
+    errors: AtomicU64,
+    failing: AtomicBool,
+    last_error: Mutex<Option<String>>,
+}
+
+impl OutputHandle {
+    /// Counters for `spec` sending `leds`.
+    pub fn new(spec: &OutputSpec, leds: LedRange) -> Self {
+        Self {
+            name: spec.name.clone(),
+            kind: spec.target.kind(),
+            url: spec.url.clone(),
+            leds,
+            fps_limit: spec.fps,
+            sent: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            failing: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+        }
+    }
+
+    /// The output's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A frame went out whole; returns true if the output was failing until now.
+    pub fn sent(&self) -> bool {
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        self.failing.swap(false, Ordering::Relaxed)
+    }
+
+    /// `n` frames were not sent.
+    pub fn dropped(&self, n: u64) {
+        self.dropped.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// A send failed; returns true if this starts a run of failures (the one to log).
+    pub fn failed(&self, message: String) -> bool {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
+        !self.failing.swap(true, Ordering::Relaxed)
+    }
+
+    /// The counters now.
+    pub fn status(&self) -> OutputStatus {
+        OutputStatus {
+            name: self.name.clone(),
+            kind: self.kind.to_string(),
+            url: self.url.clone(),
+            leds: self.leds,
+            fps_limit: self.fps_limit,
+            frames_sent: self.sent.load(Ordering::Relaxed),
+            frames_dropped: self.dropped.load(Ordering::Relaxed),
+            errors: self.errors.load(Ordering::Relaxed),
+            last_error: self
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
+            healthy: !self.failing.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Every output of a run, in the order they were configured.
+#[derive(Debug, Default)]
+pub struct OutputRegistry {
+    outputs: Mutex<Vec<Arc<OutputHandle>>>,
+}
+
+impl OutputRegistry {
+    /// Adds an output's handle.
+    pub fn register(&self, handle: Arc<OutputHandle>) {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(handle);
+    }
+
+    /// Each output's status.
+    pub fn statuses(&self) -> Vec<OutputStatus> {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|h| h.status())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_and_the_first_failure_of_a_run() {
+        let spec = super::super::parse("ddp://h?leds=10-19").unwrap();
+        let h = Arc::new(OutputHandle::new(&spec, spec.range_for(20).unwrap()));
+        let reg = OutputRegistry::default();
+        reg.register(Arc::clone(&h));
+        assert!(!h.sent());
+        assert!(h.failed("refused".into()));
+        assert!(!h.failed("refused again".into()));
+        h.dropped(3);
+        let s = &reg.statuses()[0];
+        assert_eq!((s.frames_sent, s.frames_dropped, s.errors), (1, 3, 2));
+        assert_eq!(
+            (s.last_error.as_deref(), s.healthy),
+            (Some("refused again"), false)
+        );
+        assert_eq!((s.leds.start, s.leds.end, s.kind.as_str()), (10, 20, "ddp"));
+        assert!(h.sent(), "recovery is reported once");
+        assert!(reg.statuses()[0].healthy);
+        let json = serde_json::to_value(&reg.statuses()[0]).unwrap();
+        assert_eq!(json["leds"]["end"], 20);
+        assert_eq!(json["fps_limit"], 60.0);
+    }
+}

@@ -1,0 +1,269 @@
+//! [`OutputSink`]: one LED controller behind the [`Sink`] trait, with what every output has in
+//! common: the LED range it sends, its rate limit, its counters ([`OutputHandle`]) and retry with
+//! exponential backoff when the receiver is unreachable.
+//!
+//! The protocol itself is a [`Transport`] (one file each: `ddp.rs`, `e131.rs`, `artnet.rs`,
+//! `wled.rs`, `opc.rs`, `adalight.rs`, `wled_sync.rs`). A transport never blocks for long: UDP
+//! sockets are non-blocking (a full socket buffer drops the frame, counted), TCP and serial
+//! writes have short timeouts. While a receiver is failing, frames are dropped (counted) until
+//! the next retry is due; the first failure of a run of them is reported once, and the recovery
+//! once.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use k1_core::color::Rgb8;
+
+use super::{Frame, Sink, SinkError};
+use crate::outputs::{LedRange, OutputHandle};
+
+/// What a transport did with a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// The frame went out whole.
+    Frame,
+    /// The transport keeps its own pace and had nothing due (the audio-sync sender).
+    NotDue,
+}
+
+/// One protocol's way of getting pixels to a receiver.
+pub trait Transport: Send {
+    /// Sends `pixels` (the output's LED range of `frame`). `WouldBlock` means the frame was
+    /// dropped because the socket was full; any other error means the receiver is failing.
+    fn send(&mut self, pixels: &[Rgb8], frame: &Frame) -> io::Result<Sent>;
+
+    /// Forgets the connection after a failure, so the next send reconnects.
+    fn reset(&mut self) {}
+
+    /// Called once at the end (E1.31 says goodbye here).
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Exponential backoff between attempts to reach a failing receiver.
+#[derive(Clone, Debug)]
+pub struct Backoff {
+    first: Duration,
+    max: Duration,
+    next: Duration,
+}
+
+impl Backoff {
+    /// From `first` doubling to `max`.
+    pub fn new(first: Duration, max: Duration) -> Self {
+        Self {
+            first,
+            max,
+            next: first,
+        }
+    }
+
+    /// The wait before the next attempt; doubles the one after.
+    pub fn step(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+
+    /// Back to the first wait (after a success).
+    pub fn reset(&mut self) {
+        self.next = self.first;
+    }
+}
+
+impl Default for Backoff {
+    /// 100 ms, doubling to 5 s.
+    fn default() -> Self {
+        Self::new(Duration::from_millis(100), Duration::from_secs(5))
+    }
+}
+
+/// An LED controller as a [`Sink`]. See the module doc.
+pub struct OutputSink {
+    transport: Box<dyn Transport>,
+    handle: Arc<OutputHandle>,
+    range: LedRange,
+    fps: Option<f64>,
+    backoff: Backoff,
+    retry_at: Option<Instant>,
+}
+
+impl OutputSink {
+    /// An output sending `range` of each frame through `transport` at most `fps` times a second.
+    pub fn new(
+        transport: Box<dyn Transport>,
+        handle: Arc<OutputHandle>,
+        range: LedRange,
+        fps: Option<f64>,
+    ) -> Self {
+        Self {
+            transport,
+            handle,
+            range,
+            fps,
+            backoff: Backoff::default(),
+            retry_at: None,
+        }
+    }
+
+    /// With another backoff (tests use short ones).
+    #[cfg(test)]
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+}
+
+impl Sink for OutputSink {
+    fn name(&self) -> &str {
+        self.handle.name()
+    }
+
+    fn max_fps(&self) -> Option<f64> {
+        self.fps
+    }
+
+    fn write(&mut self, frame: &Frame) -> Result<(), SinkError> {
+        let now = Instant::now();
+        if self.retry_at.is_some_and(|t| now < t) {
+            self.handle.dropped(1);
+            return Err(SinkError::Dropped);
+        }
+        let end = self.range.end.min(frame.leds.len());
+        let start = self.range.start.min(end);
+        match self.transport.send(&frame.leds[start..end], frame) {
+            Ok(Sent::Frame) => {
+                self.retry_at = None;
+                self.backoff.reset();
+                self.handle.sent();
+                Ok(())
+            }
+            Ok(Sent::NotDue) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.handle.dropped(1);
+                Err(SinkError::Dropped)
+            }
+            Err(e) => {
+                self.transport.reset();
+                let wait = self.backoff.step();
+                self.retry_at = Some(now + wait);
+                if self.handle.failed(e.to_string()) {
+                    Err(SinkError::Io(io::Error::new(
+                        e.kind(),
+                        format!("{e} (retrying with backoff; said once until it recovers)"),
+                    )))
+                } else {
+                    Err(SinkError::Repeated)
+                }
+            }
+        }
+    }
+
+    fn note_dropped(&mut self, frames: u64) {
+        self.handle.dropped(frames);
+    }
+
+    fn finish(&mut self) -> Result<(), SinkError> {
+        self.transport.finish().map_err(SinkError::Io)
+    }
+}
+
+/// The frame's pixels as bytes, R, G, B per LED.
+pub fn rgb_bytes(pixels: &[Rgb8]) -> &[u8] {
+    bytemuck::cast_slice(pixels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outputs::parse;
+
+    /// What a [`Flaky`] saw, kept by the test.
+    #[derive(Default)]
+    struct Log {
+        got: Vec<Vec<Rgb8>>,
+        resets: u32,
+    }
+
+    /// Fails `fail` times, then works; records what it was sent.
+    struct Flaky {
+        fail: u32,
+        log: Arc<std::sync::Mutex<Log>>,
+    }
+
+    impl Transport for Flaky {
+        fn send(&mut self, pixels: &[Rgb8], _frame: &Frame) -> io::Result<Sent> {
+            if self.fail > 0 {
+                self.fail -= 1;
+                return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "refused"));
+            }
+            self.log.lock().unwrap().got.push(pixels.to_vec());
+            Ok(Sent::Frame)
+        }
+        fn reset(&mut self) {
+            self.log.lock().unwrap().resets += 1;
+        }
+    }
+
+    fn frame(n: usize) -> Frame {
+        let mut f = Frame::new(n);
+        for (i, p) in f.leds.iter_mut().enumerate() {
+            *p = Rgb8::new(i as u8, 0, 1);
+        }
+        f
+    }
+
+    #[test]
+    fn sends_its_range_and_backs_off_while_failing() {
+        let spec = parse("ddp://h?leds=2-4").unwrap();
+        let range = spec.range_for(8).unwrap();
+        let handle = Arc::new(OutputHandle::new(&spec, range));
+        let log = Arc::new(std::sync::Mutex::new(Log::default()));
+        let t = Flaky {
+            fail: 2,
+            log: Arc::clone(&log),
+        };
+        let mut sink =
+            OutputSink::new(Box::new(t), Arc::clone(&handle), range, spec.fps).with_backoff(
+                Backoff::new(Duration::from_millis(20), Duration::from_millis(40)),
+            );
+        assert_eq!(sink.max_fps(), Some(60.0));
+        let f = frame(8);
+        assert!(
+            matches!(sink.write(&f), Err(SinkError::Io(_))),
+            "first failure is reported"
+        );
+        assert!(
+            matches!(sink.write(&f), Err(SinkError::Dropped)),
+            "waits out the backoff"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+        assert!(
+            matches!(sink.write(&f), Err(SinkError::Repeated)),
+            "then quietly"
+        );
+        std::thread::sleep(Duration::from_millis(45));
+        sink.write(&f).unwrap();
+        let s = handle.status();
+        assert_eq!(
+            (s.frames_sent, s.frames_dropped, s.errors, s.healthy),
+            (1, 1, 2, true)
+        );
+        assert_eq!(log.lock().unwrap().resets, 2);
+        assert_eq!(log.lock().unwrap().got, [f.leds[2..5].to_vec()]);
+        // A frame shorter than the range sends what there is.
+        sink.write(&frame(3)).unwrap();
+        assert_eq!(log.lock().unwrap().got[1].len(), 1);
+    }
+
+    #[test]
+    fn backoff_doubles_to_its_cap_and_resets() {
+        let mut b = Backoff::default();
+        let waits: Vec<u64> = (0..8).map(|_| b.step().as_millis() as u64).collect();
+        assert_eq!(waits, [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+        b.reset();
+        assert_eq!(b.step(), Duration::from_millis(100));
+    }
+}
