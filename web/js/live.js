@@ -26,6 +26,7 @@ export class Live {
     this.timer = null;
     this.frames = 0;
     this.closed = false;
+    this.paused = false;
   }
 
   url() {
@@ -112,7 +113,15 @@ export class Live {
 
   sendFps() {
     const fps = this.maxFps ? Math.min(this.fps, this.maxFps) : this.fps;
-    this.send({ type: 'subscribe', fps });
+    const on = !this.paused;
+    this.send({ type: 'subscribe', fps, frames: on, telemetry: on });
+  }
+
+  /** Stops (or restarts) the stream while the page is hidden, to spare a phone's battery. */
+  setPaused(paused) {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.sendFps();
   }
 
   /** Sends a JSON command if connected; returns whether it went. */

@@ -179,6 +179,10 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 
+// A hidden page (a phone in a pocket, a background tab) asks for no frames or telemetry.
+document.addEventListener('visibilitychange', () => live.setPaused(document.hidden));
+live.paused = document.hidden;
+
 // A token typed in after a 401 also lets the socket send commands: reconnect with it.
 window.addEventListener('k1-token', () => live.reconnect());
 
