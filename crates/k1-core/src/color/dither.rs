@@ -41,33 +41,43 @@ impl<const N: usize> Dither<N> {
     pub fn quantize(&mut self, frame: &[Rgb], dithering: bool, out: &mut [Rgb8]) -> usize {
         let mut count = 0;
         for ((led, byte), err) in frame.iter().zip(out.iter_mut()).zip(self.error.iter_mut()) {
-            // `max`/`min` drop NaN (`clamp` would keep it), so NaN becomes 0.
-            #[allow(clippy::manual_clamp)]
-            let target = [led.r, led.g, led.b].map(|v| v.max(0.0).min(1.0) * 255.0);
-            let mut q = [0u8; 3];
-            for ch in 0..3 {
-                let (Some(t), Some(e), Some(qc)) = (target.get(ch), err.get_mut(ch), q.get_mut(ch))
-                else {
-                    continue;
-                };
-                if dithering {
-                    let want = t + *e;
-                    // `want + 0.5` is in 0..=256 (the error is within ±0.5), so truncation is
-                    // floor, and far cheaper than `floorf` without SSE4.1.
-                    let v = (((want + 0.5).max(0.0) as u32).min(255)) as f32;
-                    // What this byte missed is owed to the next frame (bounded, so a level held at
-                    // the rails cannot wind the error up).
-                    *e = (want - v).clamp(-0.5, 0.5);
-                    *qc = v as u8;
-                } else {
-                    *qc = ((t + 0.5) as u32).min(255) as u8;
-                }
-            }
-            *byte = Rgb8::new(q[0], q[1], q[2]);
+            let [er, eg, eb] = err;
+            *byte = if dithering {
+                Rgb8::new(
+                    dithered(led.r, er),
+                    dithered(led.g, eg),
+                    dithered(led.b, eb),
+                )
+            } else {
+                Rgb8::new(rounded(led.r), rounded(led.g), rounded(led.b))
+            };
             count += 1;
         }
         count
     }
+}
+
+/// A duty cycle (0..=1; NaN is 0) as 0..=255.
+#[inline]
+fn duty255(v: f32) -> f32 {
+    #[allow(clippy::manual_clamp)] // `max`/`min` drop NaN, `clamp` would keep it
+    let v = v.max(0.0).min(1.0);
+    v * 255.0
+}
+
+/// One channel quantised with its carried error `e`, which is updated.
+#[inline]
+fn dithered(v: f32, e: &mut f32) -> u8 {
+    let want = duty255(v) + *e;
+    let q = (((want + 0.5).max(0.0) as u32).min(255)) as f32;
+    *e = (want - q).clamp(-0.5, 0.5);
+    q as u8
+}
+
+/// One channel rounded to the nearest byte.
+#[inline]
+fn rounded(v: f32) -> u8 {
+    ((duty255(v) + 0.5) as u32).min(255) as u8
 }
 
 impl<const N: usize> Default for Dither<N> {

@@ -10,6 +10,7 @@ use crate::render::Rgb;
 
 /// Intervals in the gamma table.
 pub const GAMMA_STEPS: usize = 1024;
+const _: () = assert!(GAMMA_STEPS.is_power_of_two(), "lookups mask the index");
 /// The default gamma: WS2812-class LEDs against a perceptual level.
 pub const DEFAULT_GAMMA: f32 = 2.2;
 
@@ -17,7 +18,10 @@ pub const DEFAULT_GAMMA: f32 = 2.2;
 #[derive(Clone, Debug, PartialEq)]
 pub struct GammaTable {
     gamma: f32,
-    points: [f32; GAMMA_STEPS + 1],
+    /// Per interval `i`: the curve at its start and the rise to its end, `[p_i, p_{i+1} − p_i]`,
+    /// so a lookup is one indexed load with no bounds check (`GAMMA_STEPS` is a power of two and
+    /// the index is masked). The arithmetic is exactly `p_i + (p_{i+1} − p_i)·t`.
+    segments: [[f32; 2]; GAMMA_STEPS],
 }
 
 impl GammaTable {
@@ -28,9 +32,13 @@ impl GammaTable {
         } else {
             gamma.clamp(1.0, 3.0)
         };
+        let point = |i: usize| libm::powf(i as f32 / GAMMA_STEPS as f32, gamma);
         GammaTable {
             gamma,
-            points: core::array::from_fn(|i| libm::powf(i as f32 / GAMMA_STEPS as f32, gamma)),
+            segments: core::array::from_fn(|i| {
+                let (a, b) = (point(i), point(i + 1));
+                [a, b - a]
+            }),
         }
     }
 
@@ -47,10 +55,8 @@ impl GammaTable {
         let x = level.max(0.0).min(1.0) * GAMMA_STEPS as f32;
         let i = (x as usize).min(GAMMA_STEPS - 1);
         let t = x - i as f32;
-        match (self.points.get(i), self.points.get(i + 1)) {
-            (Some(&a), Some(&b)) => a + (b - a) * t,
-            _ => 0.0,
-        }
+        let [a, rise] = self.segments[i & (GAMMA_STEPS - 1)];
+        a + rise * t
     }
 }
 
