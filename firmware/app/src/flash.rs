@@ -69,6 +69,8 @@ impl NorFlash for Partition<'_, '_> {
     }
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), PartitionError> {
         let at = self.check(offset, bytes.len())?;
-        self.flash.write(at, bytes).map_err(PartitionError::Flash)
+        // NOR semantics (bits only cleared, no erase): the settings log's power-loss safety
+        // depends on it. esp-storage's plain `write` would erase and rewrite the whole sector.
+        self.flash.write_nor(at, bytes).map_err(PartitionError::Flash)
     }
 }

@@ -1,12 +1,17 @@
-//! K1 on an ESP32: the microphone through `k1-core`'s analysis to two WS2812 strips.
+//! K1 on an ESP32: the microphone through `k1-core`'s analysis to two WS2812 strips, with
+//! Wi-Fi, the HTTP API and signed OTA updates.
 //!
 //! Tasks (see `firmware/README.md`): the audio task (I2S DMA → analysis → snapshot seqlock) and
-//! the render task (seqlock → renderer → colour pipeline → two RMT channels) run as async tasks on
-//! one core on the C6 and C3. The main task loads the settings, starts both, and once a second
-//! logs FPS, hop rate, frame time and latency, and runs the OTA boot trial (`k1_fw_logic::ota`).
-//! Pins and counts are in `board.rs` and `config.rs`.
+//! the render task (seqlock → renderer → colour pipeline → two RMT channels). On the C6 and C3
+//! both are async tasks on the one core; on the S3 the audio task runs on the second core
+//! (`second_core.rs`). The network tasks (`net`, `http`) and the settings writer
+//! (`state::persist_task`) share the first core. The main task loads the settings, starts
+//! everything, and once a second logs FPS, hop rate, frame time and latency, and runs the OTA
+//! boot trial (`k1_fw_logic::ota`). Pins and counts are in `board.rs` and `config.rs`.
 #![no_std]
 #![no_main]
+// picoserve's router type is named through `impl Trait` in an associated type.
+#![feature(impl_trait_in_assoc_type)]
 
 extern crate alloc;
 
@@ -15,9 +20,14 @@ mod board;
 mod audio;
 mod config;
 mod flash;
+mod http;
 mod metrics;
+mod net;
 mod render;
+#[cfg(feature = "esp32s3")]
+mod second_core;
 mod settings;
+mod state;
 mod ws2812;
 
 use alloc::boxed::Box;
@@ -38,7 +48,8 @@ use k1_fw_logic::ota::trial::{BootDecision, Health, Trial, TrialConfig, Verdict}
 use log::{error, info, warn};
 
 use crate::board::{CHIP, Pins};
-use crate::config::{HEAP_BYTES, I2S_RATE_HZ, RMT_MHZ};
+use crate::config::{HEAP_BYTES, I2S_RATE_HZ, RECLAIMED_HEAP_BYTES, RMT_MHZ};
+use crate::state::{DEVICE, Device, device};
 
 esp_bootloader_esp_idf::esp_app_desc!();
 
@@ -51,6 +62,8 @@ static PARAMS: ParamsLock = ParamsLock::new(Params::DEFAULT);
 async fn main(spawner: Spawner) -> ! {
     esp_println::logger::init_logger(log::LevelFilter::Info);
     let peripherals = esp_hal::init(esp_hal::Config::default().with_cpu_clock(CpuClock::max()));
+    // The bootloader's RAM, free once the app runs, holds the Wi-Fi driver's buffers.
+    esp_alloc::heap_allocator!(#[esp_hal::ram(reclaimed)] size: RECLAIMED_HEAP_BYTES);
     esp_alloc::heap_allocator!(size: HEAP_BYTES);
     let timg0 = TimerGroup::new(peripherals.TIMG0);
     esp_rtos::start(timg0.timer0, peripherals.FROM_CPU_INTR0);
@@ -59,9 +72,9 @@ async fn main(spawner: Spawner) -> ! {
     let mut store = settings::SettingsFlash::new(peripherals.FLASH);
     let mut saved = store.load();
     let decision = store.boot_decision(&mut saved);
-    let mut params_writer = PARAMS.writer().expect("the only writer of PARAMS");
-    params_writer.write(&saved.params);
-    render::PATTERN.store(saved.pattern as u32, core::sync::atomic::Ordering::Relaxed);
+    let pattern = saved.pattern;
+    let params_writer = PARAMS.writer().expect("the only writer of PARAMS");
+    *DEVICE.lock().await = Some(Device::new(store, saved, params_writer));
 
     let pins: Pins = board_pins!(peripherals);
 
@@ -98,12 +111,30 @@ async fn main(spawner: Spawner) -> ! {
         .with_idle_output_level(Level::Low);
     let strip_a = rmt.channel0.configure_tx(&tx).expect("RMT channel 0").with_pin(pins.strip_a);
     let strip_b = rmt.channel1.configure_tx(&tx).expect("RMT channel 1").with_pin(pins.strip_b);
-    let frame = Box::leak(Box::new(render::Frame::new(saved.pattern)));
+    let frame = Box::leak(Box::new(render::Frame::new(pattern)));
 
+    #[cfg(not(feature = "esp32s3"))]
     spawner.spawn(audio::audio_task(rx, buffer, analyzer, writer).expect("audio task"));
+    #[cfg(feature = "esp32s3")]
+    second_core::start_audio(
+        peripherals.CPU_CTRL,
+        peripherals.FROM_CPU_INTR1,
+        rx,
+        buffer,
+        analyzer,
+        writer,
+    );
     spawner.spawn(
         render::render_task(frame, SNAPSHOTS.reader(), PARAMS.reader(), strip_a, strip_b)
             .expect("render task"),
+    );
+    spawner.spawn(state::persist_task().expect("settings task"));
+    let seed = u64::from(esp_hal::rng::Rng::new().random()) << 32
+        | u64::from(esp_hal::rng::Rng::new().random());
+    net::start(&spawner, peripherals.WIFI, seed);
+    info!(
+        "network tasks (Wi-Fi, DHCP, mDNS, HTTP) and the settings writer on core {:?}",
+        esp_hal::system::Cpu::current()
     );
 
     let mut trial = match decision {
@@ -113,7 +144,7 @@ async fn main(spawner: Spawner) -> ! {
         }
         BootDecision::Rollback => {
             error!("OTA: the new image failed to confirm in time; rolling back");
-            store.rollback()
+            rollback().await
         }
         BootDecision::Normal => None,
     };
@@ -135,6 +166,7 @@ async fn main(spawner: Spawner) -> ! {
         metrics::set(&metrics::FPS_X10, (health.fps * 10.0) as u32);
         metrics::set(&metrics::HOPS_X10, (health.hops_per_s * 10.0) as u32);
         metrics::set(&metrics::MISSES_LAST_S, health.deadline_misses);
+        metrics::bump(&metrics::SECONDS);
         info!(
             "fps {} hops/s {} misses {} | hop {} us, frame {} us, latency {} us",
             health.fps,
@@ -149,14 +181,25 @@ async fn main(spawner: Spawner) -> ! {
                 Verdict::Pending => {}
                 Verdict::Valid => {
                     info!("OTA: health held; marking this image valid");
-                    store.mark_valid();
+                    if let Some(d) = device().await.as_mut() {
+                        d.flash.mark_valid(&mut d.settings);
+                    }
                     trial = None;
                 }
                 Verdict::Rollback(why) => {
                     warn!("OTA: health did not hold ({why:?}, last bad {:?}); rolling back", t.last_bad());
-                    store.rollback();
+                    rollback().await;
                 }
             }
         }
+    }
+}
+
+/// Marks this image invalid, selects the previous one and restarts.
+async fn rollback() -> ! {
+    let mut guard = device().await;
+    match guard.as_mut() {
+        Some(d) => d.flash.rollback(&mut d.settings),
+        None => esp_hal::system::software_reset(),
     }
 }

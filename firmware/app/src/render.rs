@@ -9,6 +9,7 @@ use esp_hal::rmt::{Channel, PulseCode, Tx};
 use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
 use k1_core::render::{Layout, PatternId, Renderer, Rgb};
 use k1_core::{ParamsReader, SnapshotReader};
+use k1_fw_logic::health::LatencyHistogram;
 use log::{error, info};
 
 use crate::config::{FPS, LEDS, LEDS_PER_STRIP};
@@ -61,6 +62,8 @@ pub async fn render_task(
     let period = Duration::from_hz(FPS as u64);
     let mut ticker = Ticker::every(period);
     let mut last = Instant::now();
+    let mut second = last;
+    let mut latencies = LatencyHistogram::new();
     loop {
         ticker.next().await;
         let now = Instant::now();
@@ -82,10 +85,21 @@ pub async fn render_task(
         encode(b, &mut frame.codes_b);
         metrics::set(&metrics::FRAME_US, now.elapsed().as_micros() as u32);
         let hop_end = metrics::get(&crate::audio::HOP_END_US);
-        metrics::set(
-            &metrics::LATENCY_US,
-            (Instant::now().as_micros() as u32).wrapping_sub(hop_end),
-        );
+        if hop_end != 0 {
+            let latency = (Instant::now().as_micros() as u32).wrapping_sub(hop_end);
+            metrics::set(&metrics::LATENCY_US, latency);
+            latencies.record(latency);
+        }
+        if now - second >= Duration::from_secs(1) {
+            let p99 = match latencies.quantile_us(0.99) {
+                None => 0,
+                Some(u32::MAX) => metrics::LATENCY_OVER_RANGE_US,
+                Some(us) => us,
+            };
+            metrics::set(&metrics::LATENCY_P99_US, p99);
+            latencies.clear();
+            second = now;
+        }
 
         let (ra, rb) = embassy_futures::join::join(
             strip_a.transmit(&frame.codes_a),

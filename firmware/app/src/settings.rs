@@ -4,7 +4,9 @@
 
 use esp_bootloader_esp_idf::ota::OtaImageState;
 use esp_bootloader_esp_idf::ota_updater::OtaUpdater;
-use esp_bootloader_esp_idf::partitions::{PARTITION_TABLE_MAX_LEN, read_partition_table};
+use esp_bootloader_esp_idf::partitions::{
+    PARTITION_TABLE_MAX_LEN, PartitionType, read_partition_table,
+};
 use esp_hal::peripherals::FLASH;
 use esp_storage::FlashStorage;
 use k1_fw_logic::ota::trial::{BootDecision, ImageState, on_boot};
@@ -119,19 +121,19 @@ impl SettingsFlash {
         decision
     }
 
-    /// Marks the running image valid and clears the trial count.
-    pub fn mark_valid(&mut self) {
+    /// Marks the running image valid and clears the trial count in `settings`.
+    pub fn mark_valid(&mut self, settings: &mut Settings) {
         let ok = self.ota(|u| u.set_current_ota_state(OtaImageState::Valid));
         if !matches!(ok, Some(Ok(()))) {
             error!("could not mark the image valid: {ok:?}");
         }
-        let mut s = self.load();
-        s.trial_boots = 0;
-        self.save(&s);
+        settings.trial_boots = 0;
+        self.save(settings);
     }
 
-    /// Marks the running image invalid, selects the other slot and restarts.
-    pub fn rollback(&mut self) -> ! {
+    /// Marks the running image invalid, selects the other slot, clears the trial count in
+    /// `settings` and restarts.
+    pub fn rollback(&mut self, settings: &mut Settings) -> ! {
         let r = self.ota(|u| {
             u.set_current_ota_state(OtaImageState::Invalid)?;
             u.activate_next_partition()?;
@@ -140,10 +142,50 @@ impl SettingsFlash {
         if !matches!(r, Some(Ok(()))) {
             error!("rollback failed: {r:?}");
         }
-        let mut s = self.load();
-        s.trial_boots = 0;
-        self.save(&s);
+        settings.trial_boots = 0;
+        self.save(settings);
         esp_hal::system::software_reset()
     }
 
+    /// The app slot an update would be written to: its flash offset and length (the slot the
+    /// bootloader would select next, never the one running).
+    pub fn update_slot(&mut self) -> Option<(u32, u32)> {
+        let mut buf = [0u8; PARTITION_TABLE_MAX_LEN];
+        let next = match OtaUpdater::new(&mut self.flash, &mut buf) {
+            Ok(mut u) => u.next_partition().map(|(_, sub)| sub),
+            Err(e) => Err(e),
+        };
+        let next = match next {
+            Ok(n) => n,
+            Err(e) => {
+                warn!("no slot for an update: {e:?}");
+                return None;
+            }
+        };
+        let mut buf = [0u8; PARTITION_TABLE_MAX_LEN];
+        let table = read_partition_table(&mut self.flash, &mut buf).ok()?;
+        let entry = table.find_partition(PartitionType::App(next)).ok()??;
+        Some((entry.offset(), entry.len()))
+    }
+
+    /// Selects the slot [`Self::update_slot`] named as the next boot's, in state `New`, so the
+    /// bootloader tries it once and the boot trial decides (`k1_fw_logic::ota::trial`).
+    pub fn activate_update(&mut self) -> bool {
+        let r = self.ota(|u| {
+            u.activate_next_partition()?;
+            u.set_current_ota_state(OtaImageState::New)
+        });
+        match r {
+            Some(Ok(())) => true,
+            other => {
+                error!("could not select the new image: {other:?}");
+                false
+            }
+        }
+    }
+
+    /// The whole flash, for the update writer.
+    pub fn storage(&mut self) -> &mut FlashStorage<'static> {
+        &mut self.flash
+    }
 }

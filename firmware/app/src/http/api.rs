@@ -1,0 +1,96 @@
+//! The API's handlers: thin glue between picoserve and `k1_fw_logic::api` / `health`, which
+//! hold the JSON shapes and the checks (tested on the host).
+
+use core::sync::atomic::Ordering;
+
+use k1_core::render::PatternId;
+use k1_fw_logic::api::{
+    self as shapes, ErrorBody, PalettesBody, ParamsBody, PatternsBody, Refusal, Selected,
+};
+use k1_fw_logic::health::{HealthBody, Performance};
+use picoserve::response::{IntoResponse, Json, StatusCode};
+
+use heapless::Vec;
+
+use crate::http::BODY_MAX;
+use crate::metrics;
+use crate::render::PATTERN;
+use crate::state::device;
+
+/// A JSON reply with a status.
+fn reply<T: serde::Serialize>(status: u16, body: T) -> impl IntoResponse {
+    Json(body).into_response().with_status_code(StatusCode::new(status))
+}
+
+/// A refusal in the host's error shape, with its status.
+fn refused(e: Refusal) -> impl IntoResponse {
+    let status = e.status;
+    Json(e).into_response().with_status_code(StatusCode::new(status))
+}
+
+/// Before `main` installed the device state (the first milliseconds of boot).
+const STARTING: Refusal =
+    ErrorBody { error: "starting", field: None, message: "the device is starting", status: 503 };
+
+/// `GET /api/params`.
+pub async fn get_params() -> impl IntoResponse {
+    match device().await.as_ref() {
+        Some(d) => reply(200, ParamsBody::from(&d.settings.params)),
+        None => reply(503, ParamsBody::from(&k1_core::params::Params::DEFAULT)),
+    }
+}
+
+/// `POST /api/params`: a partial update; replies with the whole object.
+pub async fn post_params(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl IntoResponse> {
+    let mut guard = device().await;
+    let Some(d) = guard.as_mut() else { return Err(refused(STARTING)) };
+    match shapes::post_params(&body, &d.settings.params) {
+        Ok(p) => {
+            d.set_params(p);
+            Ok(reply(200, ParamsBody::from(&p)))
+        }
+        Err(e) => Err(refused(e)),
+    }
+}
+
+/// `POST /api/select`.
+pub async fn select(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl IntoResponse> {
+    let id = match shapes::post_select(&body) {
+        Ok(id) => id,
+        Err(e) => return Err(refused(e)),
+    };
+    let mut guard = device().await;
+    let Some(d) = guard.as_mut() else { return Err(refused(STARTING)) };
+    d.set_pattern(id);
+    Ok(reply(200, Selected::from(id)))
+}
+
+/// `GET /api/patterns`.
+pub async fn patterns() -> impl IntoResponse {
+    let current = PatternId::from_index(PATTERN.load(Ordering::Relaxed) as usize)
+        .unwrap_or(PatternId::Spectrum);
+    Json(PatternsBody::new(current))
+}
+
+/// `GET /api/palettes`.
+pub async fn palettes() -> impl IntoResponse {
+    Json(PalettesBody::new())
+}
+
+/// `GET /api/device/performance`.
+pub async fn performance() -> impl IntoResponse {
+    let window = metrics::window();
+    Json(Performance {
+        fps: window.fps,
+        frame_time_us: window.frame_time_us,
+        latency_p99_ms: window.latency_p99_ms,
+        memory_free_kb: (esp_alloc::HEAP.free() / 1024) as u32,
+        window,
+    })
+}
+
+/// `GET /api/health`: 200 when every criterion holds over the last second, else 503.
+pub async fn health() -> impl IntoResponse {
+    let body = HealthBody::new(&metrics::window());
+    reply(body.http_status(), body)
+}

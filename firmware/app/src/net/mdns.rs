@@ -1,0 +1,72 @@
+//! The `k1.local` responder (edge-mdns) on the station: answers A queries with the address
+//! DHCP gave, so `http://k1.local/` works on the home network. It waits for an address, and
+//! starts again with the new one whenever the address changes or the link drops.
+
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+use edge_mdns::buf::VecBufAccess;
+use edge_mdns::domain::base::Ttl;
+use edge_mdns::host::Host;
+use edge_mdns::io::{self, IPV4_DEFAULT_SOCKET};
+use edge_mdns::HostAnswersMdnsHandler;
+use edge_nal::UdpSplit;
+use edge_nal_embassy::{Udp, UdpBuffers};
+use embassy_futures::select::{Either, select};
+use embassy_net::Stack;
+use embassy_sync::blocking_mutex::raw::NoopRawMutex;
+use embassy_sync::signal::Signal;
+use embassy_time::{Duration, Timer};
+use log::{info, warn};
+use static_cell::StaticCell;
+
+use super::HOSTNAME;
+
+#[embassy_executor::task]
+pub async fn mdns_task(sta: Stack<'static>) -> ! {
+    static BUFFERS: StaticCell<UdpBuffers<1, 1500, 1500, 4>> = StaticCell::new();
+    static RECV: StaticCell<VecBufAccess<NoopRawMutex, 1500>> = StaticCell::new();
+    static SEND: StaticCell<VecBufAccess<NoopRawMutex, 1500>> = StaticCell::new();
+    let udp = Udp::new(sta, BUFFERS.init(UdpBuffers::new()));
+    let (recv_buf, send_buf) = (&*RECV.init(VecBufAccess::new()), &*SEND.init(VecBufAccess::new()));
+    loop {
+        sta.wait_config_up().await;
+        let Some(config) = sta.config_v4() else { continue };
+        let ip = config.address.address();
+        let host = Host {
+            hostname: HOSTNAME,
+            ipv4: Ipv4Addr::from(ip.octets()),
+            ipv6: Ipv6Addr::UNSPECIFIED,
+            ttl: Ttl::from_secs(60),
+        };
+        info!("mDNS: {HOSTNAME}.local is {ip}");
+        let run = async {
+            let mut socket = match io::bind(&udp, IPV4_DEFAULT_SOCKET, Some(Ipv4Addr::UNSPECIFIED), None).await {
+                Ok(s) => s,
+                Err(e) => {
+                    warn!("mDNS: no socket: {e:?}");
+                    return;
+                }
+            };
+            let (recv, send) = socket.split();
+            let signal = Signal::<NoopRawMutex, ()>::new();
+            let mdns = io::Mdns::<_, _, _, _, _, NoopRawMutex>::new(
+                Some(Ipv4Addr::UNSPECIFIED),
+                None,
+                recv,
+                send,
+                recv_buf,
+                send_buf,
+                // Random delays before answers (RFC 6762); esp-hal's RNG is seeded by the radio.
+                esp_hal::rng::Rng::new(),
+                &signal,
+            );
+            if let Err(e) = mdns.run(HostAnswersMdnsHandler::new(&host)).await {
+                warn!("mDNS stopped: {e:?}");
+            }
+        };
+        match select(run, sta.wait_config_down()).await {
+            Either::First(()) => Timer::after(Duration::from_secs(2)).await,
+            Either::Second(()) => info!("mDNS: station address lost"),
+        }
+    }
+}
