@@ -26,6 +26,7 @@
 #![cfg_attr(not(feature = "audio"), allow(dead_code))]
 
 mod analyze;
+mod api;
 mod atomic;
 mod cli;
 mod clock;
@@ -42,13 +43,12 @@ mod progress;
 mod report;
 mod sinks;
 mod sources;
+mod store;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let args = match cli::Args::try_parse() {
+    let args = match cli::parse() {
         Ok(args) => args,
         Err(err) => {
             // clap prints usage errors to stderr and --help/--version to stdout.

@@ -222,11 +222,39 @@ pub struct RunArgs {
     /// Do not ask for real-time priority (SCHED_FIFO) for the audio and render threads.
     #[arg(long)]
     pub no_realtime: bool,
-    /// Load the noise floor from PATH (JSON written by `k1 calibrate`).
+    /// Load the noise floor from PATH (JSON written by `k1 calibrate`) [default: the last
+    /// calibration started from the API, if one was saved].
     #[arg(long, value_name = "PATH")]
     pub noise_profile: Option<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Serve the HTTP API and web UI on ADDR [default: 127.0.0.1:8080]. Beyond loopback
+    /// (`0.0.0.0:8080`), requests that change state need the bearer token k1 prints once.
+    #[arg(long, value_name = "ADDR", conflicts_with = "no_http")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// No HTTP API, web UI or mDNS.
+    #[arg(long)]
+    pub no_http: bool,
+    /// Let web pages from URL (e.g. `http://192.168.1.20:5173`) call the API; repeatable.
+    #[arg(long = "cors-origin", value_name = "URL")]
+    pub cors_origin: Vec<String>,
+    /// Keep settings, presets, calibration and the token in DIR [default: $K1_CONFIG_DIR, else
+    /// the XDG config dir, ~/.config/k1].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_persist")]
+    pub config_dir: Option<PathBuf>,
+    /// Keep API changes in memory only: read and write no settings files.
+    #[arg(long)]
+    pub no_persist: bool,
+    /// The device's name, announced on mDNS as k1-NAME.local [default: the host name].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Do not announce the web UI on mDNS.
+    #[arg(long)]
+    pub no_mdns: bool,
+    /// The ids of the flags given on the command line (filled by `cli::parse`), so a config
+    /// file does not override them.
+    #[arg(skip)]
+    pub explicit: Vec<String>,
 }
 
 /// `k1 calibrate`.

@@ -20,3 +20,60 @@ pub use resolve::{
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// Parses the command line like `Args::try_parse`, and notes which `k1 run` flags were given
+/// on it (so a `--config` file fills in only the others).
+pub fn parse() -> Result<Args, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+/// [`parse`] from the given words (the first is the program name).
+pub fn parse_from<I, T>(words: I) -> Result<Args, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut matches = Args::command().try_get_matches_from(words)?;
+    let explicit: Vec<String> = match matches.subcommand() {
+        Some(("run", sub)) => sub
+            .ids()
+            .filter(|id| {
+                sub.value_source(id.as_str()) == Some(clap::parser::ValueSource::CommandLine)
+            })
+            .map(|id| id.as_str().to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut args = Args::from_arg_matches_mut(&mut matches)?;
+    if let args::CommandArgs::Run(run) = &mut args.command {
+        run.explicit = explicit;
+    }
+    Ok(args)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    #[test]
+    fn the_flags_given_are_noted() {
+        let args = super::parse_from(["k1", "run", "--fps", "100", "--param", "speed=1"]).unwrap();
+        let super::args::CommandArgs::Run(run) = args.command else {
+            panic!("not run")
+        };
+        assert!(
+            run.explicit.iter().any(|i| i == "fps"),
+            "{:?}",
+            run.explicit
+        );
+        assert!(
+            run.explicit.iter().any(|i| i == "params"),
+            "{:?}",
+            run.explicit
+        );
+        assert!(
+            !run.explicit.iter().any(|i| i == "leds"),
+            "{:?}",
+            run.explicit
+        );
+    }
+}

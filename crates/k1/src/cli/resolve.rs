@@ -99,7 +99,33 @@ pub struct RunJob {
     pub pin: bool,
     /// Real-time priority for the audio and render threads.
     pub realtime: bool,
+    /// The HTTP API, persistence and mDNS.
+    pub api: ApiJob,
 }
+
+/// The control side of `k1 run`, resolved: where the API listens, who may call it, where
+/// settings are kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiJob {
+    /// Where the API listens (`None`: `--no-http`).
+    pub listen: Option<std::net::SocketAddr>,
+    /// The address was asked for (`--listen` or the config file): failing to bind it is an
+    /// error. The default address only gets a warning, so a second `k1 run` still runs.
+    pub listen_explicit: bool,
+    /// Web origins allowed to call the API (`--cors-origin`), checked.
+    pub cors_origins: Vec<String>,
+    /// The device name.
+    pub name: String,
+    /// Announce on mDNS.
+    pub mdns: bool,
+    /// Where settings are kept (`None`: in memory only).
+    pub store_dir: Option<PathBuf>,
+    /// The pattern or parameters were given on the command line: they win over the saved ones.
+    pub look_from_cli: bool,
+}
+
+/// Where `k1 run` serves its API unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// Where the audio comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -258,7 +284,25 @@ fn bench(b: BenchAnalyzeArgs) -> anyhow::Result<BenchJob> {
     })
 }
 
-fn run(r: RunArgs) -> anyhow::Result<RunJob> {
+fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
+    let file = match &r.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --config {}", path.display()))?;
+            let file = crate::store::RunFile::parse(&text)
+                .map_err(|e| UsageError(format!("--config {}: {e}", path.display())))?;
+            for key in file.unknown_keys() {
+                crate::messages::warn(format!(
+                    "--config {}: unknown key '{key}' ignored",
+                    path.display()
+                ));
+            }
+            file
+        }
+        None => crate::store::RunFile::default(),
+    };
+    apply_file(&mut r, &file)?;
+    let api = api_job(&r, &file)?;
     let config = engine_config(&r.engine)?;
     let usage = |m: String| anyhow::Error::new(UsageError(m));
     let input = match (r.input.as_deref(), r.demo) {
@@ -341,7 +385,113 @@ fn run(r: RunArgs) -> anyhow::Result<RunJob> {
         outputs,
         pin: !r.no_pin,
         realtime: !r.no_realtime,
+        api,
     })
+}
+
+/// Fills the `k1 run` settings not given on the command line from the config file.
+fn apply_file(r: &mut RunArgs, f: &crate::store::RunFile) -> Result<(), UsageError> {
+    let given: Vec<String> = r.explicit.clone();
+    let given = |id: &str| given.iter().any(|g| g == id);
+    let range = |what: &str, v: u32, max: u32| {
+        if (1..=max).contains(&v) {
+            Ok(v)
+        } else {
+            Err(UsageError(format!(
+                "--config: {what} must be 1..={max}, got {v}"
+            )))
+        }
+    };
+    if let (false, Some(v)) = (given("fps"), f.fps) {
+        r.fps = range("fps", v, 1000)?;
+    }
+    if let (false, Some(v)) = (given("leds"), f.leds) {
+        r.leds = range("leds", v, 4096)?;
+    }
+    if !given("input") && !given("demo") {
+        if f.demo == Some(true) {
+            (r.demo, r.input) = (true, None);
+        } else if let Some(input) = &f.input {
+            (r.demo, r.input) = (false, Some(input.clone()));
+        }
+    }
+    if let (false, Some(p)) = (given("pattern"), &f.pattern) {
+        r.look.pattern = p.clone();
+    }
+    let mut params = f.param_args();
+    params.append(&mut r.look.params);
+    r.look.params = params;
+    if !given("no_playback") && f.playback == Some(false) {
+        r.no_playback = true;
+    }
+    if !given("no_preview") && !given("sink") && f.preview == Some(false) {
+        r.no_preview = true;
+    }
+    Ok(())
+}
+
+/// Resolves the API, persistence and mDNS settings (command line, then the config file).
+fn api_job(r: &RunArgs, f: &crate::store::RunFile) -> Result<ApiJob, UsageError> {
+    let given = |id: &str| r.explicit.iter().any(|g| g == id);
+    let http = !r.no_http && f.http != Some(false);
+    let listen_explicit = r.listen.is_some() || f.listen.is_some();
+    let listen = r.listen.or(f.listen).unwrap_or_else(|| {
+        DEFAULT_LISTEN
+            .parse()
+            .unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)))
+    });
+    let mut cors_origins = r.cors_origin.clone();
+    if cors_origins.is_empty() {
+        cors_origins = f.cors_origins.clone().unwrap_or_default();
+    }
+    for origin in &cors_origins {
+        let ok = url::Url::parse(origin).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host().is_some()
+                && u.path() == "/"
+                && u.query().is_none()
+                && !origin.ends_with('/')
+        });
+        if !ok {
+            return Err(UsageError(format!(
+                "--cors-origin wants an origin such as http://192.168.1.20:5173 (scheme, host, \
+                 optional port, no path), got '{origin}'"
+            )));
+        }
+    }
+    let persist = !r.no_persist && f.persist != Some(false);
+    let store_dir = if persist {
+        r.config_dir
+            .clone()
+            .or_else(|| f.config_dir.clone())
+            .or_else(crate::store::default_dir)
+    } else {
+        None
+    };
+    let name = r
+        .name
+        .clone()
+        .or_else(|| f.name.clone())
+        .unwrap_or_else(host_name);
+    Ok(ApiJob {
+        listen: http.then_some(listen),
+        listen_explicit,
+        cors_origins,
+        name,
+        mdns: !r.no_mdns && f.mdns != Some(false),
+        store_dir,
+        look_from_cli: given("pattern") || given("params") || given("brightness"),
+    })
+}
+
+/// This machine's host name, or `k1`.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "k1".to_string())
 }
 
 /// The outputs of `--out` and of the config file's `[[outputs]]`, each checked (its LED range

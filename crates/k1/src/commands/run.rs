@@ -82,7 +82,22 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     )
     .map_err(crate::cli::UsageError)?;
     sinks.extend(outputs);
-    let outcome = engine::run_shared(&config, &shared, open, sinks, &clock, &stop, &mut printer)?;
+    // The API, persistence and mDNS run beside the engine (their own threads); they may change
+    // the settings in `shared` and the noise floor before the engine starts.
+    let mut config = config;
+    let control = crate::api::Control::start(
+        &job,
+        &shared,
+        &name,
+        job.sinks
+            .iter()
+            .map(|k| format!("{k:?}").to_lowercase())
+            .collect(),
+        &mut config.noise_floor,
+    )?;
+    let outcome = engine::run_shared(&config, &shared, open, sinks, &clock, &stop, &mut printer);
+    control.stop();
+    let outcome = outcome?;
     stop_playback(playback);
 
     let m = &outcome.metrics;

@@ -2,9 +2,6 @@
 //! and a noise calibration. The audio loop polls them once per hop with relaxed atomic loads and
 //! publishes a finished calibration with `try_lock`, so it never waits for a controller.
 
-// Until the HTTP API lands, only the audio loop and the tests use parts of this. Remove then.
-#![allow(dead_code)]
-
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 

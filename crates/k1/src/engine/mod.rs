@@ -29,10 +29,8 @@ mod shared;
 mod tests;
 mod threads;
 
-// The HTTP API (being built) is their user outside the engine.
-#[allow(unused_imports)]
-pub use audio_control::{AudioControl, AudioControlError, CalibrationState};
-pub use check::CheckReport;
+pub use audio_control::{CalibrationState, MAX_CALIBRATION_SECONDS, MAX_GAIN, MIN_GAIN};
+pub use check::{CheckReport, MAX_LATENCY_P99_MS, MIN_FPS};
 pub use exchange::RenderSettings;
 pub use metrics::{Capture, Metrics, MetricsHub};
 pub use render::{Look, probe};

@@ -26,9 +26,6 @@ pub struct MetricsPair {
 }
 
 /// State shared between the engine's threads and its controllers. See the module doc.
-// The control side (the HTTP API) is being built; until it lands only the tests use the
-// controller methods. Remove this allow when it does.
-#[allow(dead_code)]
 pub struct Shared {
     pub(super) snapshots: PublishedLock,
     pub(super) settings: SettingsLock,
@@ -44,7 +41,6 @@ pub struct Shared {
     outputs: crate::outputs::OutputRegistry,
 }
 
-#[allow(dead_code)] // See the note on the struct.
 impl Shared {
     /// Shared state for an engine drawing `layout` with `settings` to start with.
     pub fn new(layout: Layout, settings: RenderSettings) -> Self {

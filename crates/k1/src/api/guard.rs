@@ -1,0 +1,142 @@
+//! Who may do what: the checks every request passes before its handler.
+//!
+//! - **Host** (loopback only): the `Host` header must name this machine (`localhost`,
+//!   `127.0.0.1`, `[::1]`), so a web page that rebinds its own DNS name to 127.0.0.1 cannot
+//!   reach the API.
+//! - **Origin**: a request that changes state (any method but GET/HEAD/OPTIONS) or opens the
+//!   WebSocket, coming from a web page, must come from the UI itself (same host) or from an origin
+//!   allowed with `--cors-origin`. A random page cannot drive a local K1.
+//! - **Token**: when K1 listens beyond loopback, a request that changes state needs
+//!   `Authorization: Bearer <token>` (the WebSocket may also pass `?token=`, since browsers cannot
+//!   set headers on it; without it the socket is read-only).
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::error::ApiError;
+use super::state::ApiState;
+
+/// The middleware; see the module doc.
+pub async fn guard(State(state): State<ApiState>, req: Request, next: Next) -> Response {
+    match check(&state, &req) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn check(state: &ApiState, req: &Request) -> Result<(), ApiError> {
+    let headers = req.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if state.security.loopback_only
+        && let Some(host) = host
+        && !is_loopback_host(host)
+    {
+        return Err(ApiError::Forbidden(format!(
+            "K1 answers only to localhost here, not to '{host}' (use --listen to serve a network)"
+        )));
+    }
+    let is_ws = req.uri().path() == "/ws";
+    if !(changes_state(req.method()) || is_ws) {
+        return Ok(());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let same = match (origin.to_str().ok(), host) {
+            (Some(o), Some(h)) => o
+                .split_once("://")
+                .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(h)),
+            _ => false,
+        };
+        let allowed = same || state.security.cors_origins.iter().any(|a| a == origin);
+        if !allowed {
+            return Err(ApiError::Forbidden(format!(
+                "requests from the web page at {} are not allowed (start k1 with --cors-origin \
+                 to allow it)",
+                origin.to_str().unwrap_or("?")
+            )));
+        }
+    }
+    if !is_ws && !token_ok(state, req.headers(), req.uri()) {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(())
+}
+
+/// Whether a request with `headers` and `uri` carries the token (always true when none is
+/// required).
+pub fn token_ok(state: &ApiState, headers: &HeaderMap, uri: &Uri) -> bool {
+    let Some(token) = state.security.token.as_deref() else {
+        return true;
+    };
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim);
+    let query = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
+    bearer
+        .or(query)
+        .is_some_and(|given| same_secret(given, token))
+}
+
+/// Compares without an early exit, so the time taken does not tell how much matched.
+fn same_secret(given: &str, token: &str) -> bool {
+    let (a, b) = (given.as_bytes(), token.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether a `Host` header names this machine.
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:80",
+            "[::1]:8080",
+            "127.9.9.9",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "192.168.1.5",
+            "localhost.evil.com",
+            "[::2]:1",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abd", "abc"));
+        assert!(!same_secret("ab", "abc"));
+    }
+}

@@ -1,0 +1,161 @@
+//! The control side of `k1 run`: opens the store, restores what it holds, and starts the API
+//! server and the store's writer beside the engine; stops them after it.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::http::HeaderValue;
+use k1_core::NoiseFloor;
+
+use super::server::Server;
+use super::state::{ApiState, DeviceInfo, Security};
+use crate::cli::RunJob;
+use crate::engine::Shared;
+use crate::messages::{note, warn};
+use crate::store::{DEBOUNCE, Doc, Store, Writer};
+
+/// The running control side; [`Control::stop`] ends it and saves what is pending.
+pub struct Control {
+    server: Option<Server>,
+    writer: Writer,
+}
+
+impl Control {
+    /// Opens the store and restores the saved settings into `shared` (unless the command line
+    /// set the look) and the saved calibration into `noise_floor` (unless `--noise-profile`
+    /// gave one); starts the store's writer and the server.
+    pub fn start(
+        job: &RunJob,
+        shared: &Arc<Shared>,
+        source: &str,
+        outputs: Vec<String>,
+        noise_floor: &mut Option<NoiseFloor>,
+    ) -> anyhow::Result<Control> {
+        init_logging();
+        let api = &job.api;
+        let store = match &api.store_dir {
+            Some(dir) => match Store::open(dir, DEBOUNCE) {
+                Ok((store, warnings)) => {
+                    warnings.iter().for_each(warn);
+                    store
+                }
+                Err(e) => {
+                    warn(format!(
+                        "cannot use {} for settings ({e}); API changes will not be saved",
+                        dir.display()
+                    ));
+                    Store::in_memory()
+                }
+            },
+            None => Store::in_memory(),
+        };
+        restore(&store, job, shared, noise_floor);
+        let store = Arc::new(store);
+        let writer = Writer::start(Arc::clone(&store)).context("starting the settings writer")?;
+        let Some(listen) = api.listen else {
+            return Ok(Control {
+                server: None,
+                writer,
+            });
+        };
+        let token = if listen.ip().is_loopback() {
+            None
+        } else {
+            let (token, new) =
+                crate::store::load_or_create_token(store.dir()).context("making the API token")?;
+            if new {
+                note(format!(
+                    "API token (send 'Authorization: Bearer <token>' to change settings; shown \
+                     once, kept in {}): {token}",
+                    store.dir().map_or("memory only".into(), |d| d
+                        .join("token")
+                        .display()
+                        .to_string())
+                ));
+            }
+            Some(token)
+        };
+        let security = Security {
+            token,
+            cors_origins: api
+                .cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok())
+                .collect(),
+            loopback_only: listen.ip().is_loopback(),
+        };
+        let device = DeviceInfo {
+            name: api.name.clone(),
+            source: source.to_string(),
+            outputs,
+            fps: job.fps,
+        };
+        let state = ApiState::new(Arc::clone(shared), store, device, security);
+        let mdns = api.mdns && !listen.ip().is_loopback();
+        let server = match Server::start(state, listen, mdns) {
+            Ok(server) => {
+                note(format!("web UI and API at http://{}/", server.addr()));
+                Some(server)
+            }
+            Err(e) if !api.listen_explicit => {
+                warn(format!(
+                    "cannot serve the API on {listen} ({e}); running without it (--listen \
+                     picks another address)"
+                ));
+                None
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot serve the API on {listen}")),
+        };
+        Ok(Control { server, writer })
+    }
+
+    /// Stops the server and writes the pending settings.
+    pub fn stop(self) {
+        if let Some(server) = self.server {
+            server.stop();
+        }
+        self.writer.stop();
+    }
+}
+
+/// Puts the saved settings, gain and calibration back.
+fn restore(store: &Store, job: &RunJob, shared: &Shared, noise_floor: &mut Option<NoiseFloor>) {
+    if let Some(doc) = store.get(Doc::Settings) {
+        match super::control::restore(&doc, shared.settings()) {
+            Ok((settings, gain)) => {
+                if !job.api.look_from_cli {
+                    let _ = shared.update(|s| -> Result<(), ()> {
+                        *s = settings;
+                        Ok(())
+                    });
+                }
+                if let Some(g) = gain
+                    && let Err(e) = shared.audio().set_gain(g)
+                {
+                    warn(format!("saved input gain not used: {e}"));
+                }
+            }
+            Err(e) => warn(format!("saved settings not used: {e}")),
+        }
+    }
+    if noise_floor.is_none()
+        && let Some(doc) = store.get(Doc::Calibration)
+    {
+        match crate::noise::parse(&doc.to_string()) {
+            Ok(floor) => *noise_floor = Some(floor),
+            Err(e) => warn(format!("saved noise calibration not used: {e}")),
+        }
+    }
+}
+
+/// Sends the server side's `tracing` events to stderr: `K1_LOG` filters them (`debug`,
+/// `k1=trace`, ...), default `warn,k1=info`. A second call does nothing.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("K1_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,k1=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}

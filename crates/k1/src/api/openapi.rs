@@ -1,0 +1,194 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 document of every route. A test checks it against
+//! the router both ways (every documented route answers, every route is documented), and the
+//! API fuzz draws its requests from it.
+
+use axum::Json;
+use k1_core::palettes::PALETTE_COUNT;
+use k1_core::params::{GLOBAL, ParamKind};
+use k1_core::render::PATTERN_COUNT;
+use serde_json::{Map, Value, json};
+
+/// The WebSocket protocol, as the `/ws` route's description.
+pub const WS_DESCRIPTION: &str = "\
+WebSocket. Query: `fps` (1..=the render rate, default 60), `token` (when a token is required; \
+without it the socket is read-only). On connect the server sends `{\"type\":\"welcome\",\
+\"client_id\",\"timestamp\",\"protocol\":1,\"leds\",\"fps\",\"max_fps\",\"read_only\"}`. \
+Then binary LED frames at the client's rate: byte 0 'K' (0x4B), byte 1 version 1, bytes 2-3 LED \
+count (u16 LE), bytes 4-11 frame index (u64 LE), then R,G,B per LED (after the colour pipeline). \
+About 10 times a second a JSON `{\"type\":\"telemetry\",\"timestamp\",\"hop\",\"bpm\",\
+\"confidence\",\"beat_phase\",\"vu\",\"onset\",\"beat\",\"silent\",\"spectrum\":[64],\
+\"chroma\":[12],\"current_pattern\",\"metrics\":{...},\"client\":{...}}`. Commands are JSON text \
+`{\"type\":T,\"id\"?:any,...}` with T one of `set_params` (`params`: as POST /api/params), \
+`get_params`, `select` (`index` or `id`), `reset`, `apply_preset` (`name`), `subscribe` (`fps`, \
+`frames`, `telemetry`), `ping`. Each gets `{\"type\":\"ack\",\"command\",\"id\",\"result\"}` \
+or `{\"type\":\"error\",\"command\",\"id\",\"error\",\"field\",\"message\",\"status\"}`. A \
+client that does not take a message within 2 s is dropped; a slow one gets fewer frames, \
+always the newest.";
+
+fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn ok(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn err(description: &str) -> Value {
+    ok(description, r("Error"))
+}
+
+fn body(schema: Value) -> Value {
+    json!({"required": false, "content": {"application/json": {"schema": schema}}})
+}
+
+/// The schema of the parameter object (GET) and of a partial update (POST).
+fn params_schema(update: bool) -> Value {
+    let mut props = Map::new();
+    for p in GLOBAL.iter() {
+        let name = super::error::api_field(p.name);
+        let schema = match p.kind {
+            ParamKind::Float { min, max, .. } => {
+                json!({"type": "number", "minimum": min, "maximum": max, "description": p.description})
+            }
+            ParamKind::Custom(_) => {
+                json!({"type": "number", "minimum": 0, "maximum": 1, "description": p.description})
+            }
+            ParamKind::Bool { .. } if name == "dithering" => json!({
+                "description": p.description,
+                "oneOf": [{"type": "integer", "enum": [0, 1]}, {"type": "boolean"}]
+            }),
+            ParamKind::Bool { .. } => json!({"type": "boolean", "description": p.description}),
+            ParamKind::Palette => json!({
+                "type": ["integer", "null"], "minimum": 0, "maximum": PALETTE_COUNT - 1,
+                "description": "palette index 0..=32 (GET /api/palettes), or null for no palette"
+            }),
+        };
+        props.insert(name.to_string(), schema);
+    }
+    props.insert(
+        "pattern_params".into(),
+        json!({"type": "object", "description": "the current pattern's own parameters by name, in their own ranges (GET /api/patterns)", "additionalProperties": true}),
+    );
+    json!({"type": "object", "properties": props, "additionalProperties": !update})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let select = json!({
+        "type": "object",
+        "properties": {
+            "index": {"type": "integer", "minimum": 0, "maximum": PATTERN_COUNT - 1},
+            "id": {"type": "string", "description": "a pattern id or name (GET /api/patterns)"}
+        }
+    });
+    let look = json!({
+        "type": "object",
+        "properties": {"pattern": {"type": "string"}, "current_pattern": {"type": "integer"}, "parameters": r("Params")}
+    });
+    let bad = err("bad input: {error, field, message, status}");
+    let unauthorized = err("a token is required (listening beyond loopback)");
+    let schemas = json!({
+        "Error": {
+            "type": "object",
+            "required": ["error", "message", "status"],
+            "properties": {
+                "error": {"type": "string"}, "field": {"type": ["string", "null"]},
+                "message": {"type": "string"}, "status": {"type": "integer"}
+            }
+        },
+        "Params": params_schema(false),
+        "ParamsUpdate": params_schema(true),
+        "Select": select,
+        "SelectReply": {"type": "object", "properties": {"current_pattern": {"type": "integer"}, "id": {"type": "string"}, "name": {"type": "string"}}},
+        "Look": look,
+        "AudioConfigUpdate": {
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "microphone_gain": {"type": "number", "minimum": 0.5, "maximum": 2},
+                "calibrate": {"type": "boolean"},
+                "calibrate_seconds": {"type": "number", "minimum": 0.5, "maximum": 60},
+                "source": {"type": "string", "description": "must equal the current source: it cannot change while K1 runs"}
+            }
+        },
+        "PresetCreate": {
+            "type": "object", "required": ["name"], "additionalProperties": false,
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 64},
+                "pattern": {"type": "string"},
+                "parameters": r("ParamsUpdate")
+            }
+        },
+        "Backup": {
+            "type": "object", "required": ["version", "parameters"],
+            "properties": {
+                "version": {"type": "string"}, "parameters": r("ParamsUpdate"),
+                "current_pattern": {"type": "integer"}, "pattern": {"type": "string"},
+                "presets": {"type": "object", "additionalProperties": r("Look")},
+                "audio": {"type": "object", "properties": {"microphone_gain": {"type": "number"}}},
+                "calibration": {"type": ["object", "null"]}
+            }
+        },
+        "Object": {"type": "object"}
+    });
+    let obj = r("Object");
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "K1 API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Control of a running K1. Compatible with the original K1 device's API (same routes, field names and shapes), extended. No rate limits; an empty POST body is {}; out-of-range values are a 400 naming the field, never clamped. Requests that change state need `Authorization: Bearer <token>` when K1 listens beyond loopback. See docs/api.md."
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        },
+        "paths": {
+            "/api/patterns": {"get": {"summary": "Every pattern (original order), its custom parameters with ranges, and the current one", "responses": {"200": ok("patterns", obj.clone())}}},
+            "/api/params": {
+                "get": {"summary": "The parameters", "responses": {"200": ok("parameters", r("Params"))}},
+                "post": {"summary": "Change some parameters (all or nothing)", "requestBody": body(r("ParamsUpdate")),
+                    "responses": {"200": ok("the parameters after the change", r("Params")), "400": bad.clone(), "401": unauthorized.clone(), "413": err("body too large")}}
+            },
+            "/api/select": {"post": {"summary": "Select a pattern by index or id", "requestBody": body(r("Select")),
+                "responses": {"200": ok("the pattern", r("SelectReply")), "400": bad.clone(), "401": unauthorized.clone(), "404": err("no such pattern")}}},
+            "/api/reset": {"post": {"summary": "Every parameter to its default (the pattern stays)", "requestBody": body(obj.clone()),
+                "responses": {"200": ok("the parameters", r("Params")), "401": unauthorized.clone()}}},
+            "/api/palettes": {"get": {"summary": "Every palette with 5 preview colours and its keyframes", "responses": {"200": ok("palettes", obj.clone())}}},
+            "/api/audio-config": {
+                "get": {"summary": "Input gain, source, calibration state", "responses": {"200": ok("audio", obj.clone())}},
+                "post": {"summary": "Set the gain or start a noise calibration", "requestBody": body(r("AudioConfigUpdate")),
+                    "responses": {"200": ok("audio", obj.clone()), "400": bad.clone(), "401": unauthorized.clone()}}
+            },
+            "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs", "responses": {"200": ok("device", obj.clone())}}},
+            "/api/device/performance": {"get": {"summary": "The engine's metrics: last second and since the start", "responses": {"200": ok("metrics", obj.clone())}}},
+            "/api/health": {"get": {"summary": "FPS >= 100, latency p99 < 20 ms, 0 deadline misses, 0 torn reads", "responses": {"200": ok("healthy", obj.clone()), "503": ok("failing or starting, with the figures", obj.clone())}}},
+            "/metrics": {"get": {"summary": "Prometheus text format", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/api/config/backup": {"get": {"summary": "Everything the user set, as a file", "responses": {"200": ok("backup", r("Backup"))}}},
+            "/api/config/restore": {"post": {"summary": "Restore a backup (checked whole before anything changes)", "requestBody": body(r("Backup")),
+                "responses": {"200": ok("result", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(), "413": err("body over 1 MiB")}}},
+            "/api/presets": {
+                "get": {"summary": "The presets", "responses": {"200": ok("presets", obj.clone())}},
+                "post": {"summary": "Save a preset (the current look if only a name is given)", "requestBody": body(r("PresetCreate")),
+                    "responses": {"200": ok("replaced", obj.clone()), "201": ok("created", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(), "409": err("too many presets")}}
+            },
+            "/api/presets/{name}": {"delete": {"summary": "Delete a preset",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": ok("deleted", obj.clone()), "401": unauthorized.clone(), "404": err("no such preset")}}},
+            "/api/presets/{name}/apply": {"post": {"summary": "Make a preset current",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": ok("the pattern and parameters", obj.clone()), "401": unauthorized.clone(), "404": err("no such preset")}}},
+            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": ok("OpenAPI 3.1", obj.clone())}}},
+            "/ws": {"get": {"summary": "WebSocket: LED frames, telemetry, commands", "description": WS_DESCRIPTION,
+                "parameters": [
+                    {"name": "fps", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "token", "in": "query", "required": false, "schema": {"type": "string"}}
+                ],
+                "responses": {"101": {"description": "switching to the WebSocket"}, "400": err("not a WebSocket upgrade, or a bad fps")}}}
+        }
+    })
+}
+
+/// `GET /api/openapi.json`.
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}

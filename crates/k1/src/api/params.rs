@@ -1,0 +1,203 @@
+//! Parameters as JSON: the original device's object (`brightness`, `palette_id`,
+//! `custom_param_1..3`, ...) and how a partial update is checked and applied.
+//!
+//! Names are those of `k1_core::params::GLOBAL`, except that the core's `palette` is the
+//! original's `palette_id` (an integer 0..=32, or `null` for no palette: hue from `color`).
+//! `dithering` stays a number 0/1 as the original sent it; the switches K1 added are booleans. A
+//! pattern's own parameters (`style`, `threshold`, ...) are accepted by name in their own range
+//! and listed under `pattern_params`.
+
+use k1_core::params::{CustomParam, GLOBAL, ParamKind, Params, Value as ParamValue};
+use k1_core::render::PatternId;
+use serde_json::{Map, Value, json};
+
+use super::error::ApiError;
+
+/// The key under which a pattern's own parameters appear in the parameter object.
+pub const PATTERN_PARAMS: &str = "pattern_params";
+
+/// A float as JSON, rounded to 6 decimals (so 0.33f32 reads back as 0.33, not 0.330000013).
+pub fn num(v: f32) -> Value {
+    let x = (f64::from(v) * 1e6).round() / 1e6;
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// The parameter object for `params` with `pattern` current.
+pub fn to_json(params: &Params, pattern: PatternId) -> Map<String, Value> {
+    let mut out = Map::new();
+    for info in GLOBAL.iter() {
+        let value = match (info.kind, params.get(info.name, &[])) {
+            (ParamKind::Palette, Some(ParamValue::Number(i))) => json!(i as u32),
+            (ParamKind::Palette, _) => Value::Null,
+            (ParamKind::Bool { .. }, Some(ParamValue::Bool(b))) if info.name == "dithering" => {
+                json!(u8::from(b))
+            }
+            (_, Some(ParamValue::Bool(b))) => json!(b),
+            (_, Some(ParamValue::Number(v))) => num(v),
+            (_, Some(ParamValue::Text(t))) => json!(t),
+            (_, None) => continue,
+        };
+        out.insert(super::error::api_field(info.name).to_string(), value);
+    }
+    out.insert(
+        PATTERN_PARAMS.into(),
+        Value::Object(pattern_params(params, pattern.info().custom)),
+    );
+    out
+}
+
+/// The current pattern's own parameters, in their own ranges (a choice by its label).
+pub fn pattern_params(params: &Params, custom: &'static [CustomParam]) -> Map<String, Value> {
+    custom
+        .iter()
+        .filter_map(|c| {
+            let v = match params.get(c.name, custom)? {
+                ParamValue::Number(v) => num(v),
+                ParamValue::Text(t) => json!(t),
+                ParamValue::Bool(b) => json!(b),
+            };
+            Some((c.name.to_string(), v))
+        })
+        .collect()
+}
+
+/// Applies the partial update `body` to `params` (for a pattern with `custom` parameters). All or
+/// nothing: on the first bad field nothing changes and the error names it.
+pub fn apply(
+    params: &mut Params,
+    body: &Map<String, Value>,
+    custom: &'static [CustomParam],
+) -> Result<(), ApiError> {
+    let mut next = *params;
+    for (key, value) in body {
+        if key == PATTERN_PARAMS {
+            let Value::Object(inner) = value else {
+                return Err(ApiError::value(key, "pattern_params must be an object"));
+            };
+            for (name, v) in inner {
+                if !custom.iter().any(|c| c.name == name) {
+                    return Err(ApiError::Field {
+                        code: "unknown_field",
+                        field: name.clone(),
+                        message: format!("the current pattern has no parameter '{name}'"),
+                    });
+                }
+                set_one(&mut next, name, v, custom)?;
+            }
+            continue;
+        }
+        set_one(&mut next, key, value, custom)?;
+    }
+    *params = next;
+    Ok(())
+}
+
+fn set_one(
+    params: &mut Params,
+    key: &str,
+    value: &Value,
+    custom: &'static [CustomParam],
+) -> Result<(), ApiError> {
+    let name = if key == "palette_id" { "palette" } else { key };
+    let is_palette = name == "palette";
+    let v = match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => {
+                ParamValue::Number(x as f32)
+            }
+            _ => {
+                return Err(ApiError::value(
+                    key,
+                    format!("{key} must be a finite number"),
+                ));
+            }
+        },
+        Value::Bool(b) => ParamValue::Bool(*b),
+        Value::String(s) => ParamValue::Text(s.trim()),
+        Value::Null if is_palette => ParamValue::Text("none"),
+        _ => {
+            // Check the name first, so an unknown name is reported as such.
+            if custom.iter().all(|c| c.name != name) && k1_core::params::info(name).is_none() {
+                return Err(ApiError::Field {
+                    code: "unknown_field",
+                    field: key.to_string(),
+                    message: format!("unknown parameter '{key}'"),
+                });
+            }
+            return Err(ApiError::value(
+                key,
+                format!("{key} must be a number, a boolean or a string, not {value}"),
+            ));
+        }
+    };
+    params.set_value(name, v, custom).map_err(|e| {
+        let mut err = ApiError::from(e);
+        if let ApiError::Field { field, .. } = &mut err
+            && (field == "palette" || field == "palette_id" || field == name)
+        {
+            *field = key.to_string();
+        }
+        err
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_original_names_and_shapes() {
+        let j = to_json(&Params::DEFAULT, PatternId::Spectrum);
+        assert_eq!(j["brightness"], json!(1.0));
+        assert_eq!(j["color"], json!(0.33));
+        assert_eq!(j["palette_id"], json!(0));
+        assert_eq!(j["dithering"], json!(1));
+        assert_eq!(j["mirror"], json!(true));
+        assert_eq!(j["custom_param_1"], json!(0.5));
+        assert!(!j.contains_key("palette"));
+    }
+
+    #[test]
+    fn partial_updates_are_all_or_nothing() {
+        let mut p = Params::DEFAULT;
+        apply(
+            &mut p,
+            &obj(json!({"brightness": 0.5, "palette_id": 3})),
+            &[],
+        )
+        .unwrap();
+        assert_eq!((p.brightness, p.palette), (0.5, 3));
+        let e = apply(&mut p, &obj(json!({"speed": 0.1, "warmth": 7})), &[]).unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("warmth"));
+        assert_eq!(p.speed, 0.5, "nothing changed");
+        let e = apply(&mut p, &obj(json!({"palette_id": 33})), &[]).unwrap_err();
+        assert_eq!(e.body().field.as_deref(), Some("palette_id"));
+        let e = apply(&mut p, &obj(json!({"nope": 1})), &[]).unwrap_err();
+        assert_eq!(
+            (e.code(), e.body().field.as_deref()),
+            ("unknown_field", Some("nope"))
+        );
+        let e = apply(&mut p, &obj(json!({"nope": [1]})), &[]).unwrap_err();
+        assert_eq!(e.code(), "unknown_field");
+        let e = apply(&mut p, &obj(json!({"speed": [1]})), &[]).unwrap_err();
+        assert_eq!(
+            (e.code(), e.body().field.as_deref()),
+            ("invalid_value", Some("speed"))
+        );
+        apply(
+            &mut p,
+            &obj(json!({"palette_id": null, "dithering": 0})),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(p.palette_index(), None);
+        assert!(!p.dithering());
+    }
+}

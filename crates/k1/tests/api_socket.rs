@@ -1,0 +1,98 @@
+//! The API over a real socket, on a real `k1 run --demo`: HTTP routes, the health check against
+//! the running engine, and the WebSocket (welcome, binary frames at the asked rate, telemetry,
+//! a command and its ack).
+
+mod api_support;
+
+use std::time::{Duration, Instant};
+
+use api_support::{http, start_k1};
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+#[test]
+fn http_and_websocket_on_a_running_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k1 = start_k1(dir.path(), &["--fps", "200"]);
+    let addr = k1.addr;
+    let result = std::panic::catch_unwind(|| {
+        let r = http(addr, "GET", "/api/patterns", "", &[]);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["patterns"].as_array().unwrap().len(), 17);
+        let r = http(addr, "POST", "/api/select", "{\"id\":\"bloom\"}", &[]);
+        assert_eq!(r.json()["current_pattern"], 5);
+        let r = http(addr, "POST", "/api/params", "{\"brightness\":7}", &[]);
+        assert_eq!(
+            (r.status, r.json()["field"].clone()),
+            (400, "brightness".into())
+        );
+        let r = http(addr, "GET", "/", "", &[]);
+        assert_eq!(r.status, 200);
+        // After a few seconds of the demo the engine meets its targets.
+        std::thread::sleep(Duration::from_millis(2500));
+        let r = http(addr, "GET", "/api/health", "", &[]);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = http(addr, "GET", "/metrics", "", &[]);
+        assert!(r.body.contains("k1_fps "), "{}", r.body);
+        websocket(addr);
+    });
+    k1.child.kill().ok();
+    k1.child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn websocket(addr: std::net::SocketAddr) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let url = format!("ws://{addr}/ws?fps=50");
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("connect");
+        let first = ws.next().await.unwrap().unwrap();
+        let welcome: serde_json::Value = serde_json::from_str(first.to_text().unwrap()).unwrap();
+        assert_eq!(welcome["type"], "welcome");
+        assert_eq!(welcome["fps"], 50);
+        ws.send(Message::text(r#"{"type":"set_params","id":7,"params":{"speed":0.25}}"#))
+            .await
+            .unwrap();
+        let (mut frames, mut telemetry, mut ack) = (0u32, 0u32, None);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(2) {
+            let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(2), ws.next()).await else {
+                break;
+            };
+            match msg {
+                Message::Binary(b) => {
+                    assert_eq!((b[0], b[1]), (b'K', 1));
+                    let leds = u16::from_le_bytes([b[2], b[3]]) as usize;
+                    assert_eq!(leds, 320);
+                    assert_eq!(b.len(), 12 + 3 * leds);
+                    frames += 1;
+                }
+                Message::Text(t) => {
+                    let j: serde_json::Value = serde_json::from_str(t.as_str()).unwrap();
+                    match j["type"].as_str() {
+                        Some("telemetry") => {
+                            assert_eq!(j["spectrum"].as_array().unwrap().len(), 64);
+                            assert_eq!(j["chroma"].as_array().unwrap().len(), 12);
+                            telemetry += 1;
+                        }
+                        Some("ack") => ack = Some(j),
+                        _ => panic!("unexpected {j}"),
+                    }
+                }
+                _ => {}
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!("api_socket: {frames} frames and {telemetry} telemetry messages in {secs:.2} s at fps=50");
+        let ack = ack.expect("an ack");
+        assert_eq!((ack["id"].clone(), ack["result"]["speed"].clone()), (7.into(), 0.25.into()));
+        // 50 FPS asked for 2 s: about 100 frames (not the render rate's 400).
+        assert!((60..=110).contains(&frames), "{frames} frames");
+        assert!((12..=22).contains(&telemetry), "{telemetry} telemetry messages");
+    });
+}

@@ -1,0 +1,144 @@
+//! Persistence survives SIGKILL: a real `k1 run --demo` gets a stream of parameter changes over
+//! HTTP and is killed with SIGKILL in the middle of it. Meanwhile a reader parses the settings
+//! file over and over. Checks: the file always parses (never half-written), the change it holds
+//! was acknowledged, every change acknowledged more than the debounce window (200 ms, plus a
+//! scheduling allowance) before the kill is in it, and a restart restores it.
+
+mod api_support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use api_support::{http, start_k1};
+
+/// The store's debounce window (`store::DEBOUNCE`).
+const DEBOUNCE: Duration = Duration::from_millis(200);
+/// Time allowed beyond the window for the write itself (fsync) and thread scheduling on a busy
+/// machine.
+const ALLOWANCE: Duration = Duration::from_millis(300);
+
+#[test]
+fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("settings.json");
+    let mut k1 = start_k1(dir.path(), &[]);
+    let addr = k1.addr;
+
+    // A reader that parses the file whenever it can, as another program would.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (reads, torn) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let reader = {
+        let (stop, reads, torn, file) = (stop.clone(), reads.clone(), torn.clone(), file.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    reads.fetch_add(1, Ordering::Relaxed);
+                    if serde_json::from_slice::<serde_json::Value>(&bytes).is_err() {
+                        torn.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        })
+    };
+
+    // Changes: brightness = i / 10000, each acknowledged at a known time. Kill after 1.5 s.
+    let start = Instant::now();
+    let mut acks: Vec<(u32, Instant)> = Vec::new();
+    let mut i = 0u32;
+    while start.elapsed() < Duration::from_millis(1500) {
+        i += 1;
+        let body = format!("{{\"brightness\": {}}}", f64::from(i) / 10000.0);
+        let r = http(addr, "POST", "/api/params", &body, &[]);
+        assert_eq!(r.status, 200, "{r:?}");
+        acks.push((i, Instant::now()));
+    }
+    let killed_at = Instant::now();
+    k1.child.kill().expect("SIGKILL"); // std sends SIGKILL on Unix
+    let status = k1.child.wait().unwrap();
+    assert!(!status.success(), "killed, not exited: {status:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    stop.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap())
+        .expect("the settings file parses after the kill");
+    let b = saved["parameters"]["brightness"].as_f64().unwrap();
+    let kept = (b * 10000.0).round() as u32;
+    let kept_at = acks
+        .iter()
+        .find(|(n, _)| *n == kept)
+        .map(|(_, t)| *t)
+        .unwrap_or_else(|| panic!("the file holds brightness {b}, which was never acknowledged"));
+    let lost: Vec<&(u32, Instant)> = acks.iter().filter(|(n, _)| *n > kept).collect();
+    let oldest_lost = lost.first().map(|(_, t)| killed_at - *t);
+    eprintln!(
+        "persist_kill: {} changes in {:.2} s; killed {:.0} ms after the saved change; {} changes \
+         lost, the oldest acknowledged {:?} before the kill; {} reads of the file, {} unparsable",
+        acks.len(),
+        (killed_at - start).as_secs_f64(),
+        (killed_at - kept_at).as_secs_f64() * 1000.0,
+        lost.len(),
+        oldest_lost,
+        reads.load(Ordering::Relaxed),
+        torn.load(Ordering::Relaxed),
+    );
+    assert!(
+        acks.len() > 50,
+        "too few changes to mean anything: {}",
+        acks.len()
+    );
+    assert_eq!(
+        torn.load(Ordering::Relaxed),
+        0,
+        "a reader saw a half-written file"
+    );
+    assert!(reads.load(Ordering::Relaxed) > 0);
+    if let Some(age) = oldest_lost {
+        assert!(
+            age <= DEBOUNCE + ALLOWANCE,
+            "a change acknowledged {age:?} before the kill was lost (window {DEBOUNCE:?})"
+        );
+    }
+
+    // A restart restores what was saved.
+    let mut again = start_k1(dir.path(), &[]);
+    let r = http(again.addr, "GET", "/api/params", "", &[]);
+    again.child.kill().ok();
+    again.child.wait().ok();
+    assert_eq!(r.json()["brightness"].as_f64(), Some(b), "{r:?}");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_corrupt_settings_file_is_moved_aside_and_the_defaults_used() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.json"), "{\"pattern\": \"bloo").unwrap();
+    let mut k1 = start_k1(dir.path(), &[]);
+    let r = http(k1.addr, "GET", "/api/params", "", &[]);
+    k1.child.kill().ok();
+    k1.child.wait().ok();
+    assert!(
+        k1.early
+            .iter()
+            .any(|l| l.contains("settings.json is corrupt")),
+        "no warning: {:?}",
+        k1.early
+    );
+    assert_eq!(r.json()["brightness"], 1.0);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("settings.json.corrupt-")),
+        "{names:?}"
+    );
+}
