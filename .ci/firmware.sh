@@ -69,10 +69,45 @@ build_chip() {
         "$(awk -v a="$ram" 'BEGIN { print a / 1024 }')"
 }
 
+section "k1-ota-sign: the update key the images are built with"
+(cd "$fw" && cargo build -q -p k1-ota-sign --target-dir "$target_dir/host")
+sign_tool="$target_dir/host/debug/k1-ota-sign"
+ota_dir="$target_dir/ota"
+mkdir -p "$ota_dir"
+# A throwaway key for CI, kept across runs in the target dir so warm builds stay warm.
+[ -f "$ota_dir/ci.key" ] || "$sign_tool" keygen --out "$ota_dir/ci.key" >/dev/null
+K1_OTA_PUBLIC_KEY=$("$sign_tool" pubkey --key "$ota_dir/ci.key")
+export K1_OTA_PUBLIC_KEY
+echo "K1_OTA_PUBLIC_KEY=$K1_OTA_PUBLIC_KEY"
+
 # SRAM ranges: C6 HP SRAM 0x40800000-0x40880000; C3 DRAM 0x3FC80000-0x3FCE0000 and IRAM
 # 0x4037C000-0x403E0000 (the same memory seen on two buses).
 build_chip esp32c6 riscv32imac-unknown-none-elf esp32c6 0x40800000 0x40880000
 build_chip esp32c3 riscv32imc-unknown-none-elf esp32c3 0x3FC80000 0x3FCE0000 0x4037C000 0x403E0000
+
+section "OTA: both images carry the key; sign the C6 image, verify it as the device would, and refuse a tampered copy"
+python3 - "$K1_OTA_PUBLIC_KEY" "$target_dir"/k1-firmware-esp32c6.bin "$target_dir"/k1-firmware-esp32c3.bin <<'PY'
+import sys
+key = bytes.fromhex(sys.argv[1])
+for image in sys.argv[2:]:
+    at = open(image, "rb").read().find(key)
+    if at < 0:
+        sys.exit(f"FAIL: {image} does not contain the update key it was built with")
+    print(f"{image}: update key at offset {at}")
+PY
+"$sign_tool" sign --key "$ota_dir/ci.key" "$target_dir/k1-firmware-esp32c6.bin" -o "$ota_dir/k1-firmware-esp32c6.signed"
+"$sign_tool" verify --public-key "$K1_OTA_PUBLIC_KEY" "$ota_dir/k1-firmware-esp32c6.signed"
+python3 - "$ota_dir/k1-firmware-esp32c6.signed" "$ota_dir/tampered.signed" <<'PY'
+import sys
+body = bytearray(open(sys.argv[1], "rb").read())
+body[len(body) // 2] ^= 0x01
+open(sys.argv[2], "wb").write(body)
+PY
+if "$sign_tool" verify --public-key "$K1_OTA_PUBLIC_KEY" "$ota_dir/tampered.signed"; then
+    echo "FAIL: a tampered update verified" >&2
+    exit 1
+fi
+echo "tampered update refused, as it must be"
 
 section "xtensa: k1-core analysis compiled for the ESP32 (recipe 2)"
 spec="$root/../shared/embedded/xtensa-esp32-codegen.json"
