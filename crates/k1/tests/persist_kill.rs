@@ -142,3 +142,31 @@ fn a_corrupt_settings_file_is_moved_aside_and_the_defaults_used() {
         "{names:?}"
     );
 }
+
+#[test]
+fn the_led_outputs_of_a_run_are_used_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // An OPC output to a closed port: its sends fail and are retried, which is fine here.
+    let mut first = start_k1(dir.path(), &["--out", "opc://127.0.0.1:9?name=strip"]);
+    let info = http(first.addr, "GET", "/api/device/info", "", &[]).json();
+    assert_eq!(info["outputs"][0]["name"], "strip", "{info}");
+    std::thread::sleep(DEBOUNCE + ALLOWANCE);
+    first.child.kill().ok();
+    first.child.wait().ok();
+    let saved = std::fs::read_to_string(dir.path().join("outputs.json")).unwrap();
+    assert!(saved.contains("opc://127.0.0.1:9"), "{saved}");
+
+    let mut second = start_k1(dir.path(), &[]);
+    let info = http(second.addr, "GET", "/api/device/info", "", &[]).json();
+    second.child.kill().ok();
+    second.child.wait().ok();
+    assert_eq!(info["outputs"][0]["name"], "strip", "{info}");
+    assert!(
+        second
+            .early
+            .iter()
+            .any(|l| l.contains("saved by the last run")),
+        "{:?}",
+        second.early
+    );
+}

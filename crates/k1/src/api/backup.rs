@@ -1,6 +1,6 @@
 //! `GET /api/config/backup` and `POST /api/config/restore`: everything a user set, in one JSON
 //! file, in the original device's backup shape (`version`, `parameters`, `current_pattern`, ...)
-//! plus K1's presets, input gain and calibration.
+//! plus K1's presets, input gain, LED outputs and calibration.
 //!
 //! A restore checks the whole backup before it changes anything. Unlike the original, a missing
 //! parameter is reported in `warnings` (it takes its default), and `dithering` is kept.
@@ -43,6 +43,7 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         "presets": presets::all(&state),
         "audio": {"microphone_gain": num(state.shared.audio().gain())},
         "calibration": state.store.get(Doc::Calibration),
+        "outputs": state.store.get(Doc::Outputs).map(|d| d["outputs"].clone()),
     });
     (
         [(
@@ -127,6 +128,18 @@ pub async fn restore(
             Some(c.clone())
         }
     };
+    let outputs = match body.get("outputs") {
+        None | Some(Value::Null) => None,
+        Some(list) => {
+            let tables: Vec<crate::outputs::OutputConfig> = serde_json::from_value(list.clone())
+                .map_err(|e| ApiError::value("outputs", e.to_string()))?;
+            for t in &tables {
+                t.resolve()
+                    .map_err(|e| ApiError::value("outputs", format!("{}: {e}", t.url)))?;
+            }
+            Some(list.clone())
+        }
+    };
     // Everything checked: apply.
     state.shared.update(|s| -> Result<(), ApiError> {
         s.params = settings.params;
@@ -146,8 +159,17 @@ pub async fn restore(
         state.store.put(Doc::Calibration, c);
         warnings.push("the restored noise calibration is used from the next start".into());
     }
+    let outputs_restored = outputs.is_some();
+    if let Some(list) = outputs {
+        state.store.put(
+            Doc::Outputs,
+            json!({"version": control::DOC_VERSION, "outputs": list}),
+        );
+        warnings.push("the restored LED outputs are used from the next start".into());
+    }
     Ok(Json(json!({
         "success": true,
+        "outputs_restored": outputs_restored,
         "parameters_restored": true,
         "pattern_restored": pattern_restored,
         "presets_restored": presets_restored,

@@ -31,7 +31,8 @@ pub async fn info(State(state): State<ApiState>) -> Json<Value> {
         "uptime_ms": uptime.as_millis() as u64,
         "listen": state.listen.map(|a| a.to_string()),
         "source": state.device.source,
-        "outputs": state.device.outputs,
+        "outputs": state.shared.outputs(),
+        "sinks": state.device.outputs,
         "fps_target": state.device.fps,
         "layout": {"leds": layout.leds(), "segments": segments},
         "auth_required": state.security.token.is_some(),
@@ -243,6 +244,17 @@ pub async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         "Settings writes that failed.",
         state.store.write_errors(),
     );
+    // Per LED output (no HELP/TYPE lines: each name's samples are its own group).
+    for o in state.shared.outputs() {
+        let label = o.name.replace('\\', "\\\\").replace('"', "\\\"");
+        for (name, v) in [
+            ("output_frames_sent_total", o.frames_sent),
+            ("output_frames_dropped_total", o.frames_dropped),
+            ("output_errors_total", o.errors),
+        ] {
+            let _ = writeln!(out, "k1_{name}{{output=\"{label}\"}} {v}");
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -6,12 +6,14 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::http::HeaderValue;
 use k1_core::NoiseFloor;
+use serde_json::json;
 
 use super::server::Server;
 use super::state::{ApiState, DeviceInfo, Security};
 use crate::cli::RunJob;
 use crate::engine::Shared;
 use crate::messages::{note, warn};
+use crate::outputs::{OutputConfig, OutputSpec};
 use crate::store::{DEBOUNCE, Doc, Store, Writer};
 
 /// The running control side; [`Control::stop`] ends it and saves what is pending.
@@ -26,31 +28,14 @@ impl Control {
     /// gave one); starts the store's writer and the server.
     pub fn start(
         job: &RunJob,
+        store: Arc<Store>,
         shared: &Arc<Shared>,
         source: &str,
         outputs: Vec<String>,
         noise_floor: &mut Option<NoiseFloor>,
     ) -> anyhow::Result<Control> {
-        init_logging();
         let api = &job.api;
-        let store = match &api.store_dir {
-            Some(dir) => match Store::open(dir, DEBOUNCE) {
-                Ok((store, warnings)) => {
-                    warnings.iter().for_each(warn);
-                    store
-                }
-                Err(e) => {
-                    warn(format!(
-                        "cannot use {} for settings ({e}); API changes will not be saved",
-                        dir.display()
-                    ));
-                    Store::in_memory()
-                }
-            },
-            None => Store::in_memory(),
-        };
         restore(&store, job, shared, noise_floor);
-        let store = Arc::new(store);
         let writer = Writer::start(Arc::clone(&store)).context("starting the settings writer")?;
         let Some(listen) = api.listen else {
             return Ok(Control {
@@ -116,6 +101,80 @@ impl Control {
         }
         self.writer.stop();
     }
+}
+
+/// Opens the store of a run: its config directory, or memory only (`--no-persist`, or a
+/// directory that cannot be used, with a warning). Also starts the log.
+pub fn open_store(job: &RunJob) -> Arc<Store> {
+    init_logging();
+    let store = match &job.api.store_dir {
+        Some(dir) => match Store::open(dir, DEBOUNCE) {
+            Ok((store, warnings)) => {
+                warnings.iter().for_each(warn);
+                store
+            }
+            Err(e) => {
+                warn(format!(
+                    "cannot use {} for settings ({e}); API changes will not be saved",
+                    dir.display()
+                ));
+                Store::in_memory()
+            }
+        },
+        None => Store::in_memory(),
+    };
+    Arc::new(store)
+}
+
+/// The LED outputs to use: those named by `--out` or the config file (saved for the next run),
+/// else the ones saved by the last run that named any. A saved output that no longer resolves
+/// is skipped with a warning.
+pub fn outputs_to_use(job: &RunJob, store: &Store) -> Vec<OutputSpec> {
+    if !job.outputs.is_empty() {
+        let tables: Vec<OutputConfig> = job
+            .outputs
+            .iter()
+            .map(|spec| OutputConfig {
+                url: spec.url.clone(),
+                name: Some(spec.name.clone()),
+                enabled: true,
+            })
+            .collect();
+        if let Ok(list) = serde_json::to_value(tables) {
+            store.put(Doc::Outputs, json!({"version": 1, "outputs": list}));
+        }
+        return job.outputs.clone();
+    }
+    let Some(doc) = store.get(Doc::Outputs) else {
+        return Vec::new();
+    };
+    let tables: Vec<OutputConfig> = match serde_json::from_value(doc["outputs"].clone()) {
+        Ok(t) => t,
+        Err(e) => {
+            warn(format!("saved LED outputs not used: {e}"));
+            return Vec::new();
+        }
+    };
+    let mut specs = Vec::new();
+    for table in tables.iter().filter(|t| t.enabled) {
+        match table.resolve().map_err(|e| e.to_string()).and_then(|spec| {
+            if matches!(spec.target, crate::outputs::Target::WledSync { .. }) {
+                return Ok(spec);
+            }
+            spec.range_for(job.leds).map(|_| spec)
+        }) {
+            Ok(spec) => specs.push(spec),
+            Err(e) => warn(format!("saved LED output {} not used: {e}", table.url)),
+        }
+    }
+    if !specs.is_empty() {
+        let names: Vec<&str> = specs.iter().map(|s| s.url.as_str()).collect();
+        note(format!(
+            "sending to the LED outputs saved by the last run: {} (--out or [[outputs]] replace them)",
+            names.join(", ")
+        ));
+    }
+    specs
 }
 
 /// Puts the saved settings, gain and calibration back.

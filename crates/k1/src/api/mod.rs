@@ -35,7 +35,7 @@ mod ws;
 #[cfg(test)]
 mod tests;
 
-pub use launch::Control;
+pub use launch::{Control, open_store, outputs_to_use};
 pub use state::ApiState;
 
 use axum::Router;

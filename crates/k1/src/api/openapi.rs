@@ -125,7 +125,8 @@ pub fn document() -> Value {
                 "current_pattern": {"type": "integer"}, "pattern": {"type": "string"},
                 "presets": {"type": "object", "additionalProperties": r("Look")},
                 "audio": {"type": "object", "properties": {"microphone_gain": {"type": "number"}}},
-                "calibration": {"type": ["object", "null"]}
+                "calibration": {"type": ["object", "null"]},
+                "outputs": {"type": ["array", "null"], "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "name": {"type": "string"}, "enabled": {"type": "boolean"}}}}
             }
         },
         "Object": {"type": "object"}

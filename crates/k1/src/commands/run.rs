@@ -74,8 +74,11 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         clear_line: preview_on_tty,
     };
     let shared = Arc::new(engine::Shared::new(config.layout, config.settings));
+    // Settings, presets, outputs and calibration live in the store (see crate::api).
+    let store = crate::api::open_store(&job);
+    let specs = crate::api::outputs_to_use(&job, &store);
     let outputs = crate::outputs::build_sinks(
-        &job.outputs,
+        &specs,
         config.layout.leds(),
         &shared,
         job.config.lowest_note,
@@ -87,6 +90,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     let mut config = config;
     let control = crate::api::Control::start(
         &job,
+        store,
         &shared,
         &name,
         job.sinks

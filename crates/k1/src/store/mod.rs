@@ -1,4 +1,4 @@
-//! Persistence: the settings, presets and noise calibration, kept as JSON files in the config
+//! Persistence: the settings, presets, LED outputs and noise calibration, kept as JSON files in the config
 //! directory and written behind a short debounce.
 //!
 //! ```text
@@ -42,11 +42,14 @@ pub enum Doc {
     /// The noise floor from the last calibration (`calibration.json`, the `--noise-profile`
     /// format).
     Calibration,
+    /// The LED outputs of the last run that named any (`outputs.json`: `[[outputs]]` tables as
+    /// JSON).
+    Outputs,
 }
 
 impl Doc {
     /// Every document.
-    pub const ALL: [Doc; 3] = [Doc::Settings, Doc::Presets, Doc::Calibration];
+    pub const ALL: [Doc; 4] = [Doc::Settings, Doc::Presets, Doc::Calibration, Doc::Outputs];
 
     /// Its file name in the config directory.
     pub fn file_name(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Doc {
             Doc::Settings => "settings.json",
             Doc::Presets => "presets.json",
             Doc::Calibration => "calibration.json",
+            Doc::Outputs => "outputs.json",
         }
     }
 }

@@ -296,7 +296,8 @@ async fn device_info_performance_health_metrics() {
     assert_eq!(j["layout"]["leds"], 320);
     assert_eq!(j["layout"]["segments"].as_array().unwrap().len(), 2);
     assert!(j["uptime"].is_u64() && j["version"].is_string());
-    assert_eq!(j["outputs"], json!(["null"]));
+    assert_eq!(j["outputs"], json!([]), "no LED outputs configured");
+    assert_eq!(j["sinks"], json!(["null"]));
     let j = get(&s, "/api/device/performance").await.json();
     assert!(
         j["window"]["fps"].is_number() && j["total"]["torn_reads"].is_u64(),
@@ -514,6 +515,20 @@ async fn backup_and_restore_round_trip() {
     );
     assert_eq!(fresh.shared.settings(), s.shared.settings());
     assert_eq!(fresh.shared.audio().gain(), 0.75);
+    let with_outputs =
+        r#"{"version": "1.0", "parameters": {}, "outputs": [{"url": "ddp://10.0.0.9"}]}"#;
+    let j = post(&fresh, "/api/config/restore", with_outputs)
+        .await
+        .json();
+    assert_eq!(j["outputs_restored"], true, "{j}");
+    assert_eq!(
+        fresh.store.get(Doc::Outputs).unwrap()["outputs"][0]["url"],
+        "ddp://10.0.0.9"
+    );
+    let j = post(&fresh, "/api/config/restore", &backup.to_string())
+        .await
+        .json();
+    assert_eq!(j["success"], true, "{j}");
     assert_eq!(get(&fresh, "/api/presets").await.json()["count"], 1);
 
     // The original device's backup: no dithering, no presets; missing fields are reported.
@@ -548,6 +563,14 @@ async fn backup_and_restore_round_trip() {
         ),
         (
             r#"{"version": "1.0", "parameters": {}, "calibration": {"bins": [1]}}"#,
+            "invalid_value",
+        ),
+        (
+            r#"{"version": "1.0", "parameters": {}, "outputs": [{"url": "nope://x"}]}"#,
+            "invalid_value",
+        ),
+        (
+            r#"{"version": "1.0", "parameters": {}, "outputs": [{"host": "x"}]}"#,
             "invalid_value",
         ),
     ] {
