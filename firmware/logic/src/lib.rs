@@ -17,6 +17,7 @@ pub mod api;
 pub mod backoff;
 pub mod credentials;
 pub mod health;
+pub mod json_object;
 pub mod ota;
 pub mod provision;
 pub mod settings;

@@ -5,7 +5,7 @@ use core::sync::atomic::Ordering;
 
 use k1_core::render::PatternId;
 use k1_fw_logic::api::{
-    self as shapes, ErrorBody, PalettesBody, ParamsBody, PatternsBody, Refusal, Selected,
+    self as shapes, PalettesBody, ParamsBody, PatternsBody, Refusal, Selected, refusal,
 };
 use k1_fw_logic::health::{HealthBody, Performance};
 use picoserve::response::{IntoResponse, Json, StatusCode};
@@ -29,25 +29,26 @@ fn refused(e: Refusal) -> impl IntoResponse {
 }
 
 /// Before `main` installed the device state (the first milliseconds of boot).
-const STARTING: Refusal =
-    ErrorBody { error: "starting", field: None, message: "the device is starting", status: 503 };
+fn starting() -> Refusal {
+    refusal(503, "starting", None, "the device is starting")
+}
 
 /// `GET /api/params`.
-pub async fn get_params() -> impl IntoResponse {
+pub async fn get_params() -> Result<impl IntoResponse, impl IntoResponse> {
     match device().await.as_ref() {
-        Some(d) => reply(200, ParamsBody::from(&d.settings.params)),
-        None => reply(503, ParamsBody::from(&k1_core::params::Params::DEFAULT)),
+        Some(d) => Ok(reply(200, ParamsBody::new(&d.settings.params, d.settings.pattern))),
+        None => Err(refused(starting())),
     }
 }
 
 /// `POST /api/params`: a partial update; replies with the whole object.
 pub async fn post_params(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl IntoResponse> {
     let mut guard = device().await;
-    let Some(d) = guard.as_mut() else { return Err(refused(STARTING)) };
-    match shapes::post_params(&body, &d.settings.params) {
+    let Some(d) = guard.as_mut() else { return Err(refused(starting())) };
+    match shapes::post_params(&body, &d.settings.params, d.settings.pattern) {
         Ok(p) => {
             d.set_params(p);
-            Ok(reply(200, ParamsBody::from(&p)))
+            Ok(reply(200, ParamsBody::new(&p, d.settings.pattern)))
         }
         Err(e) => Err(refused(e)),
     }
@@ -60,7 +61,7 @@ pub async fn select(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl I
         Err(e) => return Err(refused(e)),
     };
     let mut guard = device().await;
-    let Some(d) = guard.as_mut() else { return Err(refused(STARTING)) };
+    let Some(d) = guard.as_mut() else { return Err(refused(starting())) };
     d.set_pattern(id);
     Ok(reply(200, Selected::from(id)))
 }

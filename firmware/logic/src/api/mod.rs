@@ -1,135 +1,20 @@
 //! The JSON of the HTTP API routes that carry data (the firmware serves the host's paths, so
 //! the same web UI and clients work against a device):
 //!
-//! - `GET /api/params` → [`ParamsBody`]; `POST /api/params` takes a [`ParamsPatch`] (any subset)
-//!   and answers with the whole object. Out-of-range numbers are clamped, a palette id past the
-//!   last is 0, as the reference device did.
+//! - `GET /api/params` → [`ParamsBody`]; `POST /api/params` ([`post_params`]) takes any subset
+//!   and answers with the whole object; a bad field is refused and nothing changes, as on the
+//!   host ([`params`]).
 //! - `POST /api/select` takes [`SelectRequest`] (`index` or `id`) → [`Selected`].
 //! - `GET /api/patterns` → [`PatternsBody`], `GET /api/palettes` → [`PalettesBody`].
 
+pub mod params;
+
+use heapless::String;
 use k1_core::palettes::{PALETTE_COUNT, PALETTES};
-use k1_core::params::{PALETTE_NONE, Params};
 use k1_core::render::{PATTERNS, PatternId};
 use serde::{Deserialize, Serialize};
 
-/// The parameters as the API shows them: floats 0..=1, `dithering` and `mirror` as 0 or 1,
-/// `palette_id` an index (33 means none: hue from `color`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct ParamsBody {
-    /// Overall brightness.
-    pub brightness: f32,
-    /// Temporal smoothing.
-    pub softness: f32,
-    /// Base hue.
-    pub color: f32,
-    /// Hue sweep across the strip.
-    pub color_range: f32,
-    /// Saturation.
-    pub saturation: f32,
-    /// Warm tint.
-    pub warmth: f32,
-    /// Floor glow.
-    pub background: f32,
-    /// Dithering, 0 or 1.
-    pub dithering: f32,
-    /// Motion speed.
-    pub speed: f32,
-    /// Palette index.
-    pub palette_id: u8,
-    /// Mirror switch, 0 or 1.
-    pub mirror: f32,
-    /// Custom slot 1.
-    pub custom_param_1: f32,
-    /// Custom slot 2.
-    pub custom_param_2: f32,
-    /// Custom slot 3.
-    pub custom_param_3: f32,
-}
-
-impl From<&Params> for ParamsBody {
-    fn from(p: &Params) -> Self {
-        ParamsBody {
-            brightness: p.brightness,
-            softness: p.softness,
-            color: p.color,
-            color_range: p.color_range,
-            saturation: p.saturation,
-            warmth: p.warmth,
-            background: p.background,
-            dithering: p.dithering as f32,
-            speed: p.speed,
-            palette_id: p.palette_index().map_or(PALETTE_COUNT as u8, |i| i as u8),
-            mirror: p.mirror as f32,
-            custom_param_1: p.custom[0],
-            custom_param_2: p.custom[1],
-            custom_param_3: p.custom[2],
-        }
-    }
-}
-
-/// A partial update: every field optional, unknown keys ignored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
-#[allow(missing_docs)]
-pub struct ParamsPatch {
-    pub brightness: Option<f32>,
-    pub softness: Option<f32>,
-    pub color: Option<f32>,
-    pub color_range: Option<f32>,
-    pub saturation: Option<f32>,
-    pub warmth: Option<f32>,
-    pub background: Option<f32>,
-    pub dithering: Option<f32>,
-    pub speed: Option<f32>,
-    pub palette_id: Option<i64>,
-    pub mirror: Option<f32>,
-    pub custom_param_1: Option<f32>,
-    pub custom_param_2: Option<f32>,
-    pub custom_param_3: Option<f32>,
-}
-
-/// A float for a 0..=1 field: clamped; non-finite keeps the current value.
-fn unit(current: f32, new: Option<f32>) -> f32 {
-    match new {
-        Some(v) if v.is_finite() => v.clamp(0.0, 1.0),
-        _ => current,
-    }
-}
-
-/// A switch sent as a number: on at 0.5 and above (the reference client sends 0/100 scaled).
-fn switch(current: u8, new: Option<f32>) -> u8 {
-    match new {
-        Some(v) if v.is_finite() => u8::from(v >= 0.5),
-        _ => current,
-    }
-}
-
-impl ParamsPatch {
-    /// `params` with this patch applied. The result always validates.
-    pub fn apply(&self, params: &Params) -> Params {
-        let mut p = *params;
-        p.brightness = unit(p.brightness, self.brightness);
-        p.softness = unit(p.softness, self.softness);
-        p.color = unit(p.color, self.color);
-        p.color_range = unit(p.color_range, self.color_range);
-        p.saturation = unit(p.saturation, self.saturation);
-        p.warmth = unit(p.warmth, self.warmth);
-        p.background = unit(p.background, self.background);
-        p.speed = unit(p.speed, self.speed);
-        p.dithering = switch(p.dithering, self.dithering);
-        p.mirror = switch(p.mirror, self.mirror);
-        p.custom[0] = unit(p.custom[0], self.custom_param_1);
-        p.custom[1] = unit(p.custom[1], self.custom_param_2);
-        p.custom[2] = unit(p.custom[2], self.custom_param_3);
-        if let Some(id) = self.palette_id {
-            p.palette = match id {
-                0..=32 => id as u8,
-                x if x == PALETTE_COUNT as i64 => PALETTE_NONE,
-                _ => 0,
-            };
-        }
-        p.sanitized()
-    }
-}
+pub use params::{ParamsBody, post_params};
 
 /// `POST /api/select`: by index or by id.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -197,6 +82,38 @@ pub struct PatternEntry {
     pub description: &'static str,
     /// Whether it follows the music (the host's name).
     pub is_audio_reactive: bool,
+    /// Its own parameters.
+    pub custom_params: CustomParams,
+}
+
+/// A pattern's own parameters, serialised as the host lists them: name, description, the
+/// `custom_param_N` slot it is stored in, its range and its choices.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CustomParams(pub &'static [k1_core::params::CustomParam]);
+
+/// One entry of [`CustomParams`].
+#[derive(Serialize)]
+struct CustomEntry {
+    name: &'static str,
+    description: &'static str,
+    param: &'static str,
+    min: f32,
+    max: f32,
+    labels: &'static [&'static str],
+}
+
+impl Serialize for CustomParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const SLOTS: [&str; 3] = ["custom_param_1", "custom_param_2", "custom_param_3"];
+        s.collect_seq(self.0.iter().map(|c| CustomEntry {
+            name: c.name,
+            description: c.description,
+            param: SLOTS.get(c.slot).copied().unwrap_or("custom_param_1"),
+            min: c.min,
+            max: c.max,
+            labels: c.labels,
+        }))
+    }
 }
 
 /// `GET /api/patterns`.
@@ -222,6 +139,7 @@ impl PatternsBody {
                     name: p.name,
                     description: p.description,
                     is_audio_reactive: p.audio_reactive,
+                    custom_params: CustomParams(p.custom),
                 }
             }),
             current_pattern: current.index(),
@@ -252,10 +170,30 @@ pub struct PaletteEntry {
     pub key: &'static str,
     /// Display name.
     pub name: &'static str,
+    /// Five colours along it, for a preview (sRGB).
+    pub colors: Preview,
     /// Keyframes in the list.
     pub num_keyframes: usize,
     /// Keyframes as designed.
     pub keyframes: Keyframes,
+}
+
+/// Five preview colours, serialised as `[{r, g, b}, ...]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Preview(pub [k1_core::color::Rgb8; 5]);
+
+/// One colour of a [`Preview`].
+#[derive(Serialize)]
+struct Color {
+    r: u8,
+    g: u8,
+    b: u8,
+}
+
+impl Serialize for Preview {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|c| Color { r: c.r, g: c.g, b: c.b }))
+    }
 }
 
 /// A palette's keyframes, serialised as a JSON array.
@@ -283,6 +221,7 @@ impl Serialize for PaletteList {
             id: i,
             key: p.id,
             name: p.name,
+            colors: Preview(p.preview()),
             num_keyframes: p.keyframes.len(),
             keyframes: Keyframes(p.keyframes),
         }))
@@ -327,23 +266,34 @@ pub struct ErrorBody<'a> {
     pub status: u16,
 }
 
-/// A refused request: its status and body.
-pub type Refusal = ErrorBody<'static>;
-
-const fn refusal(status: u16, error: &'static str, field: Option<&'static str>, message: &'static str) -> Refusal {
-    ErrorBody { error, field, message, status }
+/// A refused request, in the host's error shape, owning its field and message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Refusal {
+    /// Stable code: `invalid_json`, `missing_field`, `invalid_value`, `unknown_field`, ...
+    pub error: &'static str,
+    /// The field at fault, as the client wrote it.
+    pub field: Option<String<32>>,
+    /// A sentence for people.
+    pub message: String<160>,
+    /// The HTTP status, repeated.
+    pub status: u16,
 }
 
-/// `POST /api/params`: `body` applied to `current`; clamped, as the reference device did.
-pub fn post_params(body: &[u8], current: &Params) -> Result<Params, Refusal> {
-    match serde_json_core::from_slice::<ParamsPatch>(body) {
-        Ok((patch, _)) => Ok(patch.apply(current)),
-        Err(_) => Err(refusal(
-            400,
-            "invalid_json",
-            None,
-            "the body must be a JSON object of parameters with numeric values",
-        )),
+/// A refusal with a fixed field and message.
+pub fn refusal(status: u16, error: &'static str, field: Option<&str>, message: &str) -> Refusal {
+    let mut m = String::new();
+    // Messages are short; one that did not fit would be cut, never lost.
+    for c in message.chars() {
+        if m.push(c).is_err() {
+            break;
+        }
+    }
+    Refusal { error, field: field.and_then(|f| String::try_from(f).ok()), message: m, status }
+}
+
+impl From<ErrorBody<'static>> for Refusal {
+    fn from(e: ErrorBody<'static>) -> Self {
+        refusal(e.status, e.error, e.field, e.message)
     }
 }
 
@@ -366,38 +316,14 @@ pub fn post_select(body: &[u8]) -> Result<PatternId, Refusal> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use k1_core::params::Params;
 
-    fn json<T: Serialize>(v: &T) -> heapless::String<16384> {
+    pub(crate) fn json<T: Serialize>(v: &T) -> heapless::String<16384> {
         let mut buf = [0u8; 16384];
         let n = serde_json_core::to_slice(v, &mut buf).unwrap();
         heapless::String::try_from(core::str::from_utf8(&buf[..n]).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn params_patch_clamps_and_keeps_the_rest() {
-        let (patch, _): (ParamsPatch, _) = serde_json_core::from_str(
-            r#"{"brightness":0.5,"speed":7,"warmth":-1,"palette_id":40,"dithering":0,"unknown":3}"#,
-        )
-        .unwrap();
-        let p = patch.apply(&Params::DEFAULT);
-        assert_eq!(
-            (p.brightness, p.speed, p.warmth, p.palette, p.dithering),
-            (0.5, 1.0, 0.0, 0, 0)
-        );
-        assert_eq!(p.color, Params::DEFAULT.color);
-        assert!(p.validate().is_ok());
-        let body = json(&ParamsBody::from(&p));
-        assert!(
-            body.starts_with(r#"{"brightness":0.5,"softness":0.25,"#),
-            "{body}"
-        );
-        assert!(body.contains(r#""palette_id":0,"#), "{body}");
-        let (none, _): (ParamsPatch, _) =
-            serde_json_core::from_str(r#"{"palette_id":33}"#).unwrap();
-        assert_eq!(none.apply(&p).palette_index(), None);
-        assert!(serde_json_core::from_str::<ParamsPatch>(r#"{"brightness":"x"}"#).is_err());
     }
 
     #[test]
@@ -429,17 +355,20 @@ mod tests {
         );
         assert!(patterns.ends_with(r#""current_pattern":3,"count":17}"#), "{patterns}");
         assert!(patterns.contains(r#""is_audio_reactive":"#));
+        assert!(patterns.contains(r#""custom_params":[{"name":"#), "{patterns}");
+        assert!(patterns.contains(r#""param":"custom_param_"#), "{patterns}");
         let palettes = json(&PalettesBody::new());
         assert!(palettes.contains(r#"{"position":0,"r":"#), "{palettes}");
         assert!(palettes.ends_with(r#""count":33}"#));
         assert!(palettes.starts_with(r#"{"palettes":[{"id":0,"key":""#), "{palettes}");
+        assert!(palettes.contains(r#""colors":[{"r":"#), "{palettes}");
     }
 
     #[test]
     fn post_bodies_are_checked() {
-        let p = post_params(br#"{"brightness":0.25}"#, &Params::DEFAULT).unwrap();
+        let p = post_params(br#"{"brightness":0.25}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap();
         assert_eq!(p.brightness, 0.25);
-        let e = post_params(b"{\"brightness\":", &Params::DEFAULT).unwrap_err();
+        let e = post_params(b"{\"brightness\":", &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
         assert_eq!((e.status, e.error), (400, "invalid_json"));
         assert_eq!(post_select(br#"{"id":"bloom"}"#), Ok(PatternId::Bloom));
         assert_eq!(post_select(b"{}").unwrap_err().error, "missing_field");
