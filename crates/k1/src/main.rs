@@ -88,6 +88,8 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::Latency(job) => commands::latency::run(job),
         cli::Command::Soak(job) => commands::soak::run(job),
         cli::Command::BenchCpu(job) => commands::bench::run_cpu(job),
+        cli::Command::BenchOutputs(job) => commands::bench_outputs::run(job),
+        cli::Command::Discover(wait) => commands::discover::run(wait),
     }
 }
 

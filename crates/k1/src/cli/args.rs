@@ -52,6 +52,41 @@ pub enum CommandArgs {
     /// Run the live engine's real threads unpaced on a virtual clock for tens of millions of
     /// frames: memory, torn reads, deadline misses, panics.
     Soak(Box<super::measure_args::SoakArgs>),
+    /// List the WLED devices on the LAN (mDNS _wled._tcp) with their LED counts.
+    Discover(DiscoverArgs),
+}
+
+/// `k1 discover`.
+#[derive(Debug, clap::Args)]
+pub struct DiscoverArgs {
+    /// How long to listen for devices.
+    #[arg(long, default_value = "3s", value_name = "DURATION", value_parser = parse_duration)]
+    pub wait: Duration,
+}
+
+/// `k1 bench outputs`.
+#[derive(Debug, clap::Args)]
+pub struct BenchOutputsArgs {
+    /// DDP receivers on 127.0.0.2, 127.0.0.3, …, one output each.
+    #[arg(long, default_value_t = 50, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub receivers: u32,
+    /// Seconds measured (after the warm-up).
+    #[arg(long, default_value_t = 60, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub seconds: u32,
+    /// Seconds run before measuring.
+    #[arg(long, default_value_t = 2, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub warmup: u32,
+    /// Frames rendered (and sent) per second.
+    #[arg(long, default_value_t = 120, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub fps: u32,
+    /// LEDs per frame.
+    #[arg(long, default_value_t = 320, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub leds: u32,
 }
 
 /// The engine rates K1 supports.
@@ -157,10 +192,15 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// `k1 run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Audio input: a file, `-` (raw PCM on stdin), `mic` (the default input device) or
-    /// `mic:NAME` (the first input device whose name contains NAME) [default: the microphone if
-    /// there is one, else the demo].
-    #[arg(short, long, value_name = "FILE|-|mic[:NAME]", conflicts_with = "demo")]
+    /// Audio input: a file, `-` (raw PCM on stdin), `mic` (the default input device),
+    /// `mic:NAME` (the first input device whose name contains NAME) or `wled-sync[:PORT]` (WLED
+    /// audio-sync packets, UDP 11988) [default: the microphone if there is one, else the demo].
+    #[arg(
+        short,
+        long,
+        value_name = "FILE|-|mic[:NAME]|wled-sync[:PORT]",
+        conflicts_with = "demo"
+    )]
     pub input: Option<String>,
     /// Play the built-in demo loop: drums, bass and chords at 120 BPM, no hardware needed.
     #[arg(long)]
@@ -279,6 +319,8 @@ pub enum BenchArgs {
     Analyze(BenchAnalyzeArgs),
     /// CPU share of `k1 run --demo` with no preview (target: under 5 % of one core).
     Cpu(super::measure_args::BenchCpuArgs),
+    /// 320 LEDs at 120 FPS as DDP to 50 receivers on loopback: frames delivered, drops, CPU.
+    Outputs(BenchOutputsArgs),
 }
 
 /// `k1 bench analyze`.

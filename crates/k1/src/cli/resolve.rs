@@ -40,6 +40,10 @@ pub enum Command {
     Soak(super::SoakJob),
     /// `k1 bench cpu`.
     BenchCpu(super::CpuBenchJob),
+    /// `k1 bench outputs`.
+    BenchOutputs(crate::commands::bench_outputs::OutputsBenchJob),
+    /// `k1 discover`: how long to listen.
+    Discover(std::time::Duration),
 }
 
 /// Where `k1 run` gets its audio.
@@ -55,6 +59,8 @@ pub enum LiveInput {
     Stdin(PcmSpec),
     /// An input device: the default one, or the first whose name contains this.
     Mic(Option<String>),
+    /// WLED audio-sync packets on this UDP port (`wled-sync[:PORT]`).
+    WledSync(u16),
 }
 
 /// A frame sink to start.
@@ -202,6 +208,17 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         CommandArgs::Bench(BenchArgs::Cpu(b)) => {
             Ok(Command::BenchCpu(super::measure_jobs::bench_cpu(b)?))
         }
+        CommandArgs::Bench(BenchArgs::Outputs(b)) => Ok(Command::BenchOutputs(
+            crate::commands::bench_outputs::OutputsBenchJob {
+                receivers: b.receivers,
+                seconds: b.seconds,
+                warmup: b.warmup,
+                fps: b.fps,
+                leds: b.leds as usize,
+                config: Config::DEFAULT,
+            },
+        )),
+        CommandArgs::Discover(d) => Ok(Command::Discover(d.wait)),
     }
 }
 
@@ -317,6 +334,15 @@ fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
             channels: usize::from(r.channels.unwrap_or(2)),
         }),
         (Some("mic"), false) => LiveInput::Mic(None),
+        (Some("wled-sync"), false) => LiveInput::WledSync(k1_core::proto::wled_sync::PORT),
+        (Some(other), false) if other.starts_with("wled-sync:") => {
+            let port = &other["wled-sync:".len()..];
+            LiveInput::WledSync(port.parse().ok().filter(|p| *p > 0).ok_or_else(|| {
+                usage(format!(
+                    "--input wled-sync:PORT: \"{port}\" is not a UDP port (1-65535)"
+                ))
+            })?)
+        }
         (Some(other), false) => match other.strip_prefix("mic:") {
             Some("") => return Err(usage("--input mic:NAME needs a NAME".into())),
             Some(name) => LiveInput::Mic(Some(name.to_string())),
@@ -604,6 +630,16 @@ mod tests {
                 LiveInput::Mic(Some("USB Audio".into()))
             );
         }
+        assert_eq!(
+            run_job(&["-i", "wled-sync"]).unwrap().input,
+            LiveInput::WledSync(11988)
+        );
+        assert_eq!(
+            run_job(&["-i", "wled-sync:4000"]).unwrap().input,
+            LiveInput::WledSync(4000)
+        );
+        let err = run_job(&["-i", "wled-sync:0"]).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some());
         let err = run_job(&["-i", "mic:"]).unwrap_err();
         assert!(err.downcast_ref::<UsageError>().is_some());
     }

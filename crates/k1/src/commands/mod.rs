@@ -5,7 +5,9 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod bench_outputs;
 pub mod calibrate;
+pub mod discover;
 pub mod latency;
 pub mod render;
 pub mod run;

@@ -287,6 +287,15 @@ fn open_source(
             )
         }
         LiveInput::Mic(device) => open_mic(device.clone(), rate, clock)?,
+        LiveInput::WledSync(port) => {
+            let source =
+                crate::sources::live::WledSyncSource::open(*port, rate, job.config.lowest_note)?;
+            let name = source.name().to_string();
+            (
+                Box::new(move || Ok(Box::new(source) as Box<dyn LiveSource>)),
+                name,
+            )
+        }
     })
 }
 

@@ -72,10 +72,20 @@ impl OutputHandle {
         &self.name
     }
 
-    /// A frame went out whole; returns true if the output was failing until now.
-    pub fn sent(&self) -> bool {
+    /// A frame went out whole.
+    pub fn sent(&self) {
         self.sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The output works again (it has sent without failing for a while); returns true if it
+    /// was failing until now.
+    pub fn recovered(&self) -> bool {
         self.failing.swap(false, Ordering::Relaxed)
+    }
+
+    /// Failed sends so far.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
     }
 
     /// `n` frames were not sent.
@@ -147,7 +157,8 @@ mod tests {
         let h = Arc::new(OutputHandle::new(&spec, spec.range_for(20).unwrap()));
         let reg = OutputRegistry::default();
         reg.register(Arc::clone(&h));
-        assert!(!h.sent());
+        h.sent();
+        assert!(!h.recovered());
         assert!(h.failed("refused".into()));
         assert!(!h.failed("refused again".into()));
         h.dropped(3);
@@ -158,7 +169,10 @@ mod tests {
             (Some("refused again"), false)
         );
         assert_eq!((s.leds.start, s.leds.end, s.kind.as_str()), (10, 20, "ddp"));
-        assert!(h.sent(), "recovery is reported once");
+        h.sent();
+        assert!(!reg.statuses()[0].healthy, "a send alone is no recovery");
+        assert!(h.recovered(), "recovery is reported once");
+        assert!(!h.recovered());
         assert!(reg.statuses()[0].healthy);
         let json = serde_json::to_value(&reg.statuses()[0]).unwrap();
         assert_eq!(json["leds"]["end"], 20);

@@ -117,6 +117,11 @@ pub trait Sink: Send {
     /// Sends one frame out.
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError>;
 
+    /// News worth one line to the user since the last call (an output that works again).
+    fn take_note(&mut self) -> Option<String> {
+        None
+    }
+
     /// Told that `frames` frames it wanted never reached it (it fell behind): for its own
     /// counters. The engine counts them too.
     fn note_dropped(&mut self, _frames: u64) {}
@@ -200,8 +205,6 @@ pub fn run_sink(
         .map(|f| duration_nanos(Duration::from_secs_f64(1.0 / f)));
     let mut next_due: Nanos = 0;
     let mut errors_in_a_row = 0u32;
-    // Said that it fails; say so when it works again.
-    let mut failing = false;
     while !stop.load(Ordering::Relaxed) {
         let now = clock.now();
         if let Some(interval) = interval {
@@ -238,10 +241,6 @@ pub fn run_sink(
         match sink.write(&frame) {
             Ok(()) => {
                 metrics.sink_frames.fetch_add(1, Ordering::Relaxed);
-                if failing {
-                    events.note(format!("sink {}: sending again", sink.name()));
-                    failing = false;
-                }
                 errors_in_a_row = 0;
             }
             Err(SinkError::Dropped) => {
@@ -251,7 +250,6 @@ pub fn run_sink(
                 metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
             }
             Err(err) => {
-                failing = true;
                 metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
                 errors_in_a_row += 1;
                 // Say so on the first failure and then about once a second, not every frame.
@@ -259,6 +257,9 @@ pub fn run_sink(
                     events.warn(format!("sink {}: {err} (retrying)", sink.name()));
                 }
             }
+        }
+        if let Some(note) = sink.take_note() {
+            events.note(format!("sink {}: {note}", sink.name()));
         }
     }
     if let Err(err) = sink.finish() {

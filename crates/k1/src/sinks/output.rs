@@ -7,7 +7,8 @@
 //! sockets are non-blocking (a full socket buffer drops the frame, counted), TCP and serial
 //! writes have short timeouts. While a receiver is failing, frames are dropped (counted) until
 //! the next retry is due; the first failure of a run of them is reported once, and the recovery
-//! once.
+//! once, after [`RECOVERY`] without a failure. (A UDP send to a closed port succeeds and the
+//! ICMP error fails the next one, so a single success proves nothing.)
 
 use std::io;
 use std::sync::Arc;
@@ -17,6 +18,9 @@ use k1_core::color::Rgb8;
 
 use super::{Frame, Sink, SinkError};
 use crate::outputs::{LedRange, OutputHandle};
+
+/// How long an output must send without failing before it counts as working again.
+pub const RECOVERY: Duration = Duration::from_secs(2);
 
 /// What a transport did with a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +92,9 @@ pub struct OutputSink {
     fps: Option<f64>,
     backoff: Backoff,
     retry_at: Option<Instant>,
+    last_failure: Option<Instant>,
+    recovery: Duration,
+    note: Option<String>,
 }
 
 impl OutputSink {
@@ -105,13 +112,17 @@ impl OutputSink {
             fps,
             backoff: Backoff::default(),
             retry_at: None,
+            last_failure: None,
+            recovery: RECOVERY,
+            note: None,
         }
     }
 
     /// With another backoff (tests use short ones).
     #[cfg(test)]
-    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+    pub fn with_backoff(mut self, backoff: Backoff, recovery: Duration) -> Self {
         self.backoff = backoff;
+        self.recovery = recovery;
         self
     }
 }
@@ -136,8 +147,20 @@ impl Sink for OutputSink {
         match self.transport.send(&frame.leds[start..end], frame) {
             Ok(Sent::Frame) => {
                 self.retry_at = None;
-                self.backoff.reset();
                 self.handle.sent();
+                if self
+                    .last_failure
+                    .is_some_and(|t| now.duration_since(t) >= self.recovery)
+                {
+                    self.last_failure = None;
+                    self.backoff.reset();
+                    if self.handle.recovered() {
+                        self.note = Some(format!(
+                            "sending again ({} failed sends in all)",
+                            self.handle.errors()
+                        ));
+                    }
+                }
                 Ok(())
             }
             Ok(Sent::NotDue) => Ok(()),
@@ -147,6 +170,7 @@ impl Sink for OutputSink {
             }
             Err(e) => {
                 self.transport.reset();
+                self.last_failure = Some(now);
                 let wait = self.backoff.step();
                 self.retry_at = Some(now + wait);
                 if self.handle.failed(e.to_string()) {
@@ -159,6 +183,10 @@ impl Sink for OutputSink {
                 }
             }
         }
+    }
+
+    fn take_note(&mut self) -> Option<String> {
+        self.note.take()
     }
 
     fn note_dropped(&mut self, frames: u64) {
@@ -225,9 +253,10 @@ mod tests {
             fail: 2,
             log: Arc::clone(&log),
         };
-        let mut sink =
-            OutputSink::new(Box::new(t), Arc::clone(&handle), range, spec.fps).with_backoff(
+        let mut sink = OutputSink::new(Box::new(t), Arc::clone(&handle), range, spec.fps)
+            .with_backoff(
                 Backoff::new(Duration::from_millis(20), Duration::from_millis(40)),
+                Duration::from_millis(30),
             );
         assert_eq!(sink.max_fps(), Some(60.0));
         let f = frame(8);
@@ -246,6 +275,11 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(45));
         sink.write(&f).unwrap();
+        assert_eq!(
+            sink.take_note().as_deref(),
+            Some("sending again (2 failed sends in all)")
+        );
+        assert_eq!(sink.take_note(), None);
         let s = handle.status();
         assert_eq!(
             (s.frames_sent, s.frames_dropped, s.errors, s.healthy),

@@ -365,10 +365,10 @@ fn opc_frames_arrive_and_the_connection_is_made_again() {
         range,
         None,
     )
-    .with_backoff(Backoff::new(
-        Duration::from_millis(10),
-        Duration::from_millis(10),
-    ));
+    .with_backoff(
+        Backoff::new(Duration::from_millis(10), Duration::from_millis(10)),
+        Duration::ZERO,
+    );
     let frame = test_frame(50);
     let read_message = |conn: &mut std::net::TcpStream| {
         let mut head = [0u8; 4];

@@ -10,10 +10,12 @@
 //! - [`PcmSource`]: raw PCM from a reader (stdin), any rate, mixed and resampled.
 //! - `mic` (feature `audio`): capture through cpal.
 //! - [`Reconnecting`]: reopens a failing source with exponential backoff.
+//! - [`WledSyncSource`]: audio resynthesised from WLED audio-sync packets (`--input wled-sync`).
 
 mod paced;
 mod pcm;
 mod retry;
+mod wled_sync;
 
 #[cfg(feature = "audio")]
 pub mod mic;
@@ -24,6 +26,7 @@ pub use paced::{Paced, SharedStart};
 pub use pcm::{PcmFormat, PcmSource, PcmSpec};
 #[cfg_attr(not(feature = "audio"), allow(unused_imports))]
 pub use retry::{Backoff, Reconnecting};
+pub use wled_sync::WledSyncSource;
 
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;

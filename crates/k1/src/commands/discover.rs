@@ -1,0 +1,221 @@
+//! `k1 discover`: lists the WLED devices on the LAN (mDNS `_wled._tcp`), with their LED counts
+//! from each one's JSON API (`GET /json/info`), and the `--out` URL to drive each.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+/// The mDNS service type WLED announces.
+pub const SERVICE: &str = "_wled._tcp.local.";
+/// The longest each device's JSON API may take (connect, then the whole answer).
+pub const HTTP_TIMEOUT: Duration = Duration::from_secs(2);
+/// The largest JSON answer read.
+const MAX_ANSWER: u64 = 256 * 1024;
+
+/// One device found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Device {
+    /// The mDNS instance name.
+    pub instance: String,
+    /// Its address and HTTP port.
+    pub addr: SocketAddr,
+    /// What `/json/info` said, or why it could not be read.
+    pub info: Result<Info, String>,
+}
+
+/// The parts of WLED's `/json/info` that matter here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Info {
+    /// The device's name.
+    pub name: String,
+    /// Its LED count.
+    pub leds: u64,
+    /// Its WLED version.
+    pub version: String,
+}
+
+/// Browses for `wait`, then asks each device for its info; prints a table.
+pub fn run(wait: Duration) -> anyhow::Result<()> {
+    let daemon = mdns_sd::ServiceDaemon::new().context("cannot start mDNS")?;
+    let events = daemon
+        .browse(SERVICE)
+        .context("cannot browse for WLED devices")?;
+    crate::messages::note(format!(
+        "looking for WLED devices (mDNS {SERVICE}) for {:.1} s",
+        wait.as_secs_f64()
+    ));
+    let mut found: BTreeMap<String, SocketAddr> = BTreeMap::new();
+    let end = Instant::now() + wait;
+    while let Some(left) = end.checked_duration_since(Instant::now()) {
+        match events.recv_timeout(left) {
+            Ok(mdns_sd::ServiceEvent::ServiceResolved(s)) => {
+                let ip = s
+                    .addresses
+                    .iter()
+                    .map(|a| a.to_ip_addr())
+                    .find(IpAddr::is_ipv4)
+                    .or_else(|| s.addresses.iter().next().map(|a| a.to_ip_addr()));
+                if let Some(ip) = ip {
+                    let instance = s.fullname.trim_end_matches(SERVICE).trim_end_matches('.');
+                    found.insert(instance.to_string(), SocketAddr::new(ip, s.port));
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = daemon.shutdown();
+    let devices: Vec<Device> = found
+        .into_iter()
+        .map(|(instance, addr)| Device {
+            instance,
+            addr,
+            info: fetch_info(addr),
+        })
+        .collect();
+    print!("{}", table(&devices));
+    Ok(())
+}
+
+/// The table `k1 discover` prints.
+pub fn table(devices: &[Device]) -> String {
+    if devices.is_empty() {
+        return "no WLED devices answered (is this machine on the same LAN, with multicast allowed?)\n"
+            .to_string();
+    }
+    let mut out = String::new();
+    for d in devices {
+        let ip = d.addr.ip();
+        match &d.info {
+            Ok(i) => out.push_str(&format!(
+                "{:<24} {:<16} {:>5} LEDs  WLED {:<10} --out ddp://{ip}?leds=0-{}\n",
+                i.name,
+                ip,
+                i.leds,
+                i.version,
+                i.leds.saturating_sub(1)
+            )),
+            Err(e) => out.push_str(&format!(
+                "{:<24} {:<16}     ? LEDs  ({e})  --out ddp://{ip}\n",
+                d.instance, ip
+            )),
+        }
+    }
+    out
+}
+
+/// `GET /json/info` from `addr` over HTTP/1.0, bounded by [`HTTP_TIMEOUT`] and [`MAX_ANSWER`].
+pub fn fetch_info(addr: SocketAddr) -> Result<Info, String> {
+    let mut stream = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(HTTP_TIMEOUT))
+        .and_then(|()| stream.set_write_timeout(Some(HTTP_TIMEOUT)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET /json/info HTTP/1.0\r\nHost: {}\r\nAccept: application/json\r\n\r\n",
+        addr.ip()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    stream
+        .take(MAX_ANSWER)
+        .read_to_end(&mut answer)
+        .map_err(|e| e.to_string())?;
+    parse_answer(&answer)
+}
+
+/// The info in an HTTP answer carrying WLED's `/json/info`.
+pub fn parse_answer(answer: &[u8]) -> Result<Info, String> {
+    let text = String::from_utf8_lossy(answer);
+    let (head, body) = text.split_once("\r\n\r\n").ok_or("not an HTTP answer")?;
+    let status = head.lines().next().unwrap_or_default();
+    if status.split_whitespace().nth(1) != Some("200") {
+        return Err(format!("the JSON API answered \"{status}\""));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
+    let leds = json
+        .pointer("/leds/count")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or("no leds.count in /json/info")?;
+    let text_at = |p: &str| {
+        json.pointer(p)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?")
+            .to_string()
+    };
+    Ok(Info {
+        name: text_at("/name"),
+        leds,
+        version: text_at("/ver"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn reads_the_led_count_from_a_json_api() {
+        let server = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = server.local_addr().unwrap();
+        let serve = std::thread::spawn(move || {
+            let (mut conn, _) = server.accept().unwrap();
+            let mut req = [0u8; 512];
+            let n = conn.read(&mut req).unwrap();
+            assert!(req[..n].starts_with(b"GET /json/info HTTP/1.0\r\n"));
+            let body = r#"{"ver":"0.15.0","name":"Porch","leds":{"count":144,"rgbw":false}}"#;
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{body}"
+            )
+            .unwrap();
+        });
+        let info = fetch_info(addr).unwrap();
+        serve.join().unwrap();
+        assert_eq!(
+            info,
+            Info {
+                name: "Porch".into(),
+                leds: 144,
+                version: "0.15.0".into()
+            }
+        );
+        let line = table(&[Device {
+            instance: "wled-porch".into(),
+            addr,
+            info: Ok(info),
+        }]);
+        assert!(
+            line.contains("144 LEDs") && line.contains("ddp://127.0.0.1?leds=0-143"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn bad_answers_are_reasons_not_panics() {
+        assert!(parse_answer(b"garbage").is_err());
+        assert!(
+            parse_answer(b"HTTP/1.1 404 Not Found\r\n\r\n")
+                .unwrap_err()
+                .contains("404")
+        );
+        assert!(
+            parse_answer(b"HTTP/1.1 200 OK\r\n\r\n{")
+                .unwrap_err()
+                .contains("JSON")
+        );
+        assert!(parse_answer(b"HTTP/1.1 200 OK\r\n\r\n{\"leds\":{}}").is_err());
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        assert!(fetch_info(closed).is_err());
+        assert!(table(&[]).starts_with("no WLED devices"));
+    }
+}

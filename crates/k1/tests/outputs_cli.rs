@@ -1,0 +1,234 @@
+//! `k1 run --out` end to end: the real binary renders the demo and sends it to receivers on
+//! loopback; the packets are decoded here from the specs (DDP, WLED audio sync) and E1.31's
+//! stream-terminated packets are seen at the end. Bad URLs are usage errors naming the part at
+//! fault; an unreachable receiver is reported once, counted, and does not slow rendering. A
+//! short `k1 bench outputs` runs here too (the 60-s one is run by hand: see the README).
+
+mod common;
+
+use std::net::UdpSocket;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use common::k1;
+
+/// A loopback receiver that collects datagrams on its own thread while k1 runs (so the
+/// socket's buffer never overflows), until [`Collector::finish`].
+struct Collector {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<Vec<u8>>>,
+}
+
+impl Collector {
+    fn start() -> Self {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let port = s.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let mut buf = [0u8; 2048];
+            loop {
+                match s.recv(&mut buf) {
+                    Ok(n) => out.push(buf[..n].to_vec()),
+                    Err(_) if flag.load(Ordering::Relaxed) => return out,
+                    Err(_) => {}
+                }
+            }
+        });
+        Self { port, stop, thread }
+    }
+
+    /// Everything received, once the sender has gone quiet.
+    fn finish(self) -> Vec<Vec<u8>> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
+
+const RUN: [&str; 6] = [
+    "run",
+    "--demo",
+    "--no-playback",
+    "--no-preview",
+    "--duration",
+    "1.5s",
+];
+
+#[test]
+fn ddp_e131_and_audio_sync_reach_loopback_receivers() {
+    let (ddp, e131, sync) = (Collector::start(), Collector::start(), Collector::start());
+    let (ddp_port, e131_port, sync_port) = (ddp.port, e131.port, sync.port);
+    let ddp_url = format!("ddp://127.0.0.1:{ddp_port}?leds=0-99&fps=50");
+    let e131_url = format!("e131://127.0.0.1:{e131_port}?universe=3&leds=100-299");
+    let sync_url = format!("wled-sync://127.0.0.1:{sync_port}");
+    let mut args = RUN.to_vec();
+    args.extend([
+        "--leds", "320", "--out", &ddp_url, "--out", &e131_url, "--out", &sync_url,
+    ]);
+    let run = k1(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // DDP: 100 LEDs = 300 bytes in one packet with the push flag, RGB type, ~50 a second.
+    let packets = ddp.finish();
+    assert!(
+        (50..=90).contains(&packets.len()),
+        "{} DDP packets",
+        packets.len()
+    );
+    for p in &packets {
+        assert_eq!((p[0], p[2], p[3]), (0x41, 0x0B, 1));
+        assert_eq!(u16::from_be_bytes([p[8], p[9]]), 300);
+        assert_eq!(p.len(), 310);
+    }
+    assert!(
+        packets.iter().any(|p| p[10..].iter().any(|&b| b > 0)),
+        "the demo lights LEDs"
+    );
+
+    // E1.31: 200 LEDs = universes 3 (170 LEDs) and 4 (30), then 3 terminated packets each.
+    let packets = e131.finish();
+    let universe = |p: &Vec<u8>| u16::from_be_bytes([p[113], p[114]]);
+    let terminated: Vec<u16> = packets
+        .iter()
+        .filter(|p| p[112] & 0x40 != 0)
+        .map(universe)
+        .collect();
+    assert_eq!(terminated, [3, 3, 3, 4, 4, 4]);
+    let data: Vec<&Vec<u8>> = packets.iter().filter(|p| p[112] & 0x40 == 0).collect();
+    assert!(data.len() >= 2 * 50, "{} E1.31 data packets", data.len());
+    assert!(
+        data.iter()
+            .all(|p| matches!((universe(p), p.len()), (3, 636) | (4, 216)))
+    );
+
+    // Audio sync: 44-byte v2 packets, at most one per 10 ms, counters increasing.
+    let packets = sync.finish();
+    assert!(
+        (50..=160).contains(&packets.len()),
+        "{} sync packets",
+        packets.len()
+    );
+    assert!(
+        packets
+            .iter()
+            .all(|p| p.len() == 44 && &p[..6] == b"00002\0")
+    );
+    let counters: Vec<u8> = packets.iter().map(|p| p[17]).collect();
+    assert!(counters.windows(2).all(|w| w[1] == w[0].wrapping_add(1)));
+    assert!(
+        packets.iter().any(|p| p[18..34].iter().any(|&b| b > 0)),
+        "the GEQ channels move with the demo"
+    );
+    assert!(
+        packets.iter().any(|p| p[16] == 1),
+        "onsets and beats set samplePeak"
+    );
+
+    // The summary has each output's counters.
+    assert!(
+        run.stdout.contains("output   ddp:127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn bad_urls_are_usage_errors_naming_the_part() {
+    for (url, part) in [
+        ("ddp://", "host"),
+        ("dmx://10.0.0.1", "scheme"),
+        ("ddp://h?leds=0-400", "leds"),
+        ("e131://h?universe=70000", "universe"),
+        ("wled://h?timeout=x", "timeout"),
+        ("artnet://h?colour=red", "colour"),
+    ] {
+        let mut args = RUN.to_vec();
+        args.extend(["--out", url]);
+        let run = k1(&args);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(": {part}: ")),
+            "{url}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_receiver_is_reported_once_and_rendering_goes_on() {
+    // A port nobody listens on: loopback answers with ICMP port unreachable.
+    let closed = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("ddp://127.0.0.1:{port}?fps=max");
+    let mut args = RUN.to_vec();
+    args.extend(["--out", &url, "--check", "2s"]);
+    args.retain(|a| *a != "--duration" && *a != "1.5s");
+    let run = k1(&args);
+    assert_eq!(
+        run.code, 0,
+        "the check still passes: {}\n{}",
+        run.stdout, run.stderr
+    );
+    let warnings = run.stderr.matches("refused").count();
+    assert_eq!(warnings, 1, "{}", run.stderr);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("output   ddp:"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(line.contains("errors (last: Connection refused"), "{line}");
+}
+
+#[test]
+fn a_config_file_adds_outputs() {
+    let rx = Collector::start();
+    let port = rx.port;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k1.toml");
+    std::fs::write(
+        &path,
+        format!("[[outputs]]\nurl = \"wled://127.0.0.1:{port}?timeout=7\"\nname = \"shelf\"\n"),
+    )
+    .unwrap();
+    let mut args = RUN.to_vec();
+    args.extend(["--leds", "600", "--config", common::s(&path)]);
+    let run = k1(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let packets = rx.finish();
+    // 600 LEDs: DNRGB packets of 489 and 111 LEDs from 0 and 489, timeout byte 7.
+    assert!(packets.len() >= 2 * 60, "{}", packets.len());
+    assert!(packets.iter().all(|p| p[0] == 4 && p[1] == 7));
+    assert!(
+        packets
+            .iter()
+            .any(|p| p[2..4] == [0x01, 0xE9] && p.len() == 4 + 111 * 3)
+    );
+    assert!(run.stdout.contains("output   shelf:"), "{}", run.stdout);
+}
+
+#[test]
+fn a_short_outputs_benchmark_delivers_every_frame() {
+    let run = k1(&[
+        "bench",
+        "outputs",
+        "--receivers",
+        "8",
+        "--seconds",
+        "2",
+        "--warmup",
+        "1",
+    ]);
+    assert!(
+        run.stdout.contains("drops      0:"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains("delivered"), "{}", run.stdout);
+}
