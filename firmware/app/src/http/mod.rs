@@ -25,6 +25,8 @@ use static_cell::StaticCell;
 /// Station connections served at once (each server task costs about 20 KB of RAM, which the
 /// ESP32-C3 does not have twice over).
 const STA_SERVERS: usize = if cfg!(feature = "esp32c3") { 1 } else { 2 };
+/// Server tasks in all: the station's and the access point's one.
+const SERVERS: usize = STA_SERVERS + 1;
 /// The port.
 const PORT: u16 = 80;
 /// Largest JSON or form body taken (the setup form, a full parameter object).
@@ -61,7 +63,7 @@ static CONFIG: picoserve::Config = picoserve::Config::new(picoserve::Timeouts {
 })
 .keep_connection_alive();
 
-#[embassy_executor::task(pool_size = 3)]
+#[embassy_executor::task(pool_size = SERVERS)]
 async fn http_task(id: usize, stack: Stack<'static>, app: &'static AppRouter) -> ! {
     let mut rx = [0u8; 1024];
     let mut tx = [0u8; 1024];
