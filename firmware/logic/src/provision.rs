@@ -6,8 +6,11 @@
 //! - With one, the station joins; after [`AP_AFTER_FAILURES`] failures in a row the setup AP comes
 //!   up *beside* the station, which keeps retrying with [`Backoff`], so a router that was down
 //!   overnight is rejoined when it returns, and the setup page stays reachable meanwhile.
-//! - Once online the AP goes down. A lost link retries at once, then backs off.
+//! - Once online the AP stays [`AP_LINGER_MS`] more (the setup page can say where the device
+//!   went), then goes down. A lost link retries at once, then backs off.
 //! - New credentials from the page are tried at once.
+//! - Changing the radio's mode restarts it, which drops the station's link: the glue reports that
+//!   with [`Provisioner::radio_restarted`], and the station rejoins at once.
 
 use core::fmt::Write;
 
@@ -17,6 +20,8 @@ use crate::backoff::Backoff;
 
 /// Failed attempts in a row after which the setup access point comes up.
 pub const AP_AFTER_FAILURES: u32 = 3;
+/// How long the setup access point stays up after the station joined, ms.
+pub const AP_LINGER_MS: u64 = 30_000;
 
 /// What the radio should run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +68,8 @@ pub struct Provisioner {
     next_attempt_ms: u64,
     backoff: Backoff,
     ap: bool,
+    /// While online with the AP still up: when it goes down.
+    ap_until: Option<u64>,
 }
 
 impl Provisioner {
@@ -75,6 +82,7 @@ impl Provisioner {
             next_attempt_ms: 0,
             backoff: Backoff::new(seed),
             ap: !has_credentials,
+            ap_until: None,
         }
     }
 
@@ -97,8 +105,16 @@ impl Provisioner {
         self.backoff.failures()
     }
 
-    /// What to do at `now_ms`. Returns [`Step::Connect`] once per attempt.
+    /// What to do at `now_ms`. Returns [`Step::Connect`] once per attempt; while online with
+    /// the setup AP lingering, [`Step::WaitUntil`] its end, after which [`Self::mode`] drops it.
     pub fn poll(&mut self, now_ms: u64) -> Step {
+        if let (true, Some(until)) = (self.online, self.ap_until) {
+            if now_ms < until {
+                return Step::WaitUntil(until);
+            }
+            self.ap = false;
+            self.ap_until = None;
+        }
         if !self.has_credentials || self.online || self.attempting {
             return Step::Idle;
         }
@@ -116,7 +132,9 @@ impl Provisioner {
             Event::Online => {
                 self.online = true;
                 self.attempting = false;
-                self.ap = false;
+                if self.ap {
+                    self.ap_until = Some(now_ms.saturating_add(AP_LINGER_MS));
+                }
                 self.backoff.succeed();
             }
             Event::Failed => {
@@ -132,6 +150,10 @@ impl Provisioner {
                 self.online = false;
                 self.attempting = false;
                 self.next_attempt_ms = now_ms;
+                if self.ap_until.take().is_some() {
+                    // Lost while the AP lingered: keep the AP until the station is back for good.
+                    self.ap = true;
+                }
             }
             Event::NewCredentials => {
                 self.has_credentials = true;
@@ -140,6 +162,17 @@ impl Provisioner {
                 self.backoff.succeed();
                 self.next_attempt_ms = now_ms;
             }
+        }
+    }
+}
+
+impl Provisioner {
+    /// The radio was restarted to change mode, which dropped the station's link if it had one.
+    pub fn radio_restarted(&mut self, now_ms: u64) {
+        if self.online {
+            self.online = false;
+            self.attempting = false;
+            self.next_attempt_ms = now_ms;
         }
     }
 }
@@ -171,8 +204,30 @@ mod tests {
         assert_eq!(p.poll(5_000), Step::Connect);
         assert_eq!(p.poll(5_001), Step::Idle, "one attempt at a time");
         p.event(Event::Online, 8_000);
-        assert_eq!(p.mode(), Mode::Station);
         assert!(p.online());
+        assert_eq!(p.mode(), Mode::StationAndSetupAp, "the page can still say where it went");
+        assert_eq!(p.poll(9_000), Step::WaitUntil(8_000 + AP_LINGER_MS));
+        assert_eq!(p.poll(8_000 + AP_LINGER_MS), Step::Idle);
+        assert_eq!(p.mode(), Mode::Station);
+        // Dropping the AP restarts the radio: the station rejoins at once, without the AP.
+        p.radio_restarted(40_000);
+        assert!(!p.online());
+        assert_eq!(p.poll(40_000), Step::Connect);
+        p.event(Event::Online, 41_000);
+        assert_eq!((p.mode(), p.poll(41_000)), (Mode::Station, Step::Idle));
+    }
+
+    #[test]
+    fn a_link_lost_while_the_ap_lingers_keeps_the_ap() {
+        let mut p = Provisioner::new(false, 5);
+        p.event(Event::NewCredentials, 0);
+        assert_eq!(p.poll(0), Step::Connect);
+        p.event(Event::Online, 1_000);
+        p.event(Event::Lost, 2_000);
+        assert_eq!(p.mode(), Mode::StationAndSetupAp);
+        assert_eq!(p.poll(2_000), Step::Connect);
+        p.radio_restarted(2_100);
+        assert_eq!(p.poll(2_100), Step::Idle, "restart while offline changes nothing");
     }
 
     #[test]
@@ -204,10 +259,10 @@ mod tests {
         assert!(now > 24 * 3_600_000, "{now}");
         assert_eq!(p.poll(now), Step::Connect);
         p.event(Event::Online, now);
-        assert_eq!(
-            (p.mode(), p.failures(), p.poll(now)),
-            (Mode::Station, 0, Step::Idle)
-        );
+        assert_eq!(p.failures(), 0);
+        assert_eq!(p.poll(now), Step::WaitUntil(now + AP_LINGER_MS), "the AP lingers");
+        let later = now + AP_LINGER_MS;
+        assert_eq!((p.poll(later), p.mode()), (Step::Idle, Mode::Station));
     }
 
     #[test]

@@ -4,11 +4,11 @@
 //! giving up); new credentials from the setup page are tried at once. A lost link is retried at
 //! once, then with backoff.
 //!
-//! Changing the radio's mode (station ↔ station + AP) restarts it, which drops the station's
-//! link. So after the station joins with the setup AP up, the AP stays for [`AP_LINGER`] (the
-//! setup page can show the new address), then goes down and the station rejoins at once.
+//! After the station joins with the setup AP up, the AP stays for
+//! `k1_fw_logic::provision::AP_LINGER_MS`, then goes down; changing the radio's mode restarts
+//! it, which drops the station's link, and the station rejoins at once.
 
-use embassy_futures::select::{Either, select};
+use embassy_futures::select::{Either, Either3, select, select3};
 use embassy_net::Stack;
 use embassy_time::{Duration, Instant, Timer, with_timeout};
 use esp_radio::wifi::ap::AccessPointConfig;
@@ -25,8 +25,6 @@ use crate::state::{NEW_CREDENTIALS, device};
 const ASSOCIATE_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long DHCP may take after association.
 const DHCP_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long the setup AP stays up after the station joined.
-pub const AP_LINGER: Duration = Duration::from_secs(30);
 
 fn now_ms() -> u64 {
     Instant::now().as_millis()
@@ -112,10 +110,7 @@ pub async fn wifi_task(
                 Ok(()) => {
                     info!("Wi-Fi: mode {mode:?}");
                     applied = Some(mode);
-                    if prov.online() {
-                        // The restart dropped the link.
-                        prov.event(Event::Lost, now_ms());
-                    }
+                    prov.radio_restarted(now_ms());
                 }
                 Err(e) => {
                     warn!("Wi-Fi: mode {mode:?} not applied: {e:?}; retrying");
@@ -131,16 +126,32 @@ pub async fn wifi_task(
                 if !ok && prov.failures() > 0 {
                     info!("Wi-Fi: attempt {} failed; mode {:?}", prov.failures(), prov.mode());
                 }
-                if ok && applied == Some(Mode::StationAndSetupAp) {
-                    Timer::after(AP_LINGER).await;
-                }
             }
             Step::WaitUntil(t) => {
                 let until = Instant::from_millis(t);
-                if let Either::Second(c) = select(Timer::at(until), NEW_CREDENTIALS.wait()).await {
-                    creds = Some(c);
-                    applied = None;
-                    prov.event(Event::NewCredentials, now_ms());
+                // Online (the setup AP lingering) the link can drop meanwhile; offline there is
+                // no link to watch.
+                let link = async {
+                    if prov.online() {
+                        wifi.wait_for_disconnect_async().await
+                    } else {
+                        core::future::pending().await
+                    }
+                };
+                match select3(Timer::at(until), NEW_CREDENTIALS.wait(), link).await {
+                    Either3::First(()) => {}
+                    Either3::Second(c) => {
+                        if prov.online() {
+                            let _ = wifi.disconnect_async().await;
+                        }
+                        creds = Some(c);
+                        applied = None;
+                        prov.event(Event::NewCredentials, now_ms());
+                    }
+                    Either3::Third(r) => {
+                        warn!("Wi-Fi: link lost ({r:?}); rejoining");
+                        prov.event(Event::Lost, now_ms());
+                    }
                 }
             }
             Step::Idle if prov.online() => {
