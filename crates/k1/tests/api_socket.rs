@@ -96,3 +96,71 @@ fn websocket(addr: std::net::SocketAddr) {
         assert!((12..=22).contains(&telemetry), "{telemetry} telemetry messages");
     });
 }
+
+/// A client that asks for every frame and never reads: the server must drop it, and the engine
+/// must keep its render rate meanwhile. (Deadline misses are printed, not asserted: on a shared
+/// machine without real-time priority they come from other load too.)
+#[test]
+fn a_client_that_stops_reading_is_dropped_and_never_slows_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k1 = start_k1(dir.path(), &["--fps", "200"]);
+    let addr = k1.addr;
+    let result = std::panic::catch_unwind(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _stalled = rt.block_on(async {
+            // A small receive window, so the server's socket fills within a second or two.
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.set_recv_buffer_size(4096).unwrap();
+            let stream = socket.connect(addr).await.unwrap();
+            let url = format!("ws://{addr}/ws?fps=200");
+            let (ws, _) = tokio_tungstenite::client_async(url, stream)
+                .await
+                .expect("handshake");
+            ws // kept open, never read
+        });
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut dropped = 0.0;
+        let mut misses = Vec::new();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(8) {
+            let perf = http(addr, "GET", "/api/device/performance", "", &[]).json();
+            let fps = perf["window"]["fps"].as_f64().unwrap();
+            assert!(fps >= 100.0, "the render rate fell to {fps}: {perf}");
+            misses.push(perf["window"]["frame_misses"].as_u64().unwrap());
+            let metrics = http(addr, "GET", "/metrics", "", &[]).body;
+            dropped = metric(&metrics, "k1_ws_clients_dropped_total");
+            if dropped >= 1.0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let metrics = http(addr, "GET", "/metrics", "", &[]).body;
+        eprintln!(
+            "api_socket: stalled client dropped after {:.1} s; render {} FPS; {} frames skipped; \
+             frame misses per second meanwhile {misses:?}",
+            start.elapsed().as_secs_f64() + 1.5,
+            metric(&metrics, "k1_fps"),
+            metric(&metrics, "k1_ws_frames_skipped_total"),
+        );
+        assert!(
+            dropped >= 1.0,
+            "the stalled client was not dropped:\n{metrics}"
+        );
+        assert!(metric(&metrics, "k1_fps") >= 100.0, "{metrics}");
+        assert_eq!(metric(&metrics, "k1_ws_clients"), 0.0, "{metrics}");
+    });
+    k1.child.kill().ok();
+    k1.child.wait().ok();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(f64::NAN)
+}

@@ -5,12 +5,19 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use super::state::ApiState;
 use crate::engine::CalibrationState;
 use crate::store::Doc;
+
+/// The kernel send buffer of each API connection, bytes (Linux doubles it). A WebSocket client
+/// that stops reading fills it within about a second at 200 frames of 320 LEDs a second, after
+/// which its sends stall and [`super::ws::SEND_TIMEOUT`] drops it; until then it is at most this
+/// far behind.
+const SEND_BUFFER: usize = 16 * 1024;
 
 /// How often the calibration watcher looks for a finished calibration.
 const CALIBRATION_POLL: Duration = Duration::from_millis(250);
@@ -34,6 +41,10 @@ impl Server {
             .build()?;
         let listener = runtime.block_on(tokio::net::TcpListener::bind(listen))?;
         let addr = listener.local_addr()?;
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+            let _ = socket2::SockRef::from(&*tcp).set_send_buffer_size(SEND_BUFFER);
+        });
         let state = state.with_listen(addr);
         let app = super::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
