@@ -42,13 +42,14 @@ fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
         })
     };
 
-    // Changes: brightness = i / 10000, each acknowledged at a known time. Kill after 1.5 s.
+    // Changes: brightness = i / 1e6 (the API keeps 6 decimals), each acknowledged at a known
+    // time. Kill after 1.5 s.
     let start = Instant::now();
     let mut acks: Vec<(u32, Instant)> = Vec::new();
     let mut i = 0u32;
     while start.elapsed() < Duration::from_millis(1500) {
         i += 1;
-        let body = format!("{{\"brightness\": {}}}", f64::from(i) / 10000.0);
+        let body = format!("{{\"brightness\": {}}}", f64::from(i) / 1e6);
         let r = http(addr, "POST", "/api/params", &body, &[]);
         assert_eq!(r.status, 200, "{r:?}");
         acks.push((i, Instant::now()));
@@ -64,7 +65,7 @@ fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
     let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap())
         .expect("the settings file parses after the kill");
     let b = saved["parameters"]["brightness"].as_f64().unwrap();
-    let kept = (b * 10000.0).round() as u32;
+    let kept = (b * 1e6).round() as u32;
     let kept_at = acks
         .iter()
         .find(|(n, _)| *n == kept)

@@ -68,7 +68,38 @@ impl Drop for Announcement {
 
 #[cfg(test)]
 mod tests {
-    use super::host_label;
+    use super::{announce, host_label};
+    use mdns_sd::{ServiceDaemon, ServiceEvent};
+
+    /// The announcement is seen by a browser on the same machine (over the network interfaces'
+    /// multicast, looped back).
+    #[test]
+    fn a_browser_finds_the_announcement() {
+        let name = format!("mdns-test-{}", std::process::id());
+        let _announced = announce(&name, 18080).expect("announce");
+        let browser = ServiceDaemon::new().expect("browser");
+        let events = browser.browse("_http._tcp.local.").expect("browse");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let want = format!("{}.local.", host_label(&name));
+        let mut found = None;
+        while let Ok(event) = events.recv_deadline(deadline) {
+            if let ServiceEvent::ServiceResolved(info) = event
+                && info.get_hostname() == want
+            {
+                found = Some((
+                    info.get_port(),
+                    info.get_property_val_str("api").map(String::from),
+                ));
+                break;
+            }
+        }
+        let _ = browser.shutdown();
+        assert_eq!(
+            found,
+            Some((18080, Some("/api".to_string()))),
+            "{want} not found"
+        );
+    }
 
     #[test]
     fn labels() {

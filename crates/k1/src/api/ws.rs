@@ -312,3 +312,15 @@ fn command(
     };
     (reply, new_fps)
 }
+
+/// Carries out one text command for a client with default settings that may change state, and
+/// returns the reply (for tests).
+#[cfg(test)]
+pub fn handle_text(state: &ApiState, text: &str) -> Value {
+    let mut sub = Subscription {
+        fps: DEFAULT_FPS,
+        frames: true,
+        telemetry: true,
+    };
+    command(state, &mut sub, true, text).0
+}

@@ -741,3 +741,79 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod config_file_tests {
+    use super::*;
+
+    fn job(args: &[&str]) -> anyhow::Result<RunJob> {
+        let words = ["k1", "run"].into_iter().chain(args.iter().copied());
+        match resolve(super::super::parse_from(words).unwrap())? {
+            Command::Run(job) => Ok(*job),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_config_file_fills_what_the_command_line_leaves_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k1.toml");
+        std::fs::write(
+            &path,
+            "name = \"den\"\nlisten = \"0.0.0.0:9090\"\ndemo = true\nfps = 120\nleds = 144\n\
+             pattern = \"bloom\"\npreview = false\ncors_origins = [\"http://10.0.0.2:5173\"]\n\
+             config_dir = \"/tmp/k1-x\"\n[params]\nbrightness = 0.5\npalette = \"lava\"\n\
+             [[outputs]]\nurl = \"opc://127.0.0.1\"\n",
+        )
+        .unwrap();
+        let p = path.to_str().unwrap();
+        let j = job(&["--config", p, "--fps", "150", "--param", "brightness=0.25"]).unwrap();
+        assert_eq!((j.fps, j.leds), (150, 144), "the command line wins");
+        assert_eq!(j.input, LiveInput::Demo);
+        assert_eq!(j.pattern, k1_core::render::PatternId::Bloom);
+        assert_eq!(j.params.brightness, 0.25, "--param after the file's");
+        assert_eq!(j.params.palette_index(), k1_core::palettes::find("lava"));
+        assert_eq!(j.sinks, [SinkKind::Null]);
+        assert_eq!(j.outputs.len(), 1);
+        let api = &j.api;
+        assert_eq!(api.listen, Some("0.0.0.0:9090".parse().unwrap()));
+        assert!(api.listen_explicit && api.mdns);
+        assert_eq!(api.name, "den");
+        assert_eq!(api.cors_origins, ["http://10.0.0.2:5173"]);
+        assert_eq!(api.store_dir, Some(PathBuf::from("/tmp/k1-x")));
+        assert!(api.look_from_cli, "--param was given");
+
+        let j = job(&["--config", p, "--no-http", "--no-persist"]).unwrap();
+        assert_eq!((j.api.listen, j.api.store_dir.clone()), (None, None));
+        assert!(!j.api.look_from_cli);
+    }
+
+    #[test]
+    fn bad_values_in_the_file_or_flags_are_usage_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k1.toml");
+        for text in [
+            "fps = 0",
+            "leds = 99999",
+            "listen = \"x\"",
+            "fps = \"fast\"",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = job(&["--config", path.to_str().unwrap()]).unwrap_err();
+            assert!(
+                err.downcast_ref::<UsageError>().is_some(),
+                "{text}: {err:#}"
+            );
+        }
+        for origin in ["*", "http://x/path", "ftp://x", "http://x/"] {
+            let err = job(&["--demo", "--cors-origin", origin]).unwrap_err();
+            assert!(
+                err.downcast_ref::<UsageError>().is_some(),
+                "{origin}: {err:#}"
+            );
+        }
+        let j = job(&["--demo"]).unwrap();
+        assert_eq!(j.api.listen, Some(DEFAULT_LISTEN.parse().unwrap()));
+        assert!(!j.api.listen_explicit);
+    }
+}

@@ -141,3 +141,33 @@ proptest! {
         prop_assert!((0.5..=2.0).contains(&g));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// WebSocket commands: any text gets an ack or an error, never a panic, and the settings
+    /// stay valid.
+    #[test]
+    fn websocket_commands_never_break_anything(
+        kind in prop::sample::select(vec![
+            "set_params", "get_params", "select", "reset", "apply_preset", "subscribe", "ping", "nope",
+        ]),
+        fields in prop::collection::vec(
+            (prop::sample::select(vec!["params", "index", "id", "name", "fps", "frames", "telemetry", "brightness"]), json_value()),
+            0..4,
+        ),
+        raw in prop::option::of(any::<String>()),
+    ) {
+        let s = state();
+        let mut msg: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        msg.insert("type".into(), json!(kind));
+        let text = raw.unwrap_or_else(|| Value::Object(msg).to_string());
+        let reply = crate::api::ws::handle_text(&s, &text);
+        prop_assert!(matches!(reply["type"].as_str(), Some("ack" | "error")), "{reply}");
+        prop_assert!(s.shared.settings().params.validate().is_ok());
+    }
+}
