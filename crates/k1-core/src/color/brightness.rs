@@ -11,10 +11,18 @@ use crate::render::Rgb;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Brightness;
 
+/// The brightness as applied: 0..=1, NaN as 0.
+pub fn level(brightness: f32) -> f32 {
+    if brightness.is_nan() {
+        0.0
+    } else {
+        brightness.clamp(0.0, 1.0)
+    }
+}
+
 impl Stage for Brightness {
     fn apply(&mut self, frame: &mut [Rgb], input: &StageInput<'_>) {
-        let b = input.params.brightness;
-        let b = if b.is_nan() { 0.0 } else { b.clamp(0.0, 1.0) };
+        let b = level(input.params.brightness);
         for led in frame.iter_mut() {
             led.r *= b;
             led.g *= b;

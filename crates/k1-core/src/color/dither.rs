@@ -41,19 +41,30 @@ impl<const N: usize> Dither<N> {
     pub fn quantize(&mut self, frame: &[Rgb], dithering: bool, out: &mut [Rgb8]) -> usize {
         let mut count = 0;
         for ((led, byte), err) in frame.iter().zip(out.iter_mut()).zip(self.error.iter_mut()) {
-            let [er, eg, eb] = err;
-            *byte = if dithering {
-                Rgb8::new(
-                    dithered(led.r, er),
-                    dithered(led.g, eg),
-                    dithered(led.b, eb),
-                )
-            } else {
-                Rgb8::new(rounded(led.r), rounded(led.g), rounded(led.b))
-            };
+            *byte = pixel(*led, err, dithering);
             count += 1;
         }
         count
+    }
+
+    /// The carried errors, for the pipeline's single pass.
+    pub(crate) fn errors_mut(&mut self) -> &mut [[f32; 3]; N] {
+        &mut self.error
+    }
+}
+
+/// One LED quantised: dithered with its carried error `err` (updated), or rounded.
+#[inline]
+pub(crate) fn pixel(led: Rgb, err: &mut [f32; 3], dithering: bool) -> Rgb8 {
+    let [er, eg, eb] = err;
+    if dithering {
+        Rgb8::new(
+            dithered(led.r, er),
+            dithered(led.g, eg),
+            dithered(led.b, eb),
+        )
+    } else {
+        Rgb8::new(rounded(led.r), rounded(led.g), rounded(led.b))
     }
 }
 

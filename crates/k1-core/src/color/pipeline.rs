@@ -1,13 +1,13 @@
 //! [`Pipeline`]: all seven colour stages in order, with their state, for up to `N` LEDs.
 
-use super::brightness::Brightness;
-use super::dither::Dither;
+use super::brightness;
+use super::dither::{self, Dither};
 use super::gamma::{DEFAULT_GAMMA, GammaTable};
 use super::rgb8::Rgb8;
-use super::softness::Softness;
-use super::stage::{Stage, StageInput};
+use super::softness::{self, Softness};
+use super::stage::StageInput;
 use super::tone_map::{DEFAULT_KNEE, ToneMap};
-use super::warmth::Warmth;
+use super::warmth;
 use super::white_balance::WhiteBalance;
 use crate::params::Params;
 use crate::render::Rgb;
@@ -39,8 +39,8 @@ impl Default for PipelineConfig {
 }
 
 /// The colour pipeline for up to `N` LEDs: softness → tone map → warmth → white balance →
-/// brightness → gamma → dithering. It holds a work buffer and the two stateful stages' memory
-/// (`≈ 36 · N` bytes); nothing allocates.
+/// brightness → gamma → dithering. It holds the two stateful stages' memory
+/// (`24 · N` bytes); nothing allocates.
 ///
 /// Call [`Pipeline::process`] once per frame with the renderer's frame and the measured frame
 /// period.
@@ -48,12 +48,9 @@ impl Default for PipelineConfig {
 pub struct Pipeline<const N: usize> {
     softness: Softness<N>,
     tone_map: ToneMap,
-    warmth: Warmth,
     white_balance: WhiteBalance,
-    brightness: Brightness,
     gamma: GammaTable,
     dither: Dither<N>,
-    work: [Rgb; N],
 }
 
 impl<const N: usize> Pipeline<N> {
@@ -62,14 +59,11 @@ impl<const N: usize> Pipeline<N> {
         Pipeline {
             softness: Softness::new(),
             tone_map: ToneMap { knee: config.knee },
-            warmth: Warmth,
             white_balance: WhiteBalance {
                 gains: config.white_balance,
             },
-            brightness: Brightness,
             gamma: GammaTable::new(config.gamma),
             dither: Dither::new(),
-            work: [Rgb::BLACK; N],
         }
     }
 
@@ -84,17 +78,41 @@ impl<const N: usize> Pipeline<N> {
             params: &params,
             dt,
         };
-        let (Some(work), Some(frame)) = (self.work.get_mut(..n), frame.get(..n)) else {
+        let Some(frame) = frame.get(..n) else {
             return 0;
         };
-        work.copy_from_slice(frame);
-        self.softness.apply(work, &input);
-        self.tone_map.apply(work, &input);
-        self.warmth.apply(work, &input);
-        self.white_balance.apply(work, &input);
-        self.brightness.apply(work, &input);
-        self.gamma.apply(work, &input);
-        self.dither.quantize(work, params.dithering(), out)
+        // One pass over the LEDs with every stage's per-frame values worked out first: the same
+        // operations in the same order as running the stages one after another (their `apply`,
+        // which the stage tests use), so the bytes are identical, but each LED is loaded and
+        // stored once instead of seven times. On a Cortex-M4F that more than halves the cost.
+        let k = self.softness.begin(&input);
+        let warm = warmth::gains(params.warmth);
+        let balance = self.white_balance.effective();
+        let level = brightness::level(params.brightness);
+        let dithering = params.dithering();
+        let (tone, gamma) = (&self.tone_map, &self.gamma);
+        let mut count = 0;
+        let lanes = frame
+            .iter()
+            .zip(self.softness.state_mut().iter_mut())
+            .zip(self.dither.errors_mut().iter_mut())
+            .zip(out.iter_mut());
+        for (((led, y), err), byte) in lanes {
+            let c = tone.pixel(softness::step(y, *led, k));
+            let c = Rgb {
+                r: c.r * warm.r * balance.r * level,
+                g: c.g * warm.g * balance.g * level,
+                b: c.b * warm.b * balance.b * level,
+            };
+            let c = Rgb {
+                r: gamma.map(c.r),
+                g: gamma.map(c.g),
+                b: gamma.map(c.b),
+            };
+            *byte = dither::pixel(c, err, dithering);
+            count += 1;
+        }
+        count
     }
 
     /// Forgets the softness history, so the next frame shows at once (after a layout change).
@@ -106,6 +124,75 @@ impl<const N: usize> Pipeline<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::color::{Brightness, Stage, Warmth, WhiteBalance};
+
+    /// The single pass must give exactly the bytes of the seven stages run one after another,
+    /// frame after frame (so the two stateful stages' memory agrees too), for any input: levels
+    /// past 1, negative, NaN and infinite, with every parameter that the per-frame values use
+    /// varying.
+    #[test]
+    fn one_pass_equals_the_stages_in_order() {
+        let mut seed = 0x2545_f491_u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed as f32 / u32::MAX as f32
+        };
+        let config = PipelineConfig {
+            white_balance: Rgb {
+                r: 1.0,
+                g: 0.69,
+                b: 0.94,
+            },
+            ..PipelineConfig::DEFAULT
+        };
+        let mut fused = Pipeline::<16>::new(config);
+        let mut softness = Softness::<16>::new();
+        let mut tone = ToneMap { knee: config.knee };
+        let mut warmth = Warmth;
+        let mut balance = WhiteBalance {
+            gains: config.white_balance,
+        };
+        let mut brightness = Brightness;
+        let mut gamma = GammaTable::new(config.gamma);
+        let mut dither = Dither::<16>::new();
+        for frame_no in 0..200 {
+            let mut frame: [Rgb; 16] = core::array::from_fn(|_| Rgb {
+                r: next() * 1.6 - 0.2,
+                g: next() * 1.6 - 0.2,
+                b: next() * 1.6 - 0.2,
+            });
+            if frame_no % 7 == 3 {
+                frame[2].g = f32::NAN;
+                frame[5].r = f32::INFINITY;
+                frame[9].b = f32::NEG_INFINITY;
+            }
+            let params = Params {
+                softness: next(),
+                warmth: if frame_no % 3 == 0 { 0.0 } else { next() },
+                brightness: next(),
+                dithering: u8::from(frame_no % 5 != 0),
+                ..Params::DEFAULT
+            }
+            .sanitized();
+            let dt = next() * 0.02;
+            let mut want = [Rgb8::BLACK; 16];
+            let mut work = frame;
+            let input = StageInput {
+                params: &params,
+                dt,
+            };
+            softness.apply(&mut work, &input);
+            tone.apply(&mut work, &input);
+            warmth.apply(&mut work, &input);
+            balance.apply(&mut work, &input);
+            brightness.apply(&mut work, &input);
+            gamma.apply(&mut work, &input);
+            dither.quantize(&work, params.dithering(), &mut want);
+            let mut got = [Rgb8::BLACK; 16];
+            assert_eq!(fused.process(&frame, &params, dt, &mut got), 16);
+            assert_eq!(got, want, "frame {frame_no}");
+        }
+    }
 
     fn once(frame: &[Rgb], params: &Params) -> [Rgb8; 8] {
         let mut p = Pipeline::<8>::new(PipelineConfig::DEFAULT);

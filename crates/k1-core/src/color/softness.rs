@@ -67,19 +67,38 @@ impl<const N: usize> Default for Softness<N> {
     }
 }
 
-impl<const N: usize> Stage for Softness<N> {
-    fn apply(&mut self, frame: &mut [Rgb], input: &StageInput<'_>) {
+impl<const N: usize> Softness<N> {
+    /// Starts a frame: the step weight for it (1 on the first frame, which passes through).
+    pub(crate) fn begin(&mut self, input: &StageInput<'_>) -> f32 {
         let k = if self.primed {
             step_weight(input.params.softness, input.dt)
         } else {
             1.0
         };
         self.primed = true;
+        k
+    }
+
+    /// The per-LED memory, for the pipeline's single pass.
+    pub(crate) fn state_mut(&mut self) -> &mut [Rgb; N] {
+        &mut self.state
+    }
+}
+
+/// One LED through the low-pass: moves its memory `y` the share `k` toward `led` and returns it.
+#[inline]
+pub(crate) fn step(y: &mut Rgb, led: Rgb, k: f32) -> Rgb {
+    y.r += k * (finite(led.r) - y.r);
+    y.g += k * (finite(led.g) - y.g);
+    y.b += k * (finite(led.b) - y.b);
+    *y
+}
+
+impl<const N: usize> Stage for Softness<N> {
+    fn apply(&mut self, frame: &mut [Rgb], input: &StageInput<'_>) {
+        let k = self.begin(input);
         for (led, y) in frame.iter_mut().zip(self.state.iter_mut()) {
-            y.r += k * (finite(led.r) - y.r);
-            y.g += k * (finite(led.g) - y.g);
-            y.b += k * (finite(led.b) - y.b);
-            *led = *y;
+            *led = step(y, *led, k);
         }
     }
 }

@@ -39,25 +39,33 @@ impl Default for ToneMap {
     }
 }
 
+impl ToneMap {
+    /// One LED through the map.
+    #[inline]
+    pub fn pixel(&self, led: Rgb) -> Rgb {
+        let (r, g, b) = (
+            finite(led.r).max(0.0),
+            finite(led.g).max(0.0),
+            finite(led.b).max(0.0),
+        );
+        let m = r.max(g).max(b);
+        let k = if m > self.knee {
+            curve(m, self.knee) / m
+        } else {
+            1.0
+        };
+        Rgb {
+            r: r * k,
+            g: g * k,
+            b: b * k,
+        }
+    }
+}
+
 impl Stage for ToneMap {
     fn apply(&mut self, frame: &mut [Rgb], _input: &StageInput<'_>) {
         for led in frame.iter_mut() {
-            let (r, g, b) = (
-                finite(led.r).max(0.0),
-                finite(led.g).max(0.0),
-                finite(led.b).max(0.0),
-            );
-            let m = r.max(g).max(b);
-            let k = if m > self.knee {
-                curve(m, self.knee) / m
-            } else {
-                1.0
-            };
-            *led = Rgb {
-                r: r * k,
-                g: g * k,
-                b: b * k,
-            };
+            *led = self.pixel(*led);
         }
     }
 }

@@ -32,14 +32,21 @@ impl Default for WhiteBalance {
     }
 }
 
-impl Stage for WhiteBalance {
-    fn apply(&mut self, frame: &mut [Rgb], _input: &StageInput<'_>) {
+impl WhiteBalance {
+    /// The gains as applied: each clamped to 0..=1, NaN as 0.
+    pub fn effective(&self) -> Rgb {
         let gain = |v: f32| if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) };
-        let g = Rgb {
+        Rgb {
             r: gain(self.gains.r),
             g: gain(self.gains.g),
             b: gain(self.gains.b),
-        };
+        }
+    }
+}
+
+impl Stage for WhiteBalance {
+    fn apply(&mut self, frame: &mut [Rgb], _input: &StageInput<'_>) {
+        let g = self.effective();
         for led in frame.iter_mut() {
             led.r *= g.r;
             led.g *= g.g;
