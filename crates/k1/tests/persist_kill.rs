@@ -145,29 +145,46 @@ fn a_corrupt_settings_file_is_moved_aside_and_the_defaults_used() {
 }
 
 #[test]
-fn the_led_outputs_of_a_run_are_used_by_the_next_one() {
+fn outputs_of_a_restored_backup_are_used_by_the_next_run_and_those_of_a_run_are_not() {
     let dir = tempfile::tempdir().unwrap();
-    // An OPC output to a closed port: its sends fail and are retried, which is fine here.
+    // Outputs named for one run stay with it. (OPC to a closed port: its sends fail and are
+    // retried, which is fine here.)
     let mut first = start_k1(dir.path(), &["--out", "opc://127.0.0.1:9?name=strip"]);
     let info = http(first.addr, "GET", "/api/device/info", "", &[]).json();
     assert_eq!(info["outputs"][0]["name"], "strip", "{info}");
-    std::thread::sleep(DEBOUNCE + ALLOWANCE);
+    let backup = http(first.addr, "GET", "/api/config/backup", "", &[]).json();
+    assert_eq!(
+        backup["outputs"][0]["url"], "opc://127.0.0.1:9?name=strip",
+        "{backup}"
+    );
     first.child.kill().ok();
     first.child.wait().ok();
-    let saved = std::fs::read_to_string(dir.path().join("outputs.json")).unwrap();
-    assert!(saved.contains("opc://127.0.0.1:9"), "{saved}");
+    assert!(!dir.path().join("outputs.json").exists());
 
     let mut second = start_k1(dir.path(), &[]);
     let info = http(second.addr, "GET", "/api/device/info", "", &[]).json();
+    assert_eq!(info["outputs"], serde_json::json!([]), "{info}");
+    // Restoring the backup keeps its outputs for the next start.
+    let r = http(
+        second.addr,
+        "POST",
+        "/api/config/restore",
+        &backup.to_string(),
+        &[],
+    );
+    assert_eq!(r.json()["outputs_restored"], true, "{r:?}");
+    std::thread::sleep(DEBOUNCE + ALLOWANCE);
     second.child.kill().ok();
     second.child.wait().ok();
+
+    let mut third = start_k1(dir.path(), &[]);
+    let info = http(third.addr, "GET", "/api/device/info", "", &[]).json();
+    third.child.kill().ok();
+    third.child.wait().ok();
     assert_eq!(info["outputs"][0]["name"], "strip", "{info}");
     assert!(
-        second
-            .early
-            .iter()
-            .any(|l| l.contains("saved by the last run")),
+        third.early.iter().any(|l| l.contains("restored backup")),
         "{:?}",
-        second.early
+        third.early
     );
 }

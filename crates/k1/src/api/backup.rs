@@ -43,7 +43,7 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         "presets": presets::all(&state),
         "audio": {"microphone_gain": num(state.shared.audio().gain())},
         "calibration": state.store.get(Doc::Calibration),
-        "outputs": state.store.get(Doc::Outputs).map(|d| d["outputs"].clone()),
+        "outputs": outputs(&state),
     });
     (
         [(
@@ -52,6 +52,16 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         )],
         Json(body),
     )
+}
+
+/// The LED outputs in use, as `[[outputs]]` tables (URL and name).
+fn outputs(state: &ApiState) -> Vec<Value> {
+    state
+        .shared
+        .outputs()
+        .into_iter()
+        .map(|o| json!({"url": o.url, "name": o.name}))
+        .collect()
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::http::HeaderValue;
 use k1_core::NoiseFloor;
-use serde_json::json;
 
 use super::server::Server;
 use super::state::{ApiState, DeviceInfo, Security};
@@ -126,23 +125,12 @@ pub fn open_store(job: &RunJob) -> Arc<Store> {
     Arc::new(store)
 }
 
-/// The LED outputs to use: those named by `--out` or the config file (saved for the next run),
-/// else the ones saved by the last run that named any. A saved output that no longer resolves
-/// is skipped with a warning.
+/// The LED outputs to use: those named by `--out` or the config file, else the ones a restored
+/// backup left in the store (`outputs.json`). Runs never write that file: outputs named for one
+/// run stay with that run, like the other flags. A saved output that no longer resolves is
+/// skipped with a warning.
 pub fn outputs_to_use(job: &RunJob, store: &Store) -> Vec<OutputSpec> {
     if !job.outputs.is_empty() {
-        let tables: Vec<OutputConfig> = job
-            .outputs
-            .iter()
-            .map(|spec| OutputConfig {
-                url: spec.url.clone(),
-                name: Some(spec.name.clone()),
-                enabled: true,
-            })
-            .collect();
-        if let Ok(list) = serde_json::to_value(tables) {
-            store.put(Doc::Outputs, json!({"version": 1, "outputs": list}));
-        }
         return job.outputs.clone();
     }
     let Some(doc) = store.get(Doc::Outputs) else {
@@ -170,7 +158,8 @@ pub fn outputs_to_use(job: &RunJob, store: &Store) -> Vec<OutputSpec> {
     if !specs.is_empty() {
         let names: Vec<&str> = specs.iter().map(|s| s.url.as_str()).collect();
         note(format!(
-            "sending to the LED outputs saved by the last run: {} (--out or [[outputs]] replace them)",
+            "sending to the LED outputs of the restored backup: {} (--out or [[outputs]] replace \
+             them)",
             names.join(", ")
         ));
     }

@@ -42,8 +42,8 @@ pub enum Doc {
     /// The noise floor from the last calibration (`calibration.json`, the `--noise-profile`
     /// format).
     Calibration,
-    /// The LED outputs of the last run that named any (`outputs.json`: `[[outputs]]` tables as
-    /// JSON).
+    /// LED outputs from a restored backup (`outputs.json`: `[[outputs]]` tables as JSON), used
+    /// by a run that names none.
     Outputs,
 }
 
