@@ -167,14 +167,18 @@ fn an_unreachable_receiver_is_reported_once_and_rendering_goes_on() {
     drop(closed);
     let url = format!("ddp://127.0.0.1:{port}?fps=max");
     let mut args = RUN.to_vec();
-    args.extend(["--out", &url, "--check", "2s"]);
-    args.retain(|a| *a != "--duration" && *a != "1.5s");
+    args.extend(["--out", &url]);
     let run = k1(&args);
-    assert_eq!(
-        run.code, 0,
-        "the check still passes: {}\n{}",
-        run.stdout, run.stderr
-    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // Rendering kept its pace (200 FPS by default; other tests may share the cores).
+    let fps: f64 = run
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("render"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(fps > 150.0, "{fps} FPS");
     let warnings = run.stderr.matches("refused").count();
     assert_eq!(warnings, 1, "{}", run.stderr);
     let line = run
@@ -231,4 +235,66 @@ fn a_short_outputs_benchmark_delivers_every_frame() {
         run.stderr
     );
     assert!(run.stdout.contains("delivered"), "{}", run.stdout);
+}
+
+#[test]
+fn one_k1_drives_another_through_wled_audio_sync() {
+    // k1 B listens for audio sync and sends its frames as DDP; k1 A plays the demo and sends
+    // its analysis as audio sync to B.
+    let port = {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    let ddp = Collector::start();
+    let input = format!("wled-sync:{port}");
+    let ddp_url = format!("ddp://127.0.0.1:{}?fps=20", ddp.port);
+    let b_args: Vec<String> = [
+        "run",
+        "--input",
+        &input,
+        "--no-playback",
+        "--no-preview",
+        "--duration",
+        "4s",
+        "--out",
+        &ddp_url,
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let b = std::thread::spawn(move || {
+        let args: Vec<&str> = b_args.iter().map(String::as_str).collect();
+        k1(&args)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let sync_url = format!("wled-sync://127.0.0.1:{port}");
+    let mut args = RUN.to_vec();
+    args.retain(|a| *a != "1.5s");
+    args.extend(["4s", "--out", &sync_url]);
+    let a = k1(&args);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    let b = b.join().unwrap();
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    // B heard A's music: it found a tempo (it stays 0 in silence) ...
+    let bpm: f64 = b
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("tempo"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{}", b.stdout));
+    assert!(bpm > 0.0, "{}", b.stdout);
+    // ... and its light follows: its frames are not dark, and they change.
+    let frames = ddp.finish();
+    assert!(frames.len() >= 40, "{} DDP frames", frames.len());
+    let lit = frames
+        .iter()
+        .filter(|p| p[10..].iter().any(|&v| v > 0))
+        .count();
+    assert!(
+        lit > frames.len() / 2,
+        "{lit} of {} frames lit",
+        frames.len()
+    );
+    assert!(frames.windows(2).any(|w| w[0][10..] != w[1][10..]));
 }

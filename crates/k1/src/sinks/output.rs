@@ -7,8 +7,8 @@
 //! sockets are non-blocking (a full socket buffer drops the frame, counted), TCP and serial
 //! writes have short timeouts. While a receiver is failing, frames are dropped (counted) until
 //! the next retry is due; the first failure of a run of them is reported once, and the recovery
-//! once, after [`RECOVERY`] without a failure. (A UDP send to a closed port succeeds and the
-//! ICMP error fails the next one, so a single success proves nothing.)
+//! once, after it has sent without a failure for [`RECOVERY`]. (A UDP send to a closed port
+//! succeeds and the ICMP error fails the next one, so a single success proves nothing.)
 
 use std::io;
 use std::sync::Arc;
@@ -92,7 +92,9 @@ pub struct OutputSink {
     fps: Option<f64>,
     backoff: Backoff,
     retry_at: Option<Instant>,
-    last_failure: Option<Instant>,
+    /// Since when it has sent without failing, while it counts as failing.
+    ok_since: Option<Instant>,
+    failing: bool,
     recovery: Duration,
     note: Option<String>,
 }
@@ -112,7 +114,8 @@ impl OutputSink {
             fps,
             backoff: Backoff::default(),
             retry_at: None,
-            last_failure: None,
+            ok_since: None,
+            failing: false,
             recovery: RECOVERY,
             note: None,
         }
@@ -148,11 +151,9 @@ impl Sink for OutputSink {
             Ok(Sent::Frame) => {
                 self.retry_at = None;
                 self.handle.sent();
-                if self
-                    .last_failure
-                    .is_some_and(|t| now.duration_since(t) >= self.recovery)
-                {
-                    self.last_failure = None;
+                let ok_since = *self.ok_since.get_or_insert(now);
+                if self.failing && now.duration_since(ok_since) >= self.recovery {
+                    self.failing = false;
                     self.backoff.reset();
                     if self.handle.recovered() {
                         self.note = Some(format!(
@@ -170,14 +171,12 @@ impl Sink for OutputSink {
             }
             Err(e) => {
                 self.transport.reset();
-                self.last_failure = Some(now);
+                self.failing = true;
+                self.ok_since = None;
                 let wait = self.backoff.step();
                 self.retry_at = Some(now + wait);
                 if self.handle.failed(e.to_string()) {
-                    Err(SinkError::Io(io::Error::new(
-                        e.kind(),
-                        format!("{e} (retrying with backoff; said once until it recovers)"),
-                    )))
+                    Err(SinkError::Io(e))
                 } else {
                     Err(SinkError::Repeated)
                 }
@@ -275,6 +274,9 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(45));
         sink.write(&f).unwrap();
+        assert_eq!(sink.take_note(), None, "one success is no recovery");
+        std::thread::sleep(Duration::from_millis(35));
+        sink.write(&f).unwrap();
         assert_eq!(
             sink.take_note().as_deref(),
             Some("sending again (2 failed sends in all)")
@@ -283,13 +285,16 @@ mod tests {
         let s = handle.status();
         assert_eq!(
             (s.frames_sent, s.frames_dropped, s.errors, s.healthy),
-            (1, 1, 2, true)
+            (2, 1, 2, true)
         );
         assert_eq!(log.lock().unwrap().resets, 2);
-        assert_eq!(log.lock().unwrap().got, [f.leds[2..5].to_vec()]);
+        assert_eq!(
+            log.lock().unwrap().got,
+            [f.leds[2..5].to_vec(), f.leds[2..5].to_vec()]
+        );
         // A frame shorter than the range sends what there is.
         sink.write(&frame(3)).unwrap();
-        assert_eq!(log.lock().unwrap().got[1].len(), 1);
+        assert_eq!(log.lock().unwrap().got[2].len(), 1);
     }
 
     #[test]
