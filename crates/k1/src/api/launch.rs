@@ -196,10 +196,11 @@ fn restore(store: &Store, job: &RunJob, shared: &Shared, noise_floor: &mut Optio
     }
 }
 
-/// Sends the server side's `tracing` events to stderr: `K1_LOG` filters them (`debug`,
-/// `k1=trace`, ...), default `warn,k1=info`. A second call does nothing.
+/// Sends the server side's `tracing` events to stderr: `K1_LOG` (else `RUST_LOG`) filters them
+/// (`debug`, `k1=trace`, ...), default `warn,k1=info`. A second call does nothing.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("K1_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,k1=info"));
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
