@@ -5,6 +5,7 @@
 mod fuzz;
 mod openapi;
 mod routes;
+mod saved;
 mod security;
 
 use std::sync::Arc;
