@@ -55,6 +55,12 @@ pub async fn performance(State(state): State<ApiState>) -> Json<Value> {
     }))
 }
 
+/// `GET /api/test-connection`: the original client's probe, `{"status":"ok","timestamp":ms}`
+/// (ms since the server started, as the original's uptime-based stamp).
+pub async fn test_connection(State(state): State<ApiState>) -> Json<Value> {
+    Json(json!({"status": "ok", "timestamp": state.started.elapsed().as_millis() as u64}))
+}
+
 /// One health criterion.
 fn check(name: &str, requirement: &str, measured: f64, pass: bool) -> Value {
     json!({"name": name, "requirement": requirement, "measured": measured, "pass": pass})

@@ -60,6 +60,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/api/device/info", get(device::info)),
         ("/api/device/performance", get(device::performance)),
         ("/api/health", get(device::health)),
+        ("/api/test-connection", get(device::test_connection)),
         ("/metrics", get(device::metrics)),
         ("/api/config/backup", get(backup::backup)),
         ("/api/config/restore", post(backup::restore)),

@@ -163,6 +163,7 @@ pub fn document() -> Value {
             "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device/performance": {"get": {"summary": "The engine's metrics: last second and since the start", "responses": {"200": ok("metrics", obj.clone())}}},
             "/api/health": {"get": {"summary": "FPS >= 100, latency p99 < 20 ms, 0 deadline misses, 0 torn reads", "responses": {"200": ok("healthy", obj.clone()), "503": ok("failing or starting, with the figures", obj.clone())}}},
+            "/api/test-connection": {"get": {"summary": "The original client's connection probe", "responses": {"200": ok("{status: ok, timestamp}", obj.clone())}}},
             "/metrics": {"get": {"summary": "Prometheus text format", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
             "/api/config/backup": {"get": {"summary": "Everything the user set, as a file", "responses": {"200": ok("backup", r("Backup"))}}},
             "/api/config/restore": {"post": {"summary": "Restore a backup (checked whole before anything changes)", "requestBody": body(r("Backup")),

@@ -306,6 +306,9 @@ async fn device_info_performance_health_metrics() {
     let r = get(&s, "/api/health").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.json()["status"], "starting");
+    let j = get(&s, "/api/test-connection").await.json();
+    assert_eq!(j["status"], "ok");
+    assert!(j["timestamp"].is_u64());
     let r = get(&s, "/metrics").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
