@@ -114,12 +114,14 @@ pub fn fetch_info(addr: SocketAddr) -> Result<Info, String> {
         .set_read_timeout(Some(HTTP_TIMEOUT))
         .and_then(|()| stream.set_write_timeout(Some(HTTP_TIMEOUT)))
         .map_err(|e| e.to_string())?;
-    write!(
-        stream,
+    // One write: a server may answer (and close) as soon as it has the request line.
+    let request = format!(
         "GET /json/info HTTP/1.0\r\nHost: {}\r\nAccept: application/json\r\n\r\n",
         addr.ip()
-    )
-    .map_err(|e| e.to_string())?;
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
     let mut answer = Vec::new();
     stream
         .take(MAX_ANSWER)
@@ -166,9 +168,13 @@ mod tests {
         let addr = server.local_addr().unwrap();
         let serve = std::thread::spawn(move || {
             let (mut conn, _) = server.accept().unwrap();
-            let mut req = [0u8; 512];
-            let n = conn.read(&mut req).unwrap();
-            assert!(req[..n].starts_with(b"GET /json/info HTTP/1.0\r\n"));
+            // The whole request, up to its blank line.
+            let mut req = Vec::new();
+            let mut byte = [0u8; 1];
+            while !req.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
+                req.push(byte[0]);
+            }
+            assert!(req.starts_with(b"GET /json/info HTTP/1.0\r\n"));
             let body = r#"{"ver":"0.15.0","name":"Porch","leds":{"count":144,"rgbw":false}}"#;
             write!(
                 conn,
