@@ -44,7 +44,7 @@ use k1_core::{Analyzer, Config, ConfigError, NoiseFloor};
 
 use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
 use crate::events::{Event, Events};
-use crate::sinks::{Sink, run_sink};
+use crate::sinks::{Sink, run_sinks};
 use crate::sources::live::{LiveError, LiveSource};
 
 /// The audio thread's name (a [`LockstepClock`](crate::clock::LockstepClock) lets it drive time).
@@ -239,15 +239,28 @@ pub fn run_shared(
                 .run();
             })
             .map_err(spawn_err("audio"));
-        // Sinks first, so the render thread can wake each one when it offers a frame.
-        let mut sink_threads = Vec::new();
+        // Sinks first, so the render thread can wake each one when it offers a frame. Sinks that
+        // never block share one thread; every other sink gets its own.
+        let mut groups: Vec<Vec<&mut dyn Sink>> = Vec::new();
+        let mut sharing: Vec<&mut dyn Sink> = Vec::new();
         for sink in sinks.iter_mut() {
+            if sink.shares_thread() {
+                sharing.push(&mut **sink);
+            } else {
+                groups.push(vec![&mut **sink]);
+            }
+        }
+        if !sharing.is_empty() {
+            groups.push(sharing);
+        }
+        let mut sink_threads = Vec::new();
+        for mut group in groups {
             let sink_events = events.clone();
             sink_threads.push(
                 std::thread::Builder::new()
                     .name("k1-sink".into())
                     .spawn_scoped(s, move || {
-                        run_sink(&mut **sink, slot, stop, clock, SINK_POLL, hub, &sink_events);
+                        run_sinks(&mut group, slot, stop, clock, SINK_POLL, hub, &sink_events);
                     })
                     .map_err(spawn_err("sink")),
             );

@@ -84,7 +84,27 @@ pub fn build_sink(
     };
     let handle = Arc::new(OutputHandle::new(spec, range));
     shared.register_output(Arc::clone(&handle));
-    Ok(Box::new(OutputSink::new(transport, handle, range, fps)))
+    Ok(Box::new(
+        OutputSink::new(transport, handle, range, fps).sharing_a_thread(never_blocks(&spec.target)),
+    ))
+}
+
+/// True for the UDP outputs whose destination is an IP address (or a multicast group): their
+/// sends never block, so they may share a thread. A host name needs a lookup, which can block
+/// (and is redone after a failure), and TCP and serial writes wait: those get their own thread.
+fn never_blocks(target: &Target) -> bool {
+    let literal = |host: &str| host.parse::<std::net::IpAddr>().is_ok();
+    match target {
+        Target::Ddp { host, .. } | Target::ArtNet { host, .. } | Target::Wled { host, .. } => {
+            literal(host)
+        }
+        Target::E131 { dest, .. } => match dest {
+            E131Dest::Unicast(host, _) => literal(host),
+            E131Dest::Multicast(_) => true,
+        },
+        Target::WledSync { host, .. } => literal(host),
+        Target::Opc { .. } | Target::Serial { .. } => false,
+    }
 }
 
 /// [`build_sink`] for each spec, in order; the first that does not fit is an error naming it.

@@ -5,7 +5,7 @@
 //! latest-value slot (not a queue): if the slot is busy at that instant the frame is simply not
 //! offered. Each sink runs on its own thread ([`run_sink`]), takes the newest frame when it is
 //! ready for one, and counts the frames it never got to as drops. A sink that fails is counted
-//! and tried again with the next frame.
+//! and tried again with the next frame. Sinks that never block share one thread ([`run_sinks`]).
 
 mod adalight;
 mod artnet;
@@ -14,6 +14,7 @@ mod e131;
 mod null;
 mod opc;
 mod output;
+mod runner;
 mod terminal;
 mod udp;
 #[cfg(test)]
@@ -29,19 +30,17 @@ pub use null::NullSink;
 pub use opc::OpcTransport;
 #[cfg_attr(not(test), allow(unused_imports))]
 pub use output::{Backoff, OutputSink, Sent, Transport};
+pub use runner::run_sinks;
 pub use terminal::TerminalSink;
 pub use wled::WledTransport;
 pub use wled_sync::WledSyncTransport;
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use k1_core::color::Rgb8;
 
-use crate::clock::{Clock, Nanos, SECOND, duration_nanos};
-use crate::engine::MetricsHub;
-use crate::events::Events;
+use crate::clock::{Nanos, SECOND};
 
 /// One rendered frame and what a sink may want to show with it.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,6 +116,12 @@ pub trait Sink: Send {
     /// Sends one frame out.
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError>;
 
+    /// True if a write never blocks (a UDP send to an address, no name to resolve), so the sink
+    /// can share a thread with others like it; false (the default) gives it a thread of its own.
+    fn shares_thread(&self) -> bool {
+        false
+    }
+
     /// News worth one line to the user since the last call (an output that works again).
     fn take_note(&mut self) -> Option<String> {
         None
@@ -164,6 +169,13 @@ impl FrameSlot {
         }
     }
 
+    /// The LEDs in the slot's frames.
+    pub fn leds(&self) -> usize {
+        self.frame
+            .lock()
+            .map_or_else(|p| p.into_inner().leds.len(), |f| f.leds.len())
+    }
+
     /// The slot's version: how many frames have been offered.
     pub fn version(&self) -> u64 {
         self.offered.load(Ordering::Acquire)
@@ -180,90 +192,6 @@ impl FrameSlot {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         out.copy_from(&slot);
         Some(self.offered.load(Ordering::Acquire))
-    }
-}
-
-/// Runs `sink` until `stop`: takes the newest frame from `slot` when there is one (at most at the
-/// sink's own rate), writes it, and counts drops and errors into `metrics`. Between frames it
-/// parks: the render thread unparks it when it offers one, so a frame goes out as soon as it is
-/// drawn; `poll` bounds each wait, for the stop flag (on a virtual clock it sleeps `poll`).
-pub fn run_sink(
-    sink: &mut dyn Sink,
-    slot: &FrameSlot,
-    stop: &AtomicBool,
-    clock: &dyn Clock,
-    poll: Duration,
-    metrics: &MetricsHub,
-    events: &Events,
-) {
-    let leds = slot.frame.lock().map_or(0, |f| f.leds.len());
-    let mut frame = Frame::new(leds);
-    let mut seen = 0u64;
-    let interval = sink
-        .max_fps()
-        .filter(|f| *f > 0.0)
-        .map(|f| duration_nanos(Duration::from_secs_f64(1.0 / f)));
-    let mut next_due: Nanos = 0;
-    let mut errors_in_a_row = 0u32;
-    while !stop.load(Ordering::Relaxed) {
-        let now = clock.now();
-        if let Some(interval) = interval {
-            if now < next_due {
-                clock.sleep(Duration::from_nanos(next_due - now).min(Duration::from_millis(50)));
-                continue;
-            }
-            // Ticks this sink missed because its last write overran: each is a frame it wanted.
-            if next_due > 0 {
-                let missed = (now - next_due) / interval;
-                if missed > 0 {
-                    metrics.sink_drops.fetch_add(missed, Ordering::Relaxed);
-                    sink.note_dropped(missed);
-                }
-            }
-            next_due = now - (now.saturating_sub(next_due) % interval) + interval;
-        }
-        let Some(version) = slot.take_newer(seen, &mut frame) else {
-            if clock.exact() {
-                clock.sleep(poll);
-            } else {
-                // The render thread unparks this thread when it offers a frame.
-                std::thread::park_timeout(poll);
-            }
-            continue;
-        };
-        if interval.is_none() && seen > 0 && version > seen + 1 {
-            metrics
-                .sink_drops
-                .fetch_add(version - seen - 1, Ordering::Relaxed);
-            sink.note_dropped(version - seen - 1);
-        }
-        seen = version;
-        match sink.write(&frame) {
-            Ok(()) => {
-                metrics.sink_frames.fetch_add(1, Ordering::Relaxed);
-                errors_in_a_row = 0;
-            }
-            Err(SinkError::Dropped) => {
-                metrics.sink_drops.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(SinkError::Repeated) => {
-                metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(err) => {
-                metrics.sink_errors.fetch_add(1, Ordering::Relaxed);
-                errors_in_a_row += 1;
-                // Say so on the first failure and then about once a second, not every frame.
-                if errors_in_a_row == 1 || errors_in_a_row.is_multiple_of(200) {
-                    events.warn(format!("sink {}: {err} (retrying)", sink.name()));
-                }
-            }
-        }
-        if let Some(note) = sink.take_note() {
-            events.note(format!("sink {}: {note}", sink.name()));
-        }
-    }
-    if let Err(err) = sink.finish() {
-        events.warn(format!("sink {}: {err}", sink.name()));
     }
 }
 

@@ -97,6 +97,7 @@ pub struct OutputSink {
     failing: bool,
     recovery: Duration,
     note: Option<String>,
+    shares_thread: bool,
 }
 
 impl OutputSink {
@@ -118,7 +119,15 @@ impl OutputSink {
             failing: false,
             recovery: RECOVERY,
             note: None,
+            shares_thread: false,
         }
+    }
+
+    /// Marks the output as never blocking (UDP to an address that needs no name lookup), so it
+    /// may share a sink thread with others like it.
+    pub fn sharing_a_thread(mut self, shares: bool) -> Self {
+        self.shares_thread = shares;
+        self
     }
 
     /// With another backoff (tests use short ones).
@@ -137,6 +146,10 @@ impl Sink for OutputSink {
 
     fn max_fps(&self) -> Option<f64> {
         self.fps
+    }
+
+    fn shares_thread(&self) -> bool {
+        self.shares_thread
     }
 
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError> {
