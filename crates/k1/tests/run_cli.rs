@@ -78,7 +78,7 @@ fn a_check_fails_when_the_input_ends_early() {
 
 #[test]
 fn raw_pcm_on_stdin_plays_until_eof() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_k1"))
+    let mut child = common::k1_command()
         .args([
             "run",
             "--input",
@@ -123,7 +123,7 @@ fn raw_pcm_on_stdin_plays_until_eof() {
 
 #[test]
 fn sigterm_stops_cleanly_with_the_final_stats() {
-    let child = Command::new(env!("CARGO_BIN_EXE_k1"))
+    let child = common::k1_command()
         .args(["run", "--demo", "--no-preview"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

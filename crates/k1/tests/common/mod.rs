@@ -24,16 +24,29 @@ impl Run {
     }
 }
 
+/// A settings directory of this test process's own (under cargo's target dir), so `k1 run` in a
+/// test never reads or writes the user's `~/.config/k1`.
+pub fn config_dir() -> PathBuf {
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("k1-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the test config dir");
+    dir
+}
+
+/// The built binary, with the test's own settings directory.
+pub fn k1_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_k1"));
+    command.env("K1_CONFIG_DIR", config_dir());
+    command
+}
+
 /// Runs the built binary with `args`.
 pub fn k1(args: &[&str]) -> Run {
     let Output {
         status,
         stdout,
         stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_k1"))
-        .args(args)
-        .output()
-        .expect("run k1");
+    } = k1_command().args(args).output().expect("run k1");
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
