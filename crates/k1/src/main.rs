@@ -28,6 +28,7 @@
 mod analyze;
 mod api;
 mod atomic;
+mod backoff;
 mod cli;
 mod clock;
 mod commands;

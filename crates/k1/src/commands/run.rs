@@ -306,7 +306,7 @@ fn open_mic(
     clock: MonotonicClock,
 ) -> anyhow::Result<(OpenSource, String)> {
     use crate::sources::live::mic::MicSource;
-    use crate::sources::live::{Backoff, Reconnecting};
+    use crate::sources::live::{Reconnecting, SOURCE_BACKOFF};
     // Open once here so that a missing device is a clear error before anything starts.
     let probe =
         MicSource::open(device.as_deref(), rate, clock).context("cannot open the microphone")?;
@@ -324,10 +324,7 @@ fn open_mic(
             MicSource::open(device.as_deref(), rate, clock)
                 .map(|m| Box::new(m) as Box<dyn LiveSource>)
         };
-        Ok(
-            Box::new(Reconnecting::new(label, None, reopen, Backoff::default()))
-                as Box<dyn LiveSource>,
-        )
+        Ok(Box::new(Reconnecting::new(label, None, reopen, SOURCE_BACKOFF)) as Box<dyn LiveSource>)
     });
     Ok((open, name))
 }

@@ -12,12 +12,11 @@ use k1_core::Config;
 use k1_core::render::PatternId;
 
 use super::*;
+use crate::backoff::Backoff;
 use crate::clock::{MonotonicClock, samples_nanos};
 use crate::sinks::{Frame, NullSink, SinkError};
 use crate::sources::ClipSource;
-use crate::sources::live::{
-    Backoff, HopRead, HopTiming, LiveError, Paced, Reconnecting, SourceCtx,
-};
+use crate::sources::live::{HopRead, HopTiming, LiveError, Paced, Reconnecting, SourceCtx};
 
 /// Collects what the engine reports.
 #[derive(Default)]

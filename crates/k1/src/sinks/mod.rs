@@ -29,7 +29,7 @@ pub use e131::{E131Options, E131Transport};
 pub use null::NullSink;
 pub use opc::OpcTransport;
 #[cfg_attr(not(test), allow(unused_imports))]
-pub use output::{Backoff, OutputSink, Sent, Transport};
+pub use output::{OutputSink, Sent, Transport};
 pub use runner::run_sinks;
 pub use terminal::TerminalSink;
 pub use wled::WledTransport;

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use k1_core::color::Rgb8;
 
 use super::{Frame, Sink, SinkError};
+use crate::backoff::Backoff;
 use crate::outputs::{LedRange, OutputHandle};
 
 /// How long an output must send without failing before it counts as working again.
@@ -46,43 +47,9 @@ pub trait Transport: Send {
     }
 }
 
-/// Exponential backoff between attempts to reach a failing receiver.
-#[derive(Clone, Debug)]
-pub struct Backoff {
-    first: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    /// From `first` doubling to `max`.
-    pub fn new(first: Duration, max: Duration) -> Self {
-        Self {
-            first,
-            max,
-            next: first,
-        }
-    }
-
-    /// The wait before the next attempt; doubles the one after.
-    pub fn step(&mut self) -> Duration {
-        let d = self.next;
-        self.next = (self.next * 2).min(self.max);
-        d
-    }
-
-    /// Back to the first wait (after a success).
-    pub fn reset(&mut self) {
-        self.next = self.first;
-    }
-}
-
-impl Default for Backoff {
-    /// 100 ms, doubling to 5 s.
-    fn default() -> Self {
-        Self::new(Duration::from_millis(100), Duration::from_secs(5))
-    }
-}
+/// An output's backoff while its receiver fails: 100 ms doubling to 5 s.
+pub const OUTPUT_BACKOFF: Backoff =
+    Backoff::new(Duration::from_millis(100), Duration::from_secs(5));
 
 /// An LED controller as a [`Sink`]. See the module doc.
 pub struct OutputSink {
@@ -113,7 +80,7 @@ impl OutputSink {
             handle,
             range,
             fps,
-            backoff: Backoff::default(),
+            backoff: OUTPUT_BACKOFF,
             retry_at: None,
             ok_since: None,
             failing: false,
@@ -186,7 +153,7 @@ impl Sink for OutputSink {
                 self.transport.reset();
                 self.failing = true;
                 self.ok_since = None;
-                let wait = self.backoff.step();
+                let wait = self.backoff.next_wait();
                 self.retry_at = Some(now + wait);
                 if self.handle.failed(e.to_string()) {
                     Err(SinkError::Io(e))
@@ -311,11 +278,9 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_to_its_cap_and_resets() {
-        let mut b = Backoff::default();
-        let waits: Vec<u64> = (0..8).map(|_| b.step().as_millis() as u64).collect();
+    fn the_output_backoff_is_100_ms_doubling_to_5_s() {
+        let mut b = OUTPUT_BACKOFF;
+        let waits: Vec<u64> = (0..8).map(|_| b.next_wait().as_millis() as u64).collect();
         assert_eq!(waits, [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
-        b.reset();
-        assert_eq!(b.step(), Duration::from_millis(100));
     }
 }

@@ -17,6 +17,7 @@ use std::time::Duration;
 use k1_core::color::Rgb8;
 
 use super::*;
+use crate::backoff::Backoff;
 use crate::outputs::{OutputHandle, parse};
 
 /// A frame whose every byte differs from its neighbours: LED i = (7i+1, 13i+2, 29i+3) mod 256.

@@ -25,7 +25,7 @@ pub mod playback;
 pub use paced::{Paced, SharedStart};
 pub use pcm::{PcmFormat, PcmSource, PcmSpec};
 #[cfg_attr(not(feature = "audio"), allow(unused_imports))]
-pub use retry::{Backoff, Reconnecting};
+pub use retry::{Reconnecting, SOURCE_BACKOFF};
 pub use wled_sync::WledSyncSource;
 
 use std::sync::atomic::AtomicU64;

@@ -5,45 +5,12 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::{HopRead, IDLE_MAX, LiveError, LiveSource, SourceCtx};
+use crate::backoff::Backoff;
 use crate::clock::{Nanos, duration_nanos, sleep_towards};
 
-/// Exponential backoff: `first`, doubling up to `max`, back to `first` after [`Backoff::reset`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Backoff {
-    first: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    /// Waits of `first`, 2·`first`, 4·`first`, … at most `max`.
-    pub fn new(first: Duration, max: Duration) -> Self {
-        Self {
-            first,
-            max,
-            next: first,
-        }
-    }
-
-    /// The next wait.
-    pub fn next_wait(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (self.next * 2).min(self.max);
-        wait
-    }
-
-    /// Starts again from the first wait (after the source has run well for a while).
-    pub fn reset(&mut self) {
-        self.next = self.first;
-    }
-}
-
-impl Default for Backoff {
-    /// 0.25 s doubling to 8 s.
-    fn default() -> Self {
-        Self::new(Duration::from_millis(250), Duration::from_secs(8))
-    }
-}
+/// A reopened source's backoff: 0.25 s doubling to 8 s.
+pub const SOURCE_BACKOFF: Backoff =
+    Backoff::new(Duration::from_millis(250), Duration::from_secs(8));
 
 /// How long a reopened source must run before the backoff starts again from its first wait.
 const HEALTHY: Nanos = 5_000_000_000;
@@ -142,19 +109,5 @@ where
                 Ok(HopRead::Idle)
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_to_its_cap_and_resets() {
-        let mut b = Backoff::new(Duration::from_millis(100), Duration::from_millis(500));
-        let waits: Vec<u128> = (0..5).map(|_| b.next_wait().as_millis()).collect();
-        assert_eq!(waits, [100, 200, 400, 500, 500]);
-        b.reset();
-        assert_eq!(b.next_wait(), Duration::from_millis(100));
     }
 }
