@@ -260,6 +260,14 @@ pub fn run_shared(
                 std::thread::Builder::new()
                     .name("k1-sink".into())
                     .spawn_scoped(s, move || {
+                        if config.realtime {
+                            threads::prepare(
+                                "sink",
+                                None,
+                                Some(threads::SINK_PRIORITY),
+                                &sink_events,
+                            );
+                        }
                         run_sinks(&mut group, slot, stop, clock, SINK_POLL, hub, &sink_events);
                     })
                     .map_err(spawn_err("sink")),

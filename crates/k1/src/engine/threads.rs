@@ -8,6 +8,10 @@ use crate::events::{Event, Events};
 pub const AUDIO_PRIORITY: i32 = 60;
 /// SCHED_FIFO priority of the render thread.
 pub const RENDER_PRIORITY: i32 = 55;
+/// SCHED_FIFO priority of the sink threads: below the two hot loops, above everything else, so
+/// a busy machine delays a frame on its way to the LEDs no more than it delays the frame itself.
+/// Sink writes never spin: a sink blocks only in bounded I/O waits.
+pub const SINK_PRIORITY: i32 = 50;
 
 /// Pins the calling thread to `core` and raises it to real-time `priority`, reporting the
 /// outcome of each (a detail when it worked, a warning when it was refused).
