@@ -185,8 +185,8 @@ mod tests {
     }
 
     /// Two sinks on one thread: the one that wants every frame gets (nearly) every frame in
-    /// order, the one limited to 40 FPS gets about 40 a second of the newest frames, and both
-    /// are finished at the end.
+    /// order, the one limited to 40 FPS gets about 40 a second of the newest frames (each once),
+    /// and both are finished at the end.
     #[test]
     fn sinks_sharing_a_thread_keep_their_own_pace() {
         let slot = FrameSlot::new(4);
@@ -211,6 +211,8 @@ mod tests {
             finished: Arc::clone(&finished[1]),
         };
         let frames = 200u64;
+        let started = std::time::Instant::now();
+        let mut elapsed = Duration::ZERO;
         std::thread::scope(|s| {
             let runner = s.spawn(|| {
                 let mut sinks: Vec<&mut dyn Sink> = vec![&mut a, &mut b];
@@ -233,6 +235,7 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(5));
             }
             std::thread::sleep(Duration::from_millis(50));
+            elapsed = started.elapsed();
             stop.store(true, Ordering::Relaxed);
             runner.thread().unpark();
         });
@@ -245,13 +248,16 @@ mod tests {
             every.len()
         );
         assert_eq!(every.last(), Some(&(frames - 1)));
-        // About 40 a second over about a second; a loaded test machine may stretch the run.
+        // About 40 a second over the run, which a loaded test machine may stretch.
+        let expected = 40.0 * elapsed.as_secs_f64();
+        let got = paced.len() as f64;
         assert!(
-            (25..=70).contains(&paced.len()),
-            "{} at 40 FPS",
-            paced.len()
+            got >= 0.6 * expected && got <= 1.2 * expected + 2.0,
+            "{got} frames at 40 FPS in {elapsed:?}"
         );
-        assert!(paced.windows(2).all(|w| w[1] >= w[0] + 2), "{paced:?}");
+        // Never the same frame twice. (Indices alone say nothing about pace: on a loaded
+        // machine the producer's 5 ms sleeps stretch, and consecutive frames can be 25 ms apart.)
+        assert!(paced.windows(2).all(|w| w[1] > w[0]), "{paced:?}");
         assert!(finished.iter().all(|f| f.load(Ordering::Relaxed)));
         let written = metrics.sink_frames.load(Ordering::Relaxed);
         assert_eq!(written, (every.len() + paced.len()) as u64);
