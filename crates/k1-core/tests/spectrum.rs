@@ -14,7 +14,7 @@ fn magnitudes(config: &Config, signal: &[f32]) -> [f32; NUM_BINS] {
     for &x in signal {
         s.push(x);
     }
-    *s.compute()
+    *s.compute_all()
 }
 
 fn check_every_note(config: Config) {
@@ -111,7 +111,7 @@ fn decimated_spectrum_matches_a_direct_dft() {
     for &v in &x {
         s.push(v);
     }
-    let fast = *s.compute();
+    let fast = *s.compute_all();
     let plan = *s.plan();
     for k in 0..NUM_BINS {
         let f = config.bin_frequency(k);
@@ -218,5 +218,96 @@ fn hard_clipping_creates_no_false_notes() {
                 "bin {k} ({f:.0} Hz) reads {mk} from a clipped 220 Hz tone"
             );
         }
+    }
+}
+
+/// Per hop, the spectrum recomputes only the bins that are due; over one cycle it recomputes every
+/// bin exactly at its cadence, and each value it reports is what a full evaluation gave on the
+/// hop it was due.
+#[test]
+fn bins_update_at_their_cadence_and_agree_with_a_full_evaluation() {
+    for config in [Config::DEFAULT, Config::RATE_16K] {
+        let rate = config.sample_rate;
+        let x = {
+            let len = rate as usize * 2;
+            let mut x = white_noise(0.05, 3, len);
+            for (v, s) in x.iter_mut().zip(sine(220.0, 0.3, rate, len)) {
+                *v += s;
+            }
+            x
+        };
+        let mut cadenced = Box::new(Spectrum::new(&config).unwrap());
+        let mut full = Box::new(Spectrum::new(&config).unwrap());
+        let plan = *cadenced.plan();
+        let mut last_full = [[0.0f32; NUM_BINS]; 64];
+        let mut updates = [0usize; NUM_BINS];
+        let mut prev = [f32::NAN; NUM_BINS];
+        let hops = x.len() / config.hop;
+        for (h, block) in x.chunks_exact(config.hop).enumerate() {
+            for &v in block {
+                cadenced.push(v);
+                full.push(v);
+            }
+            let got = *cadenced.compute();
+            last_full[h % 64] = *full.compute_all();
+            for k in 0..NUM_BINS {
+                let p = plan[k].period as usize;
+                assert!(p.is_power_of_two() && (plan[k].slot as usize) < p);
+                // The value reported now is the full evaluation of the hop it was last due.
+                let due = h - (h + p - plan[k].slot as usize) % p;
+                if h >= p {
+                    assert_eq!(got[k], last_full[due % 64][k], "bin {k} at hop {h}");
+                }
+                if got[k] != prev[k] {
+                    updates[k] += 1;
+                }
+                prev[k] = got[k];
+            }
+        }
+        for k in 0..NUM_BINS {
+            // Bins of a stage that takes in at least UPDATE_SAMPLES new samples per hop update
+            // every hop; no bin waits longer than UPDATE_SAMPLES stage samples.
+            let per_hop = config.hop >> plan[k].stage;
+            let p = plan[k].period as usize;
+            assert!(p == 1 || p * per_hop <= k1_core::dsp::spectrum::UPDATE_SAMPLES);
+            let want = hops.div_ceil(p);
+            assert!(
+                updates[k] + 1 >= want && updates[k] <= want + 1,
+                "bin {k}: {} changes in {hops} hops, period {p}",
+                updates[k]
+            );
+        }
+        // Bins above ~480 Hz (stages that gain ≥ 16 samples a hop) update every hop; the lowest
+        // bins far less often.
+        assert!(plan.iter().all(|b| (b.period == 1) == (config.hop >> b.stage >= 16)));
+        assert!(plan[0].period >= 8);
+    }
+}
+
+/// The bins due on a hop are spread out: the busiest hop evaluates at most 60 % (12.8 kHz) or
+/// 75 % (16 kHz, whose longer hop updates more bins every hop) of the work of evaluating every
+/// bin (window lengths summed), and never more than the least busy hop plus the longest window.
+#[test]
+fn the_cadence_spreads_work_evenly_over_hops() {
+    for (config, percent) in [(Config::DEFAULT, 60), (Config::RATE_16K, 75)] {
+        let s = Box::new(Spectrum::new(&config).unwrap());
+        let plan = s.plan();
+        let total: usize = plan.iter().map(|b| b.half as usize).sum();
+        let longest = plan.iter().map(|b| b.half as usize).max().unwrap();
+        let load: Vec<usize> = (0..64)
+            .map(|h| {
+                plan.iter()
+                    .filter(|b| h % b.period as usize == b.slot as usize)
+                    .map(|b| b.half as usize)
+                    .sum()
+            })
+            .collect();
+        let (min, max) = (*load.iter().min().unwrap(), *load.iter().max().unwrap());
+        assert!(
+            max * 100 <= total * percent,
+            "{}: busiest hop {max} of {total}",
+            config.sample_rate
+        );
+        assert!(max <= min + longest, "{}: hops range {min}..{max}", config.sample_rate);
     }
 }

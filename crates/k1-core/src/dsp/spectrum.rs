@@ -15,6 +15,13 @@
 //! * **Decimation.** Bin `k` is computed at the lowest rate `fs/2^s` that keeps `f_k ≤ 0.3·fs/2^s`,
 //!   i.e. inside the flat pass band of the half-band cascade. Every bin's window is then 100 to 200
 //!   samples long whatever its note, so the whole spectrum costs about 5,000 multiply-adds per hop.
+//! * **Update cadence.** A bin is recomputed once its stage has taken in [`UPDATE_SAMPLES`] new
+//!   samples, not every hop: a bin on a 400 Hz stage with a 300 ms window would otherwise be
+//!   recomputed on windows that differ by two samples in 150. Bins of the three highest octaves
+//!   still update every hop; A1..A#2 every 8 or 16 hops (40 or 80 ms), always at least six
+//!   times per window length, so the output is still sampled well above the window's bandwidth.
+//!   Bins with the same cadence are spread over the hops so every hop does about the same work
+//!   (the worst hop matters on a microcontroller). This cuts the spectrum's work per hop by ~40 %.
 //! * **Symmetric kernels.** The window is centred on a sample, so `w·cos` is even and `w·sin` odd
 //!   about the centre: one table entry serves two samples, halving memory and work.
 //!
@@ -35,6 +42,11 @@ const STAGE_CAP: usize = 512;
 pub const KERNEL_CAP: usize = 8192;
 /// A bin is computed at the lowest stage rate where `f ≤ PASS_FRACTION · rate`.
 const PASS_FRACTION: f32 = 0.3;
+/// A bin is recomputed after its stage has taken in this many new samples (or every hop, if a hop
+/// brings more). Windows are 100 to 200 stage samples, so this is 1/6 to 1/12 of a window.
+pub const UPDATE_SAMPLES: usize = 16;
+/// Longest update period in hops (a power of two); also the length of the load-balancing cycle.
+const MAX_PERIOD: usize = 32;
 
 /// Where and how one bin is computed.
 #[derive(Clone, Copy, Debug, Default)]
@@ -49,6 +61,10 @@ pub struct BinPlan {
     centre: f32,
     /// `2 / Σw`: turns the windowed sum into the amplitude of a sine.
     scale: f32,
+    /// The bin is recomputed every `period` hops (a power of two)...
+    pub period: u8,
+    /// ...on the hops where `hop % period == slot`.
+    pub slot: u8,
 }
 
 impl BinPlan {
@@ -71,6 +87,8 @@ pub struct Spectrum {
     /// `w_m·sin(ω m)` for m = 1..=half, per bin.
     ksin: [f32; KERNEL_CAP],
     magnitude: [f32; NUM_BINS],
+    /// Hops computed so far, modulo [`MAX_PERIOD`]: picks the bins due this hop.
+    tick: usize,
 }
 
 impl Spectrum {
@@ -84,6 +102,7 @@ impl Spectrum {
             kcos: [0.0; KERNEL_CAP],
             ksin: [0.0; KERNEL_CAP],
             magnitude: [0.0; NUM_BINS],
+            tick: 0,
         };
         let fs = config.sample_rate as f32;
         let semitone = libm::exp2f(1.0 / 12.0) - 1.0;
@@ -115,10 +134,13 @@ impl Spectrum {
                 offset: offset as u16,
                 centre: 1.0,
                 scale: 2.0 / sum_w,
+                period: update_period(config.hop, stage) as u8,
+                slot: 0,
             };
             offset += half;
             s.used_stages = s.used_stages.max(stage + 1);
         }
+        assign_slots(&mut s.plan);
         Ok(s)
     }
 
@@ -143,26 +165,48 @@ impl Spectrum {
         }
     }
 
-    /// Evaluates every bin on the newest samples and returns the magnitudes.
+    /// Recomputes the bins due this hop (see [`UPDATE_SAMPLES`]) on the newest samples and returns
+    /// the magnitudes; the others keep their last value. Call once per hop.
     pub fn compute(&mut self) -> &[f32; NUM_BINS] {
-        for (plan, mag) in self.plan.iter().zip(self.magnitude.iter_mut()) {
-            let half = plan.half as usize;
-            let stage = &self.stages[plan.stage as usize];
-            // Window x[0 ..= 2h], centre x[h]: `after` is x[h+1 ..= 2h] forwards and `before`
-            // is x[h-1], x[h-2], … x[0]: both run away from the centre.
-            let forwards = stage.latest(half);
-            let backwards = &stage.latest_reversed(2 * half + 1)[half..];
-            let off = plan.offset as usize;
-            let (re, im) = windowed_dft(
-                forwards,
-                backwards,
-                &self.kcos[off..off + half],
-                &self.ksin[off..off + half],
-                plan.centre,
-            );
-            *mag = libm::sqrtf(re * re + im * im) * plan.scale;
+        let tick = self.tick;
+        self.tick = (tick + 1) % MAX_PERIOD;
+        for k in 0..NUM_BINS {
+            let plan = self.plan[k];
+            if tick % plan.period as usize == plan.slot as usize {
+                self.magnitude[k] = self.evaluate(&plan);
+            }
         }
         &self.magnitude
+    }
+
+    /// Recomputes every bin on the newest samples, whatever its cadence, and returns the
+    /// magnitudes: the spectrum of exactly the current windows (for tests and one-off reads).
+    pub fn compute_all(&mut self) -> &[f32; NUM_BINS] {
+        for k in 0..NUM_BINS {
+            let plan = self.plan[k];
+            self.magnitude[k] = self.evaluate(&plan);
+        }
+        &self.magnitude
+    }
+
+    /// One bin's magnitude on the newest samples of its stage.
+    #[inline]
+    fn evaluate(&self, plan: &BinPlan) -> f32 {
+        let half = plan.half as usize;
+        let stage = &self.stages[plan.stage as usize];
+        // Window x[0 ..= 2h], centre x[h]: `after` is x[h+1 ..= 2h] forwards and `before`
+        // is x[h-1], x[h-2], … x[0]: both run away from the centre.
+        let forwards = stage.latest(half);
+        let backwards = &stage.latest_reversed(2 * half + 1)[half..];
+        let off = plan.offset as usize;
+        let (re, im) = windowed_dft(
+            forwards,
+            backwards,
+            &self.kcos[off..off + half],
+            &self.ksin[off..off + half],
+            plan.centre,
+        );
+        libm::sqrtf(re * re + im * im) * plan.scale
     }
 }
 
@@ -180,6 +224,34 @@ fn lanes(a: &[f32], b: &[f32], k: &[f32], f: impl Fn(f32, f32) -> f32) -> [f32; 
         }
     }
     acc
+}
+
+/// Hops between updates of a bin on `stage`: the largest power of two (at most [`MAX_PERIOD`])
+/// whose hops bring the stage no more than [`UPDATE_SAMPLES`] new samples.
+fn update_period(hop: usize, stage: usize) -> usize {
+    let mut period = 1;
+    while period < MAX_PERIOD && (2 * period * hop) >> stage <= UPDATE_SAMPLES {
+        period *= 2;
+    }
+    period
+}
+
+/// Spreads the bins over the hops of their period so that the busiest hop does as little work as
+/// possible: each bin (longest period first) takes the slot whose busiest hop is least loaded,
+/// weighing a bin by its window length.
+fn assign_slots(plan: &mut [BinPlan; NUM_BINS]) {
+    let mut load = [0usize; MAX_PERIOD];
+    let mut order: [usize; NUM_BINS] = core::array::from_fn(|k| k);
+    order.sort_unstable_by_key(|&k| core::cmp::Reverse((plan[k].period, plan[k].half)));
+    for k in order {
+        let period = plan[k].period as usize;
+        let busiest = |slot: usize| (slot..MAX_PERIOD).step_by(period).map(|h| load[h]).max();
+        let slot = (0..period).min_by_key(|&s| busiest(s)).unwrap_or(0);
+        for h in (slot..MAX_PERIOD).step_by(period) {
+            load[h] += plan[k].half as usize;
+        }
+        plan[k].slot = slot as u8;
+    }
 }
 
 /// Half-length (in samples at `rate`) of the window for a note at `f`, rounded to a multiple of

@@ -102,10 +102,17 @@ impl TempoBank {
         } else {
             0.0
         };
+        // Selects, not `f32::min` (whose NaN rule costs extra instructions per lane): the
+        // magnitudes are finite, and the loop vectorises.
+        let unit = |m: f32| if m < 1.0 { m } else { 1.0 };
         for i in 0..NUM_TEMPI {
-            self.magnitude[i] = (self.base.magnitude(i) * inv).min(1.0);
-            self.magnitude_double[i] = (self.double.magnitude(i) * inv).min(1.0);
-            self.phase[i] = turns(self.base.im[i], self.base.re[i]);
+            self.magnitude[i] = unit(self.base.magnitude(i) * inv);
+            self.magnitude_double[i] = unit(self.double.magnitude(i) * inv);
+        }
+        // A loop of its own: `libm::sqrtf` is inline assembly on x86, which keeps the loop above
+        // scalar; this one vectorises.
+        for ((p, &im), &re) in self.phase.iter_mut().zip(&self.base.im).zip(&self.base.re) {
+            *p = turns(im, re);
         }
     }
 
@@ -149,27 +156,23 @@ impl TempoBank {
 /// `atan2(y, x) / 2π` wrapped to 0..1, to within 1e-5 of a turn: a minimax polynomial for
 /// `atan` on 0..1 with octant folding. The bank needs 121 phases per hop; libm's `atan2f` was a
 /// tenth of the analyser's cost.
+///
+/// Branch-free (every fold is a select), so the bank's loop over all tempi vectorises.
+#[inline]
 pub fn turns(y: f32, x: f32) -> f32 {
     let (ax, ay) = (x.abs(), y.abs());
-    let (num, den) = if ay > ax { (ax, ay) } else { (ay, ax) };
-    if den == 0.0 {
-        return 0.0;
-    }
+    let steep = ay > ax;
+    // den = 0 only when x = y = 0: then num = 0 too, and the tiny denominator gives 0 turns.
+    let (num, den) = if steep { (ax, ay) } else { (ay, ax) };
+    let den = if den > f32::MIN_POSITIVE { den } else { f32::MIN_POSITIVE };
     let t = num / den;
     let t2 = t * t;
-    // atan(t) on [0, 1], error < 1e-5 rad.
-    let mut a = t
+    let a = t
         * (0.999_866
             + t2 * (-0.330_299_5 + t2 * (0.180_141 + t2 * (-0.085_133 + t2 * 0.020_835_1))));
-    if ay > ax {
-        a = core::f32::consts::FRAC_PI_2 - a;
-    }
-    if x < 0.0 {
-        a = PI - a;
-    }
-    if y < 0.0 {
-        a = -a;
-    }
+    let a = if steep { core::f32::consts::FRAC_PI_2 - a } else { a };
+    let a = if x < 0.0 { PI - a } else { a };
+    let a = if y < 0.0 { -a } else { a };
     let turns = a / (2.0 * PI);
     if turns < 0.0 { turns + 1.0 } else { turns }
 }
