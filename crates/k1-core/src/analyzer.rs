@@ -98,7 +98,9 @@ impl Analyzer {
         }
         let snap = &mut self.snapshot;
         let mut power = 0.0;
-        for &raw in samples {
+        let mut block = [0.0f32; crate::MAX_HOP];
+        let block = &mut block[..samples.len()];
+        for (out, &raw) in block.iter_mut().zip(samples) {
             let x = if raw.is_finite() {
                 raw
             } else {
@@ -110,10 +112,11 @@ impl Analyzer {
             self.dc_x = x;
             self.dc_y = y;
             power += y * y;
-            self.spectrum.push(y);
-            self.onsets.push(y);
+            *out = y;
         }
-        let rms = libm::sqrtf(power / samples.len() as f32);
+        self.spectrum.push_block(block);
+        self.onsets.push_block(block);
+        let rms = crate::math::sqrt(power / samples.len() as f32);
         let magnitude = self.spectrum.compute();
 
         if let Some(floor) = self

@@ -37,6 +37,7 @@ pub mod color;
 mod config;
 pub mod dsp;
 mod loom;
+pub mod math;
 pub mod palettes;
 pub mod params;
 pub mod proto;

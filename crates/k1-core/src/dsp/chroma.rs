@@ -14,7 +14,7 @@ pub fn chroma(spectrum: &[f32; NUM_BINS], lowest_note: u8, out: &mut [f32; NUM_C
     let max = out.iter().fold(0.0f32, |a, &b| a.max(b));
     if max > 1e-12 {
         for c in out.iter_mut() {
-            *c = libm::sqrtf(*c / max);
+            *c = crate::math::sqrt(*c / max);
         }
     } else {
         *out = [0.0; NUM_CHROMA];

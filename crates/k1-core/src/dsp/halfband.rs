@@ -91,6 +91,48 @@ impl HalfBand {
     }
 }
 
+impl HalfBand {
+    /// Filters a block in place and keeps every second output, exactly as [`HalfBand::push`] on
+    /// each sample would: returns how many outputs now lead `block`. Working on a contiguous copy
+    /// of the history and the block saves the per-sample ring bookkeeping.
+    pub fn decimate_in_place(&mut self, block: &mut [f32]) -> usize {
+        const L: usize = 2 * M + 1;
+        const CHUNK: usize = 64;
+        let mut produced = 0;
+        let mut start = 0;
+        while start < block.len() {
+            let n = (block.len() - start).min(CHUNK);
+            // work = the newest L - 1 samples, then this chunk.
+            let mut work = [0.0f32; L - 1 + CHUNK];
+            for (i, w) in work[..L - 1].iter_mut().enumerate() {
+                *w = self.hist[self.pos + 1 + i];
+            }
+            work[L - 1..L - 1 + n].copy_from_slice(&block[start..start + n]);
+            for i in 0..n {
+                self.odd = !self.odd;
+                if self.odd {
+                    continue;
+                }
+                // The newest sample is work[L - 1 + i]; the window's centre is M samples back.
+                let w = &work[i..i + L];
+                let mut acc = 0.5 * w[M];
+                for (j, tap) in self.taps.iter().enumerate() {
+                    let k = 2 * j + 1;
+                    acc += tap * (w[M - k] + w[M + k]);
+                }
+                block[produced] = acc;
+                produced += 1;
+            }
+            // Keep the newest L samples in the ring, laid out as `push` leaves them.
+            self.hist[..L].copy_from_slice(&work[n - 1..n - 1 + L]);
+            self.hist[L..].copy_from_slice(&work[n - 1..n - 1 + L]);
+            self.pos = 0;
+            start += n;
+        }
+        produced
+    }
+}
+
 impl Default for HalfBand {
     fn default() -> Self {
         Self::new()
@@ -124,6 +166,31 @@ mod tests {
         for &f in &[0.35, 0.4, 0.45] {
             let g = gain(f);
             assert!(g < 10f32.powf(-60.0 / 20.0), "stopband gain {g} at {f}");
+        }
+    }
+
+    #[test]
+    fn block_decimation_equals_pushing_each_sample() {
+        let mut a = HalfBand::new();
+        let mut b = HalfBand::new();
+        let mut n = 0u32;
+        for len in [64usize, 1, 3, 32, 200, 0, 7, 64, 2, 129] {
+            let mut storage = [0.0f32; 200];
+            let block = &mut storage[..len];
+            for x in block.iter_mut() {
+                n += 1;
+                *x = libm::sinf(n as f32 * 0.21) + if n % 31 == 0 { 0.5 } else { 0.0 };
+            }
+            let mut want = [0.0f32; 200];
+            let mut count = 0;
+            for &x in block.iter() {
+                if let Some(y) = a.push(x) {
+                    want[count] = y;
+                    count += 1;
+                }
+            }
+            let got = b.decimate_in_place(block);
+            assert_eq!(&block[..got], &want[..count], "block of {len}");
         }
     }
 }

@@ -37,6 +37,27 @@ impl<const CAP: usize> History<CAP> {
         }
     }
 
+    /// Appends a block of samples, oldest first: the same as pushing each in turn, with whole-slice
+    /// copies instead of four scattered stores per sample.
+    pub fn extend(&mut self, xs: &[f32]) {
+        let mut rest = xs;
+        while !rest.is_empty() {
+            let p = self.pos;
+            let n = rest.len().min(CAP - p);
+            let (head, tail) = rest.split_at(n);
+            self.buf[0][p..p + n].copy_from_slice(head);
+            self.buf[1][p..p + n].copy_from_slice(head);
+            // Sample p + i goes to rev[CAP - 1 - p - i]: the block, reversed, ends at CAP - p.
+            for rev in &mut self.rev {
+                for (d, &x) in rev[CAP - p - n..CAP - p].iter_mut().rev().zip(head) {
+                    *d = x;
+                }
+            }
+            self.pos = (p + n) % CAP;
+            rest = tail;
+        }
+    }
+
     /// The newest `n` samples, oldest first. `n` is clamped to `CAP`.
     #[inline]
     pub fn latest(&self, n: usize) -> &[f32] {
@@ -86,5 +107,28 @@ mod tests {
         h.push(8.0);
         assert_eq!(h.latest_reversed(4), &[8.0, 7.0, 6.0, 5.0]);
         assert_eq!(h.latest(3), &[6.0, 7.0, 8.0]);
+    }
+
+    #[test]
+    fn extend_equals_pushing_each_sample() {
+        let mut a = History::<8>::new();
+        let mut b = History::<8>::new();
+        let mut next = 0.0f32;
+        for len in [0usize, 1, 3, 7, 8, 9, 2, 5, 17, 4] {
+            let mut storage = [0.0f32; 17];
+            let block = &mut storage[..len];
+            for x in block.iter_mut() {
+                next += 1.0;
+                *x = next;
+            }
+            for &x in block.iter() {
+                a.push(x);
+            }
+            b.extend(block);
+            for n in 0..=8 {
+                assert_eq!(a.latest(n), b.latest(n), "after a block of {len}");
+                assert_eq!(a.latest_reversed(n), b.latest_reversed(n), "after {len}");
+            }
+        }
     }
 }

@@ -91,7 +91,7 @@ impl Calibration {
         for (f, acc) in floor.bins.iter_mut().zip(&self.bins) {
             *f = (acc / n * FLOOR_MARGIN).max(DEFAULT_FLOOR);
         }
-        floor.rms = (libm::sqrtf(self.power / n) * FLOOR_MARGIN).max(DEFAULT_FLOOR);
+        floor.rms = (crate::math::sqrt(self.power / n) * FLOOR_MARGIN).max(DEFAULT_FLOOR);
         Some(floor)
     }
 }

@@ -107,6 +107,11 @@ impl OnsetDetector {
         self.filters.accumulate_power(x, &mut self.acc);
     }
 
+    /// Feeds a block of samples (oldest first): the same as [`OnsetDetector::push`] on each.
+    pub fn push_block(&mut self, xs: &[f32]) {
+        self.filters.accumulate_block(xs, &mut self.acc);
+    }
+
     /// Closes the hop: returns (novelty, scaled novelty, onset). `floor` is the noise RMS, which
     /// sets the energy below which changes do not count; `silent` suppresses onsets.
     pub fn end_hop(&mut self, hop_len: usize, floor: f32, silent: bool) -> (f32, f32, bool) {

@@ -53,7 +53,7 @@ impl Resonators {
     }
 
     fn magnitude(&self, i: usize) -> f32 {
-        libm::sqrtf(self.re[i] * self.re[i] + self.im[i] * self.im[i])
+        crate::math::sqrt(self.re[i] * self.re[i] + self.im[i] * self.im[i])
     }
 }
 
