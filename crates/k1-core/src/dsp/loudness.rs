@@ -11,6 +11,8 @@ const FLOOR_MARGIN: f32 = 2.0;
 const MIN_RANGE: f32 = 1e-3;
 /// Silence: RMS below -60 dBFS, or below twice the calibrated room-noise RMS.
 const SILENCE_DBFS: f32 = -60.0;
+/// [`SILENCE_DBFS`] as a linear RMS.
+const SILENCE_RMS: f32 = 1e-3;
 
 /// The learned noise floor: what the room sounds like with no music. It persists between runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -151,8 +153,9 @@ impl SilenceGate {
 
     /// Threshold in linear RMS for a given noise floor.
     pub fn threshold(floor: &NoiseFloor) -> f32 {
-        let abs = libm::powf(10.0, SILENCE_DBFS / 20.0);
-        abs.max(floor.rms * 2.0)
+        // 10^(SILENCE_DBFS / 20), written out: a software `powf` every hop costs an MCU hundreds
+        // of instructions (checked against `powf` by a test).
+        SILENCE_RMS.max(floor.rms * 2.0)
     }
 
     /// Updates with this hop's RMS; returns whether the input is silent now.
@@ -182,5 +185,23 @@ pub fn to_dbfs(x: f32) -> f32 {
         20.0 * libm::log10f(x)
     } else {
         -120.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_silence_threshold_is_its_dbfs() {
+        let want = libm::powf(10.0, SILENCE_DBFS / 20.0);
+        assert!(
+            (SILENCE_RMS - want).abs() <= 1e-6 * want,
+            "{SILENCE_RMS} vs {want}"
+        );
+        assert_eq!(
+            SilenceGate::threshold(&NoiseFloor::DEFAULT),
+            SILENCE_RMS.max(NoiseFloor::DEFAULT.rms * 2.0)
+        );
     }
 }

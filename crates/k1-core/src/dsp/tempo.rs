@@ -164,13 +164,21 @@ pub fn turns(y: f32, x: f32) -> f32 {
     let steep = ay > ax;
     // den = 0 only when x = y = 0: then num = 0 too, and the tiny denominator gives 0 turns.
     let (num, den) = if steep { (ax, ay) } else { (ay, ax) };
-    let den = if den > f32::MIN_POSITIVE { den } else { f32::MIN_POSITIVE };
+    let den = if den > f32::MIN_POSITIVE {
+        den
+    } else {
+        f32::MIN_POSITIVE
+    };
     let t = num / den;
     let t2 = t * t;
     let a = t
         * (0.999_866
             + t2 * (-0.330_299_5 + t2 * (0.180_141 + t2 * (-0.085_133 + t2 * 0.020_835_1))));
-    let a = if steep { core::f32::consts::FRAC_PI_2 - a } else { a };
+    let a = if steep {
+        core::f32::consts::FRAC_PI_2 - a
+    } else {
+        a
+    };
     let a = if x < 0.0 { PI - a } else { a };
     let a = if y < 0.0 { -a } else { a };
     let turns = a / (2.0 * PI);
