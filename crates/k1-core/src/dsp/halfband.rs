@@ -177,7 +177,7 @@ mod tests {
             let block = &mut storage[..len];
             for x in block.iter_mut() {
                 n += 1;
-                *x = libm::sinf(n as f32 * 0.21) + if n % 31 == 0 { 0.5 } else { 0.0 };
+                *x = libm::sinf(n as f32 * 0.21) + if n.is_multiple_of(31) { 0.5 } else { 0.0 };
             }
             let mut want = [0.0f32; 200];
             let mut count = 0;

@@ -10,8 +10,9 @@ const FLOOR_MARGIN: f32 = 2.0;
 /// Range control never amplifies by more than 60 dB: its reference level stays above -60 dBFS.
 const MIN_RANGE: f32 = 1e-3;
 /// Silence: RMS below -60 dBFS, or below twice the calibrated room-noise RMS.
+#[cfg(test)]
 const SILENCE_DBFS: f32 = -60.0;
-/// [`SILENCE_DBFS`] as a linear RMS.
+/// -60 dBFS (`SILENCE_DBFS`) as a linear RMS, checked by a test.
 const SILENCE_RMS: f32 = 1e-3;
 
 /// The learned noise floor: what the room sounds like with no music. It persists between runs.
@@ -153,7 +154,7 @@ impl SilenceGate {
 
     /// Threshold in linear RMS for a given noise floor.
     pub fn threshold(floor: &NoiseFloor) -> f32 {
-        // 10^(SILENCE_DBFS / 20), written out: a software `powf` every hop costs an MCU hundreds
+        // 10^(-60 / 20), written out: a software `powf` every hop costs an MCU hundreds
         // of instructions (checked against `powf` by a test).
         SILENCE_RMS.max(floor.rms * 2.0)
     }
