@@ -1,5 +1,5 @@
-//! Prints the spectrum's bin table (note, centre, decimation stage, window, delay) as Markdown,
-//! for `docs/spectrum.md`: `cargo run -p k1-core --example bin_table [RATE]`.
+//! Prints the spectrum's bin table (note, centre, decimation stage, window, delay, update cadence)
+//! as Markdown, for `docs/spectrum.md`: `cargo run -p k1-core --example bin_table [RATE]`.
 
 use k1_core::dsp::spectrum::Spectrum;
 use k1_core::{Config, NUM_BINS};
@@ -16,9 +16,9 @@ fn main() {
     let spectrum = Box::new(Spectrum::new(&config).expect("valid config"));
     let rate = config.sample_rate;
     println!(
-        "| bin | note | MIDI | centre Hz | stage rate Hz | window samples | window ms | delay ms |"
+        "| bin | note | MIDI | centre Hz | stage rate Hz | window samples | window ms | delay ms | updated every ms |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (k, plan) in spectrum.plan().iter().enumerate().take(NUM_BINS) {
         let midi = config.lowest_note as usize + k;
         let name = format!("{}{}", NAMES[midi % 12], midi / 12 - 1);
@@ -30,11 +30,12 @@ fn main() {
             .sum::<f32>()
             / rate as f32;
         println!(
-            "| {k} | {name} | {midi} | {:.2} | {stage_rate:.0} | {} | {:.1} | {:.1} |",
+            "| {k} | {name} | {midi} | {:.2} | {stage_rate:.0} | {} | {:.1} | {:.1} | {:.0} |",
             config.bin_frequency(k),
             2 * plan.half as usize + 1,
             window * 1000.0,
-            (window / 2.0 + cascade) * 1000.0
+            (window / 2.0 + cascade) * 1000.0,
+            plan.period as f32 * 1000.0 / config.hop_rate()
         );
     }
 }
