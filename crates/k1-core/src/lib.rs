@@ -35,6 +35,7 @@
 mod analyzer;
 pub mod color;
 mod config;
+mod cpu;
 pub mod dsp;
 mod loom;
 pub mod math;
