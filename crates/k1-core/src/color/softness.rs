@@ -5,10 +5,16 @@
 //! `τ = 1 / (2π f_c)`: each frame moves `1 − exp(−dt/τ)` of the way to the input, with `dt` the
 //! measured frame period. So the light follows the same curve in time at 60 and at 500 frames
 //! per second (tested).
+//!
+//! Input levels are taken as light, which cannot be negative: a negative or NaN level counts as
+//! 0 and +∞ as the largest float ([`level_in`]). With every input in `0..=f32::MAX` and the
+//! weight in 0..=1, each new memory value lies between the old one and the input (the
+//! difference cannot overflow and rounding is monotone), so the memory stays finite and
+//! non-negative for ever, and the stages after this one need no clamps of their own.
 
 use core::f32::consts::PI;
 
-use super::stage::{Stage, StageInput, finite};
+use super::stage::{Stage, StageInput};
 use crate::render::Rgb;
 
 /// Cut-off at softness 0, in Hz.
@@ -70,8 +76,10 @@ impl<const N: usize> Default for Softness<N> {
 impl<const N: usize> Softness<N> {
     /// Starts a frame: the step weight for it (1 on the first frame, which passes through).
     pub(crate) fn begin(&mut self, input: &StageInput<'_>) -> f32 {
+        // `step_weight` is in 0..=1 already; the clamp (once a frame) makes the memory's bound
+        // independent of libm's rounding.
         let k = if self.primed {
-            step_weight(input.params.softness, input.dt)
+            step_weight(input.params.softness, input.dt).clamp(0.0, 1.0)
         } else {
             1.0
         };
@@ -85,12 +93,21 @@ impl<const N: usize> Softness<N> {
     }
 }
 
-/// One LED through the low-pass: moves its memory `y` the share `k` toward `led` and returns it.
+/// A level as the filter takes it: light, so negative levels and NaN are 0, and +∞ is the
+/// largest float. The result is in `0..=f32::MAX`.
+#[inline]
+pub fn level_in(v: f32) -> f32 {
+    // `v > 0` is false for NaN, 0, -0 and negatives; `min` caps +∞.
+    if v > 0.0 { v.min(f32::MAX) } else { 0.0 }
+}
+
+/// One LED through the low-pass: moves its memory `y` the share `k` (0..=1) toward `led` and
+/// returns it. The result is finite and non-negative (see the module doc).
 #[inline]
 pub(crate) fn step(y: &mut Rgb, led: Rgb, k: f32) -> Rgb {
-    y.r += k * (finite(led.r) - y.r);
-    y.g += k * (finite(led.g) - y.g);
-    y.b += k * (finite(led.b) - y.b);
+    y.r += k * (level_in(led.r) - y.r);
+    y.g += k * (level_in(led.g) - y.g);
+    y.b += k * (level_in(led.b) - y.b);
     *y
 }
 
@@ -175,6 +192,38 @@ mod tests {
         assert!(run(100.0, 0.0, 0.05) > 0.95);
         assert!(run(100.0, 1.0, 0.05) < 0.2);
         assert!(run(100.0, 0.25, 0.05) > run(100.0, 0.75, 0.05));
+    }
+
+    /// Light cannot be negative: a negative level is remembered as 0, so it does not hold the
+    /// LED dark for a while after the input rises again.
+    #[test]
+    fn negative_levels_count_as_zero() {
+        let input = StageInput {
+            params: &Params::DEFAULT,
+            dt: 0.01,
+        };
+        let run = |first: f32| {
+            let mut f = Softness::<1>::new();
+            let mut frame = [Rgb {
+                r: first,
+                g: f32::NAN,
+                b: -0.0,
+            }];
+            f.apply(&mut frame, &input);
+            assert_eq!(frame[0], Rgb::BLACK, "{first}");
+            let mut frame = [Rgb {
+                r: 0.5,
+                g: 0.5,
+                b: 0.5,
+            }];
+            f.apply(&mut frame, &input);
+            frame[0]
+        };
+        assert_eq!(run(-3.0), run(0.0));
+        assert_eq!(run(f32::NEG_INFINITY), run(0.0));
+        assert!(run(0.0).r > 0.0);
+        assert_eq!(level_in(f32::INFINITY), f32::MAX);
+        assert_eq!(level_in(f32::NAN), 0.0);
     }
 
     #[test]
