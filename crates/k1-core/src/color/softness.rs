@@ -101,13 +101,37 @@ pub fn level_in(v: f32) -> f32 {
     if v > 0.0 { v.min(f32::MAX) } else { 0.0 }
 }
 
+/// [`level_in`] for all three channels of an LED.
+///
+/// The usual LED (every channel finite and non-negative) is recognised with one test and
+/// passed through: a float whose bits, read as an unsigned integer, are below `0x7f80_0000` has
+/// its sign bit clear and an exponent below the one of infinities and NaN, and the bitwise OR of
+/// the three channels is at least each channel. An OR can reach that bound with every channel
+/// fine (it mixes bits); such LEDs, like those with a negative, NaN or infinite channel, take
+/// the per-channel path, which gives the same result for fine channels. Either way the result
+/// is exactly `level_in` of each channel.
+#[inline]
+pub fn led_in(led: Rgb) -> Rgb {
+    const INFINITY_BITS: u32 = 0x7f80_0000;
+    if (led.r.to_bits() | led.g.to_bits() | led.b.to_bits()) < INFINITY_BITS {
+        led
+    } else {
+        Rgb {
+            r: level_in(led.r),
+            g: level_in(led.g),
+            b: level_in(led.b),
+        }
+    }
+}
+
 /// One LED through the low-pass: moves its memory `y` the share `k` (0..=1) toward `led` and
 /// returns it. The result is finite and non-negative (see the module doc).
 #[inline]
 pub(crate) fn step(y: &mut Rgb, led: Rgb, k: f32) -> Rgb {
-    y.r += k * (level_in(led.r) - y.r);
-    y.g += k * (level_in(led.g) - y.g);
-    y.b += k * (level_in(led.b) - y.b);
+    let x = led_in(led);
+    y.r += k * (x.r - y.r);
+    y.g += k * (x.g - y.g);
+    y.b += k * (x.b - y.b);
     *y
 }
 
@@ -224,6 +248,46 @@ mod tests {
         assert!(run(0.0).r > 0.0);
         assert_eq!(level_in(f32::INFINITY), f32::MAX);
         assert_eq!(level_in(f32::NAN), 0.0);
+    }
+
+    /// The one-test path of `led_in` agrees with `level_in` per channel for every kind of
+    /// value, including channels whose bits OR past the bound while each is fine.
+    #[test]
+    fn led_in_is_level_in_per_channel() {
+        let values = [
+            0.0,
+            -0.0,
+            1e-40,
+            0.5,
+            1.0,
+            1.5,
+            2.0,
+            3.0e38,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            f32::from_bits(0x7f00_0000),
+            f32::from_bits(0x0080_0000),
+            -1.0,
+            -1e-40,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        for &r in &values {
+            for &g in &values {
+                for &b in &values {
+                    let got = led_in(Rgb { r, g, b });
+                    let want = [level_in(r), level_in(g), level_in(b)];
+                    assert_eq!(
+                        [got.r.to_bits(), got.g.to_bits(), got.b.to_bits()],
+                        want.map(f32::to_bits),
+                        "{r} {g} {b}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
