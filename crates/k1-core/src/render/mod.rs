@@ -8,6 +8,7 @@
 
 pub mod beat_watch;
 pub mod colors;
+pub mod gradient;
 pub mod idle;
 pub mod layout;
 pub mod ops;
