@@ -184,7 +184,7 @@ mod tests {
         let mut dither = Dither::<16>::new();
         for frame_no in 0..200 {
             let mut frame: [Rgb; 16] = core::array::from_fn(|_| Rgb {
-                r: next() * 1.6 - 0.2,
+                r: next() * 1.4,
                 g: next() * 1.6 - 0.2,
                 b: next() * 1.6 - 0.2,
             });
@@ -217,6 +217,81 @@ mod tests {
             dither.quantize(&work, params.dithering(), &mut want);
             let mut got = [Rgb8::BLACK; 16];
             assert_eq!(fused.process(&frame, &params, dt, &mut got), 16);
+            assert_eq!(got, want, "frame {frame_no}");
+        }
+    }
+
+    /// What changed when the softness stage began to take levels as light (0..=`f32::MAX`)
+    /// instead of clamping them to ±`f32::MAX`: only negative levels, which no pattern draws.
+    /// For light, with NaN and +∞ among it, the bytes are exactly the previous pipeline's: its
+    /// softness written out here as it was, followed by the (unchanged) stages.
+    #[test]
+    fn light_gives_the_bytes_it_gave_before() {
+        let mut seed = 0x1234_5678_u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed as f32 / u32::MAX as f32
+        };
+        let config = PipelineConfig::DEFAULT;
+        let mut fused = Pipeline::<16>::new(config);
+        let mut memory = [Rgb::BLACK; 16];
+        let tone = ToneMap { knee: config.knee };
+        let (mut warmth, mut brightness) = (Warmth, Brightness);
+        let mut balance = WhiteBalance {
+            gains: config.white_balance,
+        };
+        let mut gamma = GammaTable::new(config.gamma);
+        let mut dither = Dither::<16>::new();
+        let old_finite = |v: f32| {
+            if v.is_nan() {
+                0.0
+            } else {
+                v.clamp(-f32::MAX, f32::MAX)
+            }
+        };
+        for frame_no in 0..300 {
+            let mut frame: [Rgb; 16] = core::array::from_fn(|_| Rgb {
+                r: next() * 1.4,
+                g: next() * 1.4,
+                b: next() * 1.4,
+            });
+            if frame_no % 11 == 4 {
+                frame[1].r = f32::NAN;
+                frame[6].b = f32::INFINITY;
+            }
+            let params = Params {
+                softness: next(),
+                warmth: next(),
+                brightness: next(),
+                dithering: u8::from(frame_no % 4 != 0),
+                ..Params::DEFAULT
+            }
+            .sanitized();
+            let dt = next() * 0.02;
+            let k = if frame_no == 0 {
+                1.0
+            } else {
+                softness::step_weight(params.softness, dt)
+            };
+            let mut work = frame;
+            for (led, y) in work.iter_mut().zip(memory.iter_mut()) {
+                y.r += k * (old_finite(led.r) - y.r);
+                y.g += k * (old_finite(led.g) - y.g);
+                y.b += k * (old_finite(led.b) - y.b);
+                *led = tone.pixel(*y);
+            }
+            let input = StageInput {
+                params: &params,
+                dt,
+            };
+            warmth.apply(&mut work, &input);
+            balance.apply(&mut work, &input);
+            brightness.apply(&mut work, &input);
+            gamma.apply(&mut work, &input);
+            let mut want = [Rgb8::BLACK; 16];
+            dither.quantize(&work, params.dithering(), &mut want);
+            let mut got = [Rgb8::BLACK; 16];
+            fused.process(&frame, &params, dt, &mut got);
             assert_eq!(got, want, "frame {frame_no}");
         }
     }
