@@ -14,7 +14,7 @@
 //! `reverse_color_range` runs `p` from 1 to 0. The auto colour cycle adds a drift to `color`.
 
 use super::Rgb;
-use super::ops::position;
+use super::ops::{floor, position};
 use crate::palettes::PaletteLut;
 use crate::params::Params;
 
@@ -139,7 +139,7 @@ pub fn fold(t: f32) -> f32 {
     if !t.is_finite() {
         return 0.0;
     }
-    let m = t - 2.0 * libm::floorf(t / 2.0); // 0..2
+    let m = t - 2.0 * floor(t / 2.0); // 0..2
     if m > 1.0 { 2.0 - m } else { m }
 }
 
