@@ -53,42 +53,66 @@ impl<const N: usize> Dither<N> {
     }
 }
 
-/// One LED quantised: dithered with its carried error `err` (updated), or rounded.
+/// One LED quantised: dithered with its carried error `err` (updated), or rounded. Any input:
+/// each channel is clamped to 0..=1 first (NaN is 0).
 #[inline]
 pub(crate) fn pixel(led: Rgb, err: &mut [f32; 3], dithering: bool) -> Rgb8 {
-    let [er, eg, eb] = err;
+    let led = Rgb {
+        r: duty(led.r),
+        g: duty(led.g),
+        b: duty(led.b),
+    };
     if dithering {
-        Rgb8::new(
-            dithered(led.r, er),
-            dithered(led.g, eg),
-            dithered(led.b, eb),
-        )
+        pixel_dithered(led, err)
     } else {
-        Rgb8::new(rounded(led.r), rounded(led.g), rounded(led.b))
+        pixel_rounded(led)
     }
 }
 
-/// A duty cycle (0..=1; NaN is 0) as 0..=255.
+/// One LED dithered with its carried error `err` (updated); each channel must be in 0..=1 (the
+/// gamma stage's output is).
 #[inline]
-fn duty255(v: f32) -> f32 {
-    #[allow(clippy::manual_clamp)] // `max`/`min` drop NaN, `clamp` would keep it
-    let v = v.max(0.0).min(1.0);
-    v * 255.0
+pub(crate) fn pixel_dithered(led: Rgb, err: &mut [f32; 3]) -> Rgb8 {
+    let [er, eg, eb] = err;
+    Rgb8::new(
+        dithered(led.r, er),
+        dithered(led.g, eg),
+        dithered(led.b, eb),
+    )
 }
 
-/// One channel quantised with its carried error `e`, which is updated.
+/// One LED rounded to the nearest bytes; each channel must be in 0..=1.
+#[inline]
+pub(crate) fn pixel_rounded(led: Rgb) -> Rgb8 {
+    Rgb8::new(rounded(led.r), rounded(led.g), rounded(led.b))
+}
+
+/// A duty cycle clamped to 0..=1; NaN is 0.
+#[inline]
+fn duty(v: f32) -> f32 {
+    #[allow(clippy::manual_clamp)] // `max`/`min` drop NaN, `clamp` would keep it
+    v.max(0.0).min(1.0)
+}
+
+/// One channel (0..=1) quantised with its carried error `e` (in -0.5..=0.5), which is updated.
+///
+/// With `v` in 0..=1 and `e` in -0.5..=0.5, `want + 0.5` is in 0..=256, so the conversion needs
+/// no lower clamp and only 256 is capped (to 255, when `want` is exactly 255.5, which leaves an
+/// error of exactly 0.5). The new error `want − q` is then at most 0.5; it can fall a rounding
+/// step below −0.5 (when `want + 0.5` rounds up to a whole number), so that side is clamped.
 #[inline]
 fn dithered(v: f32, e: &mut f32) -> u8 {
-    let want = duty255(v) + *e;
-    let q = (((want + 0.5).max(0.0) as u32).min(255)) as f32;
-    *e = (want - q).clamp(-0.5, 0.5);
+    let want = v * 255.0 + *e;
+    let q = ((want + 0.5) as u32).min(255);
+    let err = want - q as f32;
+    *e = if err < -0.5 { -0.5 } else { err };
     q as u8
 }
 
-/// One channel rounded to the nearest byte.
+/// One channel (0..=1) rounded to the nearest byte.
 #[inline]
 fn rounded(v: f32) -> u8 {
-    ((duty255(v) + 0.5) as u32).min(255) as u8
+    ((v * 255.0 + 0.5) as u32).min(255) as u8
 }
 
 impl<const N: usize> Default for Dither<N> {

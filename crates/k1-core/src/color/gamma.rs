@@ -10,7 +10,6 @@ use crate::render::Rgb;
 
 /// Intervals in the gamma table.
 pub const GAMMA_STEPS: usize = 1024;
-const _: () = assert!(GAMMA_STEPS.is_power_of_two(), "lookups mask the index");
 /// The default gamma: WS2812-class LEDs against a perceptual level.
 pub const DEFAULT_GAMMA: f32 = 2.2;
 
@@ -19,9 +18,10 @@ pub const DEFAULT_GAMMA: f32 = 2.2;
 pub struct GammaTable {
     gamma: f32,
     /// Per interval `i`: the curve at its start and the rise to its end, `[p_i, p_{i+1} − p_i]`,
-    /// so a lookup is one indexed load with no bounds check (`GAMMA_STEPS` is a power of two and
-    /// the index is masked). The arithmetic is exactly `p_i + (p_{i+1} − p_i)·t`.
-    segments: [[f32; 2]; GAMMA_STEPS],
+    /// so a lookup is one indexed load. The arithmetic is exactly `p_i + (p_{i+1} − p_i)·t`. A last
+    /// entry `[1, 0]` (the curve at 1, flat) catches every level from 1 up, so a lookup needs no
+    /// upper clamp: its index is capped at `GAMMA_STEPS`, which also proves it in bounds.
+    segments: [[f32; 2]; GAMMA_STEPS + 1],
 }
 
 impl GammaTable {
@@ -36,6 +36,9 @@ impl GammaTable {
         GammaTable {
             gamma,
             segments: core::array::from_fn(|i| {
+                if i == GAMMA_STEPS {
+                    return [1.0, 0.0];
+                }
                 let (a, b) = (point(i), point(i + 1));
                 [a, b - a]
             }),
@@ -52,10 +55,20 @@ impl GammaTable {
     pub fn map(&self, level: f32) -> f32 {
         // `max`/`min` drop NaN (`clamp` would keep it), so NaN maps to 0.
         #[allow(clippy::manual_clamp)]
-        let x = level.max(0.0).min(1.0) * GAMMA_STEPS as f32;
-        let i = (x as usize).min(GAMMA_STEPS - 1);
+        self.map_clean(level.max(0.0).min(1.0))
+    }
+
+    /// [`map`](Self::map) for a level that is already finite and non-negative (the colour
+    /// pipeline's, after the tone map): no clamps. Levels from 1 up give exactly 1, as `map`
+    /// does; below 1 the arithmetic is `map`'s.
+    #[inline]
+    pub(crate) fn map_clean(&self, level: f32) -> f32 {
+        let x = level * GAMMA_STEPS as f32;
+        // Below 1, `i` is the interval and `t` the share of it; from 1 up, `i` is the flat last
+        // entry and `a + 0·t` is exactly 1 (`t` is finite).
+        let i = (x as usize).min(GAMMA_STEPS);
         let t = x - i as f32;
-        let [a, rise] = self.segments[i & (GAMMA_STEPS - 1)];
+        let [a, rise] = self.segments[i];
         a + rise * t
     }
 }

@@ -53,6 +53,38 @@ pub struct Pipeline<const N: usize> {
     dither: Dither<N>,
 }
 
+/// What one frame of the single pass uses, worked out once per frame.
+struct FrameValues {
+    /// The softness step weight (0..=1).
+    k: f32,
+    /// Warmth gains (0..=1).
+    warm: Rgb,
+    /// White-balance gains (0..=1).
+    balance: Rgb,
+    /// Brightness (0..=1).
+    level: f32,
+}
+
+impl FrameValues {
+    /// One LED from the renderer's level to its duty cycle (0..=1 per channel): softness (its
+    /// memory `y` is updated), tone map, warmth, white balance, brightness and gamma.
+    ///
+    /// No clamps after the softness stage's input: its memory is finite and non-negative (see
+    /// [`softness`]), the tone map keeps it so, the gains are in 0..=1, and the gamma table
+    /// takes any finite non-negative level (1 and up give 1). Each product is formed in the
+    /// stages' order, so the result is bit for bit what the stages give.
+    #[inline(always)]
+    fn duty(&self, tone: &ToneMap, gamma: &GammaTable, y: &mut Rgb, led: Rgb) -> Rgb {
+        let c = tone.pixel_clean(softness::step(y, led, self.k));
+        let (warm, balance, level) = (self.warm, self.balance, self.level);
+        Rgb {
+            r: gamma.map_clean(c.r * warm.r * balance.r * level),
+            g: gamma.map_clean(c.g * warm.g * balance.g * level),
+            b: gamma.map_clean(c.b * warm.b * balance.b * level),
+        }
+    }
+}
+
 impl<const N: usize> Pipeline<N> {
     /// A pipeline with no history.
     pub fn new(config: PipelineConfig) -> Self {
@@ -84,35 +116,30 @@ impl<const N: usize> Pipeline<N> {
         // One pass over the LEDs with every stage's per-frame values worked out first: the same
         // operations in the same order as running the stages one after another (their `apply`,
         // which the stage tests use), so the bytes are identical, but each LED is loaded and
-        // stored once instead of seven times. On a Cortex-M4F that more than halves the cost.
-        let k = self.softness.begin(&input);
-        let warm = warmth::gains(params.warmth);
-        let balance = self.white_balance.effective();
-        let level = brightness::level(params.brightness);
-        let dithering = params.dithering();
-        let (tone, gamma) = (&self.tone_map, &self.gamma);
-        let mut count = 0;
+        // stored once instead of seven times.
+        let frame_values = FrameValues {
+            k: self.softness.begin(&input),
+            warm: warmth::gains(params.warmth),
+            balance: self.white_balance.effective(),
+            level: brightness::level(params.brightness),
+        };
         let lanes = frame
             .iter()
             .zip(self.softness.state_mut().iter_mut())
             .zip(self.dither.errors_mut().iter_mut())
             .zip(out.iter_mut());
-        for (((led, y), err), byte) in lanes {
-            let c = tone.pixel(softness::step(y, *led, k));
-            let c = Rgb {
-                r: c.r * warm.r * balance.r * level,
-                g: c.g * warm.g * balance.g * level,
-                b: c.b * warm.b * balance.b * level,
-            };
-            let c = Rgb {
-                r: gamma.map(c.r),
-                g: gamma.map(c.g),
-                b: gamma.map(c.b),
-            };
-            *byte = dither::pixel(c, err, dithering);
-            count += 1;
+        let (tone, gamma) = (&self.tone_map, &self.gamma);
+        // Two copies of the loop, so the dithering choice is not a branch per LED.
+        if params.dithering() {
+            for (((led, y), err), byte) in lanes {
+                *byte = dither::pixel_dithered(frame_values.duty(tone, gamma, y, *led), err);
+            }
+        } else {
+            for (((led, y), _), byte) in lanes {
+                *byte = dither::pixel_rounded(frame_values.duty(tone, gamma, y, *led));
+            }
         }
-        count
+        n
     }
 
     /// Forgets the softness history, so the next frame shows at once (after a layout change).
@@ -157,7 +184,7 @@ mod tests {
         let mut dither = Dither::<16>::new();
         for frame_no in 0..200 {
             let mut frame: [Rgb; 16] = core::array::from_fn(|_| Rgb {
-                r: next() * 1.6 - 0.2,
+                r: next() * 1.4,
                 g: next() * 1.6 - 0.2,
                 b: next() * 1.6 - 0.2,
             });
@@ -190,6 +217,81 @@ mod tests {
             dither.quantize(&work, params.dithering(), &mut want);
             let mut got = [Rgb8::BLACK; 16];
             assert_eq!(fused.process(&frame, &params, dt, &mut got), 16);
+            assert_eq!(got, want, "frame {frame_no}");
+        }
+    }
+
+    /// What changed when the softness stage began to take levels as light (0..=`f32::MAX`)
+    /// instead of clamping them to ±`f32::MAX`: only negative levels, which no pattern draws.
+    /// For light, with NaN and +∞ among it, the bytes are exactly the previous pipeline's: its
+    /// softness written out here as it was, followed by the (unchanged) stages.
+    #[test]
+    fn light_gives_the_bytes_it_gave_before() {
+        let mut seed = 0x1234_5678_u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed as f32 / u32::MAX as f32
+        };
+        let config = PipelineConfig::DEFAULT;
+        let mut fused = Pipeline::<16>::new(config);
+        let mut memory = [Rgb::BLACK; 16];
+        let tone = ToneMap { knee: config.knee };
+        let (mut warmth, mut brightness) = (Warmth, Brightness);
+        let mut balance = WhiteBalance {
+            gains: config.white_balance,
+        };
+        let mut gamma = GammaTable::new(config.gamma);
+        let mut dither = Dither::<16>::new();
+        let old_finite = |v: f32| {
+            if v.is_nan() {
+                0.0
+            } else {
+                v.clamp(-f32::MAX, f32::MAX)
+            }
+        };
+        for frame_no in 0..300 {
+            let mut frame: [Rgb; 16] = core::array::from_fn(|_| Rgb {
+                r: next() * 1.4,
+                g: next() * 1.4,
+                b: next() * 1.4,
+            });
+            if frame_no % 11 == 4 {
+                frame[1].r = f32::NAN;
+                frame[6].b = f32::INFINITY;
+            }
+            let params = Params {
+                softness: next(),
+                warmth: next(),
+                brightness: next(),
+                dithering: u8::from(frame_no % 4 != 0),
+                ..Params::DEFAULT
+            }
+            .sanitized();
+            let dt = next() * 0.02;
+            let k = if frame_no == 0 {
+                1.0
+            } else {
+                softness::step_weight(params.softness, dt)
+            };
+            let mut work = frame;
+            for (led, y) in work.iter_mut().zip(memory.iter_mut()) {
+                y.r += k * (old_finite(led.r) - y.r);
+                y.g += k * (old_finite(led.g) - y.g);
+                y.b += k * (old_finite(led.b) - y.b);
+                *led = tone.pixel(*y);
+            }
+            let input = StageInput {
+                params: &params,
+                dt,
+            };
+            warmth.apply(&mut work, &input);
+            balance.apply(&mut work, &input);
+            brightness.apply(&mut work, &input);
+            gamma.apply(&mut work, &input);
+            let mut want = [Rgb8::BLACK; 16];
+            dither.quantize(&work, params.dithering(), &mut want);
+            let mut got = [Rgb8::BLACK; 16];
+            fused.process(&frame, &params, dt, &mut got);
             assert_eq!(got, want, "frame {frame_no}");
         }
     }
@@ -274,6 +376,38 @@ mod tests {
         let t = super::super::tone_map::curve(1.0, DEFAULT_KNEE);
         let expect = |gain: f32| (libm::powf(t * gain, DEFAULT_GAMMA) * 255.0 + 0.5) as u8;
         assert_eq!(out, Rgb8::new(expect(1.0), expect(0.655), expect(0.341)));
+    }
+
+    /// +∞ on an LED, then −∞, then an ordinary level. The softness memory used to take inputs
+    /// clamped to ±`f32::MAX`: +∞ put it at `MAX`, −∞ then made the difference overflow to −∞,
+    /// and the next ordinary level gave ∞ − ∞ = NaN, which no later frame could undo: the LED
+    /// stayed dark until a reset. Inputs are now taken as light (0..=`MAX`), so it recovers.
+    #[test]
+    fn infinite_levels_do_not_leave_an_led_dark() {
+        let params = Params {
+            dithering: 0,
+            ..Params::DEFAULT
+        };
+        let mut p = Pipeline::<2>::new(PipelineConfig::DEFAULT);
+        let mut out = [Rgb8::BLACK; 2];
+        let grey = |v: f32| Rgb { r: v, g: v, b: v };
+        let steady = |p: &mut Pipeline<2>, out: &mut [Rgb8; 2]| {
+            for _ in 0..2000 {
+                p.process(&[grey(0.5); 2], &params, 0.01, out);
+            }
+        };
+        steady(&mut p, &mut out);
+        let want = out;
+        assert!(want[0].r > 40, "{want:?}");
+        p.process(&[grey(f32::INFINITY), grey(0.5)], &params, 0.01, &mut out);
+        p.process(
+            &[grey(f32::NEG_INFINITY), grey(0.5)],
+            &params,
+            0.01,
+            &mut out,
+        );
+        steady(&mut p, &mut out);
+        assert_eq!(out, want);
     }
 
     #[test]

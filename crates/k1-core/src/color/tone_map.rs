@@ -40,24 +40,35 @@ impl Default for ToneMap {
 }
 
 impl ToneMap {
-    /// One LED through the map.
+    /// One LED through the map (any input: NaN and negative channels become 0).
     #[inline]
     pub fn pixel(&self, led: Rgb) -> Rgb {
-        let (r, g, b) = (
-            finite(led.r).max(0.0),
-            finite(led.g).max(0.0),
-            finite(led.b).max(0.0),
-        );
-        let m = r.max(g).max(b);
-        let k = if m > self.knee {
-            curve(m, self.knee) / m
+        self.pixel_clean(Rgb {
+            r: finite(led.r).max(0.0),
+            g: finite(led.g).max(0.0),
+            b: finite(led.b).max(0.0),
+        })
+    }
+
+    /// One LED through the map, for channels already finite and non-negative (the softness
+    /// stage's output): no clamps. Below the knee, the common case, the LED is returned as it is
+    /// (exactly what scaling by 1 gives). The result is finite, non-negative, and its largest
+    /// channel is at most 1 to within a rounding step.
+    #[inline]
+    pub(crate) fn pixel_clean(&self, led: Rgb) -> Rgb {
+        // Plain comparisons: the channels are never NaN here, and `f32::max`'s NaN handling
+        // costs a second compare on an FPU without a max instruction (the Cortex-M4F's).
+        let max = |a: f32, b: f32| if a > b { a } else { b };
+        let m = max(max(led.r, led.g), led.b);
+        if m > self.knee {
+            let k = curve(m, self.knee) / m;
+            Rgb {
+                r: led.r * k,
+                g: led.g * k,
+                b: led.b * k,
+            }
         } else {
-            1.0
-        };
-        Rgb {
-            r: r * k,
-            g: g * k,
-            b: b * k,
+            led
         }
     }
 }

@@ -14,6 +14,7 @@
 //! `reverse_color_range` runs `p` from 1 to 0. The auto colour cycle adds a drift to `color`.
 
 use super::Rgb;
+use super::ops::{floor, position};
 use crate::palettes::PaletteLut;
 use crate::params::Params;
 
@@ -30,6 +31,9 @@ pub struct Colors<'a> {
     range: f32,
     saturation: f32,
     reverse: bool,
+    /// `at(position(i, line.len()))` for each `i`, when the renderer has it (see
+    /// [`Colors::along`]).
+    line: Option<&'a [Rgb]>,
 }
 
 impl<'a> Colors<'a> {
@@ -47,12 +51,53 @@ impl<'a> Colors<'a> {
             range: params.color_range,
             saturation: params.saturation,
             reverse: params.reverse_color_range(),
+            line: None,
         }
     }
 
     /// Hue mode from the parameters alone, whatever the palette (the Neutral pattern uses this).
     pub fn hue_mode(&self) -> Colors<'a> {
-        Colors { lut: None, ..*self }
+        Colors {
+            lut: None,
+            line: None,
+            ..*self
+        }
+    }
+
+    /// These colours with `line` as the table [`along`](Self::along) reads: the caller promises
+    /// that `line[i]` is `self.at(position(i, line.len()))` (the renderer's
+    /// [`Gradient`](super::gradient::Gradient) is).
+    pub(crate) fn with_line(self, line: &'a [Rgb]) -> Colors<'a> {
+        Colors {
+            line: Some(line),
+            ..self
+        }
+    }
+
+    /// Everything [`at`](Self::at) depends on but the palette table's contents, as bits: two
+    /// colour sources with the same key and the same table give the same colours.
+    pub(crate) fn key(&self) -> [u32; 5] {
+        [
+            u32::from(self.lut.is_some()),
+            self.hue.to_bits(),
+            self.range.to_bits(),
+            self.saturation.to_bits(),
+            u32::from(self.reverse),
+        ]
+    }
+
+    /// The colour at entry `i` of a line of `n`: exactly `self.at(position(i, n))`, read from the
+    /// renderer's table when it has one for `n` entries (the same value, worked out once a frame
+    /// or less instead of once per use).
+    #[inline]
+    pub fn along(&self, i: usize, n: usize) -> Rgb {
+        match self.line {
+            Some(line) if line.len() == n => match line.get(i) {
+                Some(&c) => c,
+                None => self.at(position(i, n)),
+            },
+            _ => self.at(position(i, n)),
+        }
     }
 
     /// The full-brightness colour at `p` (0..=1; outside wraps in hue mode and folds in
@@ -94,7 +139,7 @@ pub fn fold(t: f32) -> f32 {
     if !t.is_finite() {
         return 0.0;
     }
-    let m = t - 2.0 * libm::floorf(t / 2.0); // 0..2
+    let m = t - 2.0 * floor(t / 2.0); // 0..2
     if m > 1.0 { 2.0 - m } else { m }
 }
 

@@ -191,15 +191,24 @@ pub const fn line_len(leds: usize, mirror: bool) -> usize {
 /// mirrored, the line is the frame. Missing line entries show black.
 pub fn expand<T: Copy + Default>(line: &[T], mirror: bool, frame: &mut [T]) {
     let n = frame.len();
-    for (j, led) in frame.iter_mut().enumerate() {
-        let d = if !mirror {
-            j
-        } else if j >= n / 2 {
-            j - n / 2
-        } else {
-            (n - 1) / 2 - j
-        };
-        *led = line.get(d).copied().unwrap_or_default();
+    if !mirror {
+        copy_or_default(line, frame.iter_mut());
+        return;
+    }
+    // Mirrored, LED `n/2 + k` is at distance `k`, and LED `n/2 − 1 − k` (walking out to the
+    // left) at distance `k` for an even count, `k + 1` for an odd one (whose middle LED, `n/2`,
+    // is the right half's first).
+    let (left, right) = frame.split_at_mut(n / 2);
+    copy_or_default(line, right.iter_mut());
+    copy_or_default(line.get(n % 2..).unwrap_or(&[]), left.iter_mut().rev());
+}
+
+/// Writes `line` into the slots `out` yields, in order, and the default into any slots past its
+/// end.
+fn copy_or_default<'a, T: Copy + Default + 'a>(line: &[T], out: impl Iterator<Item = &'a mut T>) {
+    let mut values = line.iter();
+    for slot in out {
+        *slot = values.next().copied().unwrap_or_default();
     }
 }
 
@@ -249,6 +258,34 @@ mod tests {
             Layout::with_segments(10, &[seg(0, 1); 9]),
             Err(LayoutError::SegmentCount(9))
         );
+    }
+
+    /// `expand` against the formula it implements, LED by LED, for every strip length, line
+    /// length (short lines leave black) and both modes.
+    #[test]
+    fn expand_follows_the_distance_formula() {
+        for n in 0..40usize {
+            for len in 0..25usize {
+                let line: [u8; 25] = core::array::from_fn(|i| i as u8 + 1);
+                let line = &line[..len];
+                for mirror in [false, true] {
+                    let mut frame = [0xffu8; 40];
+                    expand(line, mirror, &mut frame[..n]);
+                    for (j, &got) in frame[..n].iter().enumerate() {
+                        let d = if !mirror {
+                            j
+                        } else if j >= n / 2 {
+                            j - n / 2
+                        } else {
+                            (n - 1) / 2 - j
+                        };
+                        let want = line.get(d).copied().unwrap_or(0);
+                        assert_eq!(got, want, "n {n}, len {len}, mirror {mirror}, led {j}");
+                    }
+                    assert!(frame[n..].iter().all(|&v| v == 0xff));
+                }
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod beat_watch;
 pub mod colors;
+pub mod gradient;
 pub mod idle;
 pub mod layout;
 pub mod ops;
@@ -52,13 +53,13 @@ impl Rgb {
             value.clamp(0.0, 1.0)
         };
         let h = if hue.is_finite() {
-            hue - libm::floorf(hue)
+            hue - ops::floor(hue)
         } else {
             0.0
         };
         // Six sectors of 60°; in each, one channel is full, one is off and one ramps.
         let x = h * 6.0;
-        let sector = libm::floorf(x);
+        let sector = ops::floor(x);
         let f = x - sector;
         let (r, g, b) = match sector as u8 {
             0 => (1.0, f, 0.0),

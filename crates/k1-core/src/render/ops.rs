@@ -108,9 +108,67 @@ pub fn sample(values: &[f32], x: f32) -> f32 {
     at(i) + (at(i + 1) - at(i)) * t
 }
 
+/// `libm::floorf(x)`, bit for bit, for any `x`; quicker for the usual `x` in `+0 .. 2^23`.
+///
+/// Neither a baseline x86_64 nor the Cortex-M4F's FPU has a rounding instruction, so `floorf`
+/// is a software routine. For a float whose bits are below those of `2^23` (sign clear, so `+0`
+/// up, not `−0`), truncating to an integer and back is exact and equals the floor; everything
+/// else (negatives, `−0`, large values, infinities, NaN) goes to `floorf`.
+#[inline]
+pub fn floor(x: f32) -> f32 {
+    const TWO_POW_23_BITS: u32 = 0x4b00_0000;
+    if x.to_bits() < TWO_POW_23_BITS {
+        (x as u32) as f32
+    } else {
+        libm::floorf(x)
+    }
+}
+
 /// The frame-rate-independent factor for a decay of `per_second` (e.g. 0.2 = to 20 % in one
 /// second) over `dt` seconds.
 #[inline]
 pub fn decay(per_second: f32, dt: f32) -> f32 {
     libm::powf(per_second.clamp(1e-6, 1.0), dt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `floor` is `libm::floorf` bit for bit: around every power of two, at halves, at the
+    /// edges of the quick path, and for zeros, negatives, infinities and NaN.
+    #[test]
+    fn floor_is_floorf() {
+        let check = |x: f32| {
+            assert_eq!(floor(x).to_bits(), libm::floorf(x).to_bits(), "{x:e}");
+        };
+        for x in [
+            0.0f32,
+            -0.0,
+            f32::MIN_POSITIVE,
+            1e-45,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ] {
+            check(x);
+        }
+        for e in -30..40 {
+            let base = libm::ldexpf(1.0, e);
+            for v in [base, base * 1.5, base * 0.999_999, base * 1.000_001] {
+                for d in -3..=3 {
+                    let x = f32::from_bits((v.to_bits() as i32 + d) as u32);
+                    for y in [x, -x, x + 0.5, -(x + 0.5)] {
+                        check(y);
+                    }
+                }
+            }
+        }
+        for i in 0..20_000 {
+            check(i as f32 * 0.0137 - 100.0);
+        }
+    }
 }

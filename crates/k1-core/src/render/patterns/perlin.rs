@@ -7,7 +7,7 @@
 
 use crate::params::CustomParam;
 use crate::render::Rgb;
-use crate::render::ops::{mul, position, unit};
+use crate::render::ops::{floor, mul, position, unit};
 use crate::render::pattern::{Context, Pattern};
 
 /// Perlin's own parameters.
@@ -52,12 +52,58 @@ fn fade(t: f32) -> f32 {
 
 /// Smooth value noise at (x, t), 0..1.
 pub fn noise(x: f32, t: f32) -> f32 {
-    let (x0, t0) = (libm::floorf(x), libm::floorf(t));
-    let (fx, ft) = (fade(x - x0), fade(t - t0));
-    let (xi, ti) = (x0 as i32, t0.rem_euclid_u32());
-    let a = hash(xi, ti) + (hash(xi + 1, ti) - hash(xi, ti)) * fx;
-    let b = hash(xi, ti + 1) + (hash(xi + 1, ti + 1) - hash(xi, ti + 1)) * fx;
-    a + (b - a) * ft
+    NoiseRow::new(t).at(x)
+}
+
+/// Value noise along `x` at one time `t`, for a sweep over the line: the time's lattice row and
+/// blend are worked out once, and the four lattice hashes of the cell `x` is in are kept while
+/// the next `x` stays in it (a feature spans tens of LEDs). Each value is exactly
+/// [`noise`]`(x, t)`: the same operations on the same numbers.
+#[derive(Clone, Copy, Debug)]
+pub struct NoiseRow {
+    ti: u32,
+    ft: f32,
+    /// The last cell's `x` lattice index and its hashes at `(xi, ti)`, `(xi + 1, ti)`,
+    /// `(xi, ti + 1)`, `(xi + 1, ti + 1)`.
+    cell: Option<(i32, [f32; 4])>,
+}
+
+impl NoiseRow {
+    /// The row at time `t`.
+    pub fn new(t: f32) -> NoiseRow {
+        let t0 = floor(t);
+        NoiseRow {
+            ti: t0.rem_euclid_u32(),
+            ft: fade(t - t0),
+            cell: None,
+        }
+    }
+
+    /// The noise at `x` on this row.
+    #[inline]
+    pub fn at(&mut self, x: f32) -> f32 {
+        let x0 = floor(x);
+        let fx = fade(x - x0);
+        let xi = x0 as i32;
+        let [h00, h10, h01, h11] = match self.cell {
+            Some((c, h)) if c == xi => h,
+            _ => {
+                // `wrapping_add`: `hash` wraps the index anyway, and `xi` may be `i32::MAX`.
+                let (ti, x1) = (self.ti, xi.wrapping_add(1));
+                let h = [
+                    hash(xi, ti),
+                    hash(x1, ti),
+                    hash(xi, ti + 1),
+                    hash(x1, ti + 1),
+                ];
+                self.cell = Some((xi, h));
+                h
+            }
+        };
+        let a = h00 + (h10 - h00) * fx;
+        let b = h01 + (h11 - h01) * fx;
+        a + (b - a) * self.ft
+    }
 }
 
 /// `floor(t) mod PERIOD` as a lattice index, for any finite `t`.
@@ -68,7 +114,7 @@ trait RemEuclidU32 {
 impl RemEuclidU32 for f32 {
     fn rem_euclid_u32(self) -> u32 {
         let p = PERIOD as f32;
-        let m = self - p * libm::floorf(self / p);
+        let m = self - p * floor(self / p);
         (m as u32) % PERIOD
     }
 }
@@ -97,10 +143,10 @@ impl Pattern for Perlin {
         let scale = CUSTOM[0].value(ctx.params);
         let n = line.len();
         let t = self.time;
+        let (mut low, mut high) = (NoiseRow::new(t), NoiseRow::new(t * 1.7 + 5.0));
         for (i, led) in line.iter_mut().enumerate() {
             let p = position(i, n);
-            let v =
-                0.65 * noise(p * scale, t) + 0.35 * noise(p * scale * 2.0 + 17.0, t * 1.7 + 5.0);
+            let v = 0.65 * low.at(p * scale) + 0.35 * high.at(p * scale * 2.0 + 17.0);
             let v = unit(v);
             *led = mul(ctx.colors.at(v), (0.15 + 0.85 * v * v) * lift);
         }
@@ -121,5 +167,39 @@ mod tests {
             last = v;
         }
         assert_eq!(noise(2.5, 0.25), noise(2.5, 0.25 + PERIOD as f32));
+    }
+
+    /// The straight formula, kept as the reference for [`NoiseRow`].
+    fn noise_reference(x: f32, t: f32) -> f32 {
+        let (x0, t0) = (libm::floorf(x), libm::floorf(t));
+        let (fx, ft) = (fade(x - x0), fade(t - t0));
+        let ti = {
+            let p = PERIOD as f32;
+            ((t0 - p * libm::floorf(t0 / p)) as u32) % PERIOD
+        };
+        let xi = x0 as i32;
+        let x1 = xi.wrapping_add(1);
+        let a = hash(xi, ti) + (hash(x1, ti) - hash(xi, ti)) * fx;
+        let b = hash(xi, ti + 1) + (hash(x1, ti + 1) - hash(xi, ti + 1)) * fx;
+        a + (b - a) * ft
+    }
+
+    /// A row swept forwards, backwards and jumping gives exactly the formula's values (so the
+    /// kept cell is only reused for the same cell), at times before, on and after lattice
+    /// points, negative and past the period.
+    #[test]
+    fn row_equals_the_formula() {
+        for t in [0.0f32, 0.3, 1.0, 5.99, -2.25, 1023.7, 1500.2, 3.0e9] {
+            let mut row = NoiseRow::new(t);
+            let xs = (0..400)
+                .map(|i| i as f32 * 0.037)
+                .chain((0..400).map(|i| 20.0 - i as f32 * 0.05))
+                .chain([-3.5, 7.25, -0.0, 1e9, -1e9, 0.999_999, 1.0]);
+            for x in xs {
+                let (got, want) = (row.at(x), noise_reference(x, t));
+                assert_eq!(got.to_bits(), want.to_bits(), "x {x}, t {t}");
+                assert_eq!(noise(x, t).to_bits(), want.to_bits(), "x {x}, t {t}");
+            }
+        }
     }
 }

@@ -19,7 +19,7 @@ pub fn draw(ctx: &Context<'_>, line: &mut [Rgb], gain: f32) {
             &ctx.snapshot.spectrum_smooth,
             p * (NUM_BINS - 1) as f32,
         ));
-        *led = mul(ctx.colors.at(p), m * gain);
+        *led = mul(ctx.colors.along(i, n), m * gain);
     }
 }
 

@@ -24,7 +24,7 @@ impl Pattern for Tempiscope {
             let phase = if phase.is_finite() { phase } else { 0.0 };
             // Full on the beat, a quarter between beats.
             let pulse = 0.25 + 0.75 * (0.5 + 0.5 * libm::cosf(TAU * phase));
-            *led = mul(ctx.colors.at(p), mag * mag * pulse);
+            *led = mul(ctx.colors.along(i, n), mag * mag * pulse);
         }
     }
 }

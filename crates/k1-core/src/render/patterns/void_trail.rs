@@ -153,7 +153,7 @@ impl<const N: usize> VoidTrail<N> {
         for (i, led) in line.iter_mut().enumerate() {
             let p = position(i, n);
             let wave = 0.5 + 0.5 * libm::sinf(TAU * (3.0 * p - self.phase));
-            *led = mul(ctx.colors.at(p), self.level * wave);
+            *led = mul(ctx.colors.along(i, n), self.level * wave);
         }
     }
 }
