@@ -1,4 +1,4 @@
-//! `k1 bench analyze` prints its three figures (speed, ns per hop, hops).
+//! `k1 bench analyze` prints its figures (speed, the source's split, ns per hop, hops).
 
 mod common;
 
@@ -14,4 +14,12 @@ fn bench_reports_speed_and_cost_per_hop() {
     assert!(run.stdout.contains("x real time"), "{}", run.stdout);
     assert!(run.stdout.contains("ns per hop"), "{}", run.stdout);
     assert!(run.stdout.contains("400 hops"), "{}", run.stdout);
+    // The split of the source's time: a file shows decoding apart from mixing + resampling.
+    let source = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("source:"))
+        .unwrap_or_else(|| panic!("no source line in {}", run.stdout));
+    assert!(source.contains("decode "), "{source}");
+    assert!(source.contains("mix + resample "), "{source}");
 }

@@ -1,18 +1,20 @@
 //! `k1 bench analyze`: how fast the whole file pipeline and the core alone run; `k1 bench cpu`:
 //! how much of one core the live engine takes ([`run_cpu`]).
 //!
-//! Two passes: decode + resample + analyse, timed end to end (and the resampled signal kept);
-//! then `process_hop` alone over that signal, repeated, the fastest pass counting. This is a
-//! quick wall-clock benchmark for the command line, not a statistical one (criterion benches of
-//! the core live in `k1-core/benches`).
+//! Three passes: decode + resample + analyse, timed end to end (and the resampled signal kept);
+//! the source alone (decode, then mix + resample, each stage timed), repeated; then
+//! `process_hop` alone over the kept signal, repeated. Of the repeated passes the fastest
+//! counts. The source and core lines show where the pipeline's time goes. This is a quick
+//! wall-clock benchmark for the command line, not a statistical one (criterion benches of the
+//! core live in `k1-core/benches`).
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use k1_core::MAX_HOP;
 
-use crate::cli::BenchJob;
-use crate::sources::read_hop;
+use crate::cli::{BenchJob, Input};
+use crate::sources::{FileSource, read_hop};
 
 /// Runs `k1 bench analyze` and prints its results.
 pub fn run(job: BenchJob) -> anyhow::Result<()> {
@@ -38,7 +40,16 @@ pub fn run(job: BenchJob) -> anyhow::Result<()> {
     let info = source.info().clone();
     let duration = stats.duration(info.input_rate);
 
-    // Pass 2: the core alone, best of `repeat`.
+    // Pass 2: the source alone, best of `repeat`.
+    let mut source_best: Option<(Duration, Option<(Duration, Duration)>)> = None;
+    for _ in 0..job.repeat {
+        let timed = time_source(&job.input, &config, hop_len)?;
+        if source_best.is_none_or(|(best, _)| timed.0 < best) {
+            source_best = Some(timed);
+        }
+    }
+
+    // Pass 3: the core alone, best of `repeat`.
     let mut best = Duration::MAX;
     for _ in 0..job.repeat {
         let mut analyzer = super::new_analyzer(config)?;
@@ -68,6 +79,23 @@ pub fn run(job: BenchJob) -> anyhow::Result<()> {
         pipeline.as_secs_f64(),
         ratio(duration, pipeline)
     )?;
+    if let Some((took, stages)) = source_best {
+        let split = match stages {
+            Some((decode, mix_resample)) => format!(
+                " (decode {:.3} s, mix + resample {:.3} s)",
+                decode.as_secs_f64(),
+                mix_resample.as_secs_f64()
+            ),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "  source:   {:.3} s alone{split} = {:.1}x real time, best of {}",
+            took.as_secs_f64(),
+            ratio(duration, took),
+            job.repeat
+        )?;
+    }
     writeln!(
         out,
         "  core:     {:.0} ns per hop ({:.1}x real time, best of {}), {} hops",
@@ -81,6 +109,32 @@ pub fn run(job: BenchJob) -> anyhow::Result<()> {
         hops
     )?;
     Ok(())
+}
+
+/// Reads all of `input` at the engine rate without analysing it: the time taken, and for a file
+/// the share of decoding and of mixing + resampling.
+fn time_source(
+    input: &Input,
+    config: &k1_core::Config,
+    hop_len: usize,
+) -> anyhow::Result<(Duration, Option<(Duration, Duration)>)> {
+    let mut buf = [0.0f32; MAX_HOP];
+    let hop = buf.get_mut(..hop_len).unwrap_or(&mut []);
+    let start = Instant::now();
+    let stages = match input {
+        Input::File(path) => {
+            let mut source = FileSource::open(path, config.sample_rate)?;
+            source.measure_stages();
+            while read_hop(&mut source, std::hint::black_box(&mut *hop))?.is_some() {}
+            source.stage_times().map(|s| (s.decode, s.mix_resample))
+        }
+        Input::Demo { .. } => {
+            let mut source = super::open_source(input, config)?;
+            while read_hop(&mut *source, std::hint::black_box(&mut *hop))?.is_some() {}
+            None
+        }
+    };
+    Ok((start.elapsed(), stages))
 }
 
 fn ratio(audio_seconds: f64, took: Duration) -> f64 {

@@ -3,8 +3,6 @@
 //! Use [`super::FileSource`] for audio on disk; this is for synthetic audio such as
 //! `k1_synth::demo_loop`.
 
-use std::collections::VecDeque;
-
 use super::{Source, SourceError, SourceInfo, SourceStats, StreamResampler};
 
 /// Samples held in memory, repeated `loops` times, delivered at the engine rate.
@@ -37,12 +35,12 @@ impl ClipSource {
         } else {
             let clean: Vec<f32> = clean.collect();
             let mut resampler = StreamResampler::new(rate, engine_rate)?;
-            let mut out = VecDeque::with_capacity(
+            let mut out = Vec::with_capacity(
                 usize::try_from(resampler.output_len(clean.len() as u64)).unwrap_or(0),
             );
             resampler.push(&clean, &mut out)?;
             resampler.finish(&mut out)?;
-            out.into()
+            out
         };
         let seconds = samples.len() as f64 * f64::from(loops) / f64::from(rate.max(1));
         Ok(Self {

@@ -4,11 +4,18 @@
 //! not yet read are all that is buffered. WAV, FLAC, MP3 and OGG Vorbis are decoded by symphonia;
 //! encoder delay and padding are trimmed by the decoders, and the resampler's delay by
 //! [`StreamResampler`], so sample 0 of the output is sample 0 of the recording.
+//!
+//! The samples are touched as few times as possible: each packet is mixed plane by plane straight
+//! from the decoder's buffer ([`mix`]; a mono packet is one conversion), the resampler reads
+//! whole chunks from that mix and appends its output to one contiguous buffer, and
+//! [`Source::read`] copies out of it with `copy_from_slice`.
 
-use std::collections::VecDeque;
+mod mix;
+
 use std::fs::File;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error as SymError;
@@ -34,21 +41,35 @@ pub struct FileSource {
     format: Box<dyn FormatReader>,
     decoder: Box<dyn AudioDecoder>,
     track_id: u32,
-    /// One decoded packet, interleaved.
-    interleaved: Vec<f32>,
-    /// The same packet mixed to mono.
+    /// One decoded packet mixed to mono.
     mono: Vec<f32>,
     resampler: StreamResampler,
-    /// Resampled samples not yet read.
-    ready: VecDeque<f32>,
+    /// Resampled samples; those before `ready_pos` have been read.
+    ready: Vec<f32>,
+    ready_pos: usize,
     ended: bool,
+    /// Where the time went, when asked for by [`FileSource::measure_stages`].
+    stages: Option<StageTimes>,
 }
 
-/// One decoded packet's shape.
+/// Time a [`FileSource`] spent in each of its stages (for `k1 bench analyze`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StageTimes {
+    /// Reading packets and decoding them (symphonia).
+    pub decode: Duration,
+    /// Mixing to mono and resampling to the engine rate.
+    pub mix_resample: Duration,
+}
+
+/// One decoded packet's shape, after mixing.
 struct Block {
     frames: usize,
     channels: usize,
     rate: u32,
+    /// Non-finite samples the mix replaced by 0.
+    non_finite: u64,
+    /// When decoding ended and mixing began, if the stages are timed.
+    decoded_at: Option<Instant>,
 }
 
 impl FileSource {
@@ -120,11 +141,12 @@ impl FileSource {
             format,
             decoder,
             track_id,
-            interleaved: Vec::new(),
             mono: Vec::new(),
             resampler: placeholder,
-            ready: VecDeque::new(),
+            ready: Vec::new(),
+            ready_pos: 0,
             ended: false,
+            stages: None,
         };
 
         let Some(first) = source.next_block()? else {
@@ -138,12 +160,23 @@ impl FileSource {
         source.info.channels = first.channels;
         source.info.expected_seconds = num_frames.map(|n| n as f64 / f64::from(first.rate));
         source.resampler = StreamResampler::new(first.rate, engine_rate)?;
-        source.mix_and_resample(&first)?;
+        source.resample(&first)?;
         Ok(source)
     }
 
-    /// Decodes the next packet of our track into `self.interleaved`. Skips packets that fail to
-    /// decode (counted); returns `None` at the end of the stream.
+    /// Starts timing the stages (decode; mix + resample) from now on; see
+    /// [`FileSource::stage_times`]. Two clock readings per packet: off by default.
+    pub fn measure_stages(&mut self) {
+        self.stages.get_or_insert_with(StageTimes::default);
+    }
+
+    /// The time spent in each stage since [`FileSource::measure_stages`], if it was called.
+    pub fn stage_times(&self) -> Option<StageTimes> {
+        self.stages
+    }
+
+    /// Decodes the next packet of our track and mixes it into `self.mono`. Skips packets that
+    /// fail to decode (counted); returns `None` at the end of the stream.
     fn next_block(&mut self) -> Result<Option<Block>, SourceError> {
         let mut bad_in_a_row = 0;
         loop {
@@ -171,17 +204,26 @@ impl FileSource {
             }
             match self.decoder.decode(&packet) {
                 Ok(buf) => {
+                    let decoded_at = self.stages.map(|_| Instant::now());
                     let frames = buf.frames();
                     let channels = buf.num_planes();
                     let rate = buf.spec().rate();
                     if frames == 0 {
                         continue;
                     }
-                    buf.copy_to_vec_interleaved(&mut self.interleaved);
+                    // A channel count out of range is refused by the caller; skip the work.
+                    let non_finite = if (1..=MAX_CHANNELS).contains(&channels) {
+                        mix::mix_to_mono(&buf, &mut self.mono)
+                    } else {
+                        self.mono.clear();
+                        0
+                    };
                     return Ok(Some(Block {
                         frames,
                         channels,
                         rate,
+                        non_finite,
+                        decoded_at,
                     }));
                 }
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
@@ -213,9 +255,9 @@ impl FileSource {
         }
     }
 
-    /// Mixes the decoded packet to mono (mean of the channels, non-finite samples as 0) and
-    /// feeds it to the resampler.
-    fn mix_and_resample(&mut self, block: &Block) -> Result<(), SourceError> {
+    /// Checks the packet's shape, counts it and feeds its mono mix (the mean of the channels,
+    /// non-finite samples as 0) to the resampler.
+    fn resample(&mut self, block: &Block) -> Result<(), SourceError> {
         if block.rate != self.info.input_rate {
             return Err(SourceError::Decode {
                 path: self.path.clone(),
@@ -226,39 +268,39 @@ impl FileSource {
             });
         }
         check_channels(&self.path, block.channels)?;
-        let scale = 1.0 / block.channels as f32;
-        self.mono.clear();
-        let mut non_finite = 0u64;
-        for frame in self
-            .interleaved
-            .chunks_exact(block.channels)
-            .take(block.frames)
-        {
-            let mut sum = 0.0f32;
-            for &s in frame {
-                if s.is_finite() {
-                    sum += s;
-                } else {
-                    non_finite += 1;
-                }
-            }
-            self.mono.push(sum * scale);
-        }
-        self.stats.non_finite += non_finite;
-        self.stats.input_frames += self.mono.len() as u64;
+        self.stats.non_finite += block.non_finite;
+        self.stats.input_frames += block.frames as u64;
         self.resampler.push(&self.mono, &mut self.ready)?;
         Ok(())
     }
 
-    /// Decodes and resamples until some output is ready or the stream has ended.
+    /// Decodes and resamples until some output is ready or the stream has ended. Called only
+    /// once everything ready has been read, so the buffer restarts at its beginning.
     fn fill(&mut self) -> Result<(), SourceError> {
+        if self.ready_pos < self.ready.len() {
+            return Ok(());
+        }
+        self.ready.clear();
+        self.ready_pos = 0;
         while self.ready.is_empty() && !self.ended {
-            match self.next_block()? {
-                Some(block) => self.mix_and_resample(&block)?,
+            let started = self.stages.map(|_| Instant::now());
+            let block = self.next_block()?;
+            // The end of the stream has no mixing: its flush counts as resampling.
+            let decoded = block
+                .as_ref()
+                .map_or_else(|| started.map(|_| Instant::now()), |b| b.decoded_at);
+            match block {
+                Some(block) => self.resample(&block)?,
                 None => {
                     self.resampler.finish(&mut self.ready)?;
                     self.ended = true;
                 }
+            }
+            if let (Some(stages), Some(started), Some(decoded)) =
+                (self.stages.as_mut(), started, decoded)
+            {
+                stages.decode += decoded.saturating_duration_since(started);
+                stages.mix_resample += decoded.elapsed();
             }
         }
         Ok(())
@@ -272,15 +314,17 @@ impl Source for FileSource {
 
     fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError> {
         let mut written = 0;
-        while written < buf.len() {
+        while let Some(dst) = buf.get_mut(written..).filter(|d| !d.is_empty()) {
             self.fill()?;
-            if self.ready.is_empty() {
+            let src = self.ready.get(self.ready_pos..).unwrap_or(&[]);
+            if src.is_empty() {
                 break;
             }
-            let n = (buf.len() - written).min(self.ready.len());
-            for (dst, src) in buf.iter_mut().skip(written).zip(self.ready.drain(..n)) {
-                *dst = src;
+            let n = dst.len().min(src.len());
+            if let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) {
+                d.copy_from_slice(s);
             }
+            self.ready_pos += n;
             written += n;
         }
         Ok(written)

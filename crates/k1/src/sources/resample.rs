@@ -6,9 +6,7 @@
 //! the tail is flushed with silence, so output sample `n` sits at time `n / output_rate` on the
 //! input's timeline and the total length is `ceil(input_len * output_rate / input_rate)`.
 
-use std::collections::VecDeque;
-
-use rubato::audioadapter_buffers::direct::InterleavedSlice;
+use rubato::audioadapter_buffers::direct::SequentialSlice;
 use rubato::{Fft, FixedSync, Resampler};
 
 /// Chunk size (input frames) asked of the FFT resampler; it rounds to fit the rate ratio.
@@ -104,59 +102,80 @@ impl StreamResampler {
         u64::try_from(num.div_ceil(den)).unwrap_or(u64::MAX)
     }
 
-    /// Feeds `input` and appends whatever output is ready to `out`.
-    pub fn push(&mut self, input: &[f32], out: &mut VecDeque<f32>) -> Result<(), ResampleError> {
+    /// Feeds `input` and appends whatever output is ready to `out` (a `Vec` or a `VecDeque`:
+    /// both copy slices in bulk).
+    ///
+    /// Whole resampler chunks are read straight from `input`; only a chunk split across two
+    /// calls is gathered in an internal buffer first.
+    pub fn push<O>(&mut self, input: &[f32], out: &mut O) -> Result<(), ResampleError>
+    where
+        O: for<'a> Extend<&'a f32>,
+    {
         if self.finished {
             return Err(ResampleError::Process(
                 "input after the end of the stream".into(),
             ));
         }
         self.input_total += input.len() as u64;
-        if self.inner.is_none() {
-            out.extend(input.iter().copied());
+        let Some(need) = self.inner.as_ref().map(|r| r.input_frames_next()) else {
+            out.extend(input);
             self.output_total += input.len() as u64;
             return Ok(());
+        };
+        if need == 0 {
+            return Err(ResampleError::Process(
+                "the resampler asks for no input".into(),
+            ));
         }
-        self.pending.extend_from_slice(input);
-        let mut start = 0;
-        loop {
-            let need = self.inner.as_ref().map_or(0, |r| r.input_frames_next());
-            if need == 0 || self.pending.len() - start < need {
-                break;
+        let mut rest = input;
+        if !self.pending.is_empty() {
+            // Complete the chunk begun by an earlier call.
+            let take = (need - self.pending.len().min(need)).min(rest.len());
+            let (head, tail) = rest.split_at(take);
+            self.pending.extend_from_slice(head);
+            rest = tail;
+            if self.pending.len() < need {
+                return Ok(());
             }
-            let chunk = std::mem::take(&mut self.pending);
-            let result = self.process(chunk.get(start..start + need), out, None);
-            self.pending = chunk;
+            let pending = std::mem::take(&mut self.pending);
+            let result = self.process(&pending, out, None);
+            self.pending = pending;
+            self.pending.clear();
             result?;
-            start += need;
         }
-        self.pending.drain(..start);
+        let mut chunks = rest.chunks_exact(need);
+        for chunk in chunks.by_ref() {
+            self.process(chunk, out, None)?;
+        }
+        self.pending.extend_from_slice(chunks.remainder());
         Ok(())
     }
 
     /// Ends the stream: resamples what is left, flushes the delay line and appends the last
     /// output to `out`, so that the total output is exactly [`Self::output_len`] of the input.
-    pub fn finish(&mut self, out: &mut VecDeque<f32>) -> Result<(), ResampleError> {
+    pub fn finish<O>(&mut self, out: &mut O) -> Result<(), ResampleError>
+    where
+        O: for<'a> Extend<&'a f32>,
+    {
         if self.finished {
             return Ok(());
         }
         self.finished = true;
-        if self.inner.is_none() {
+        let Some(need) = self.inner.as_ref().map(|r| r.input_frames_next()) else {
             return Ok(());
-        }
+        };
         let expected = self.output_len(self.input_total);
-        let need = self.inner.as_ref().map_or(0, |r| r.input_frames_next());
         if !self.pending.is_empty() {
             let mut last = std::mem::take(&mut self.pending);
             last.resize(need.max(last.len()), 0.0);
-            self.process(last.get(..need), out, Some(expected))?;
+            self.process(last.get(..need).unwrap_or(&[]), out, Some(expected))?;
         }
         // Pump silence until the delayed tail is out. Each call yields at least one frame, and
         // the bound stops a misbehaving resampler from looping forever.
         let mut guard = 0;
         while self.output_total < expected {
             let silence = std::mem::take(&mut self.silence);
-            let result = self.process(silence.get(..need), out, Some(expected));
+            let result = self.process(silence.get(..need).unwrap_or(&[]), out, Some(expected));
             self.silence = silence;
             result?;
             guard += 1;
@@ -167,23 +186,30 @@ impl StreamResampler {
         Ok(())
     }
 
-    /// Runs one resampler call on `chunk` and emits its output after trimming the delay, never
-    /// past `limit` total frames.
-    fn process(
+    /// Runs one resampler call on `chunk` (exactly the frames it asks for) and emits its output
+    /// after trimming the delay, never past `limit` total frames.
+    fn process<O>(
         &mut self,
-        chunk: Option<&[f32]>,
-        out: &mut VecDeque<f32>,
+        chunk: &[f32],
+        out: &mut O,
         limit: Option<u64>,
-    ) -> Result<(), ResampleError> {
-        let (Some(resampler), Some(chunk)) = (self.inner.as_mut(), chunk) else {
+    ) -> Result<(), ResampleError>
+    where
+        O: for<'a> Extend<&'a f32>,
+    {
+        let Some(resampler) = self.inner.as_mut() else {
+            return Err(ResampleError::Process("no resampler to run".into()));
+        };
+        if chunk.len() != resampler.input_frames_next() {
             return Err(ResampleError::Process(
                 "internal buffer size mismatch".into(),
             ));
-        };
+        }
         let process_err = |e: &dyn std::fmt::Display| ResampleError::Process(e.to_string());
-        let input = InterleavedSlice::new(chunk, 1, chunk.len()).map_err(|e| process_err(&e))?;
+        // Mono, so the sequential (planar) adapters: rubato copies each side with one memcpy.
+        let input = SequentialSlice::new(chunk, 1, chunk.len()).map_err(|e| process_err(&e))?;
         let capacity = self.scratch.len();
-        let mut output = InterleavedSlice::new_mut(&mut self.scratch, 1, capacity)
+        let mut output = SequentialSlice::new_mut(&mut self.scratch, 1, capacity)
             .map_err(|e| process_err(&e))?;
         let (_read, written) = resampler
             .process_into_buffer(&input, &mut output, None)
@@ -197,7 +223,7 @@ impl StreamResampler {
                 usize::try_from(limit.saturating_sub(self.output_total)).unwrap_or(usize::MAX);
             fresh = fresh.get(..room.min(fresh.len())).unwrap_or(&[]);
         }
-        out.extend(fresh.iter().copied());
+        out.extend(fresh);
         self.output_total += fresh.len() as u64;
         Ok(())
     }
@@ -206,6 +232,7 @@ impl StreamResampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::VecDeque;
 
     /// Resamples `input` in awkward piece sizes and returns the whole output.
     fn run(input: &[f32], from: u32, to: u32) -> Vec<f32> {
@@ -246,6 +273,33 @@ mod tests {
                     (peak - truth).abs() <= 1.0 / f64::from(to),
                     "{from} -> {to}: peak at {peak}, expected {truth}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn piece_sizes_do_not_change_the_output() {
+        // Whole chunks are read straight from the caller's slice and split chunks are gathered
+        // first: every way of cutting the input must give the same samples, bit for bit, into
+        // a `Vec` as into a `VecDeque`.
+        let input: Vec<f32> = (0..30_000)
+            .map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0)
+            .collect();
+        for &(from, to) in &[(44_100u32, 12_800u32), (48_000, 16_000), (12_800, 12_800)] {
+            let mut whole = StreamResampler::new(from, to).unwrap();
+            let mut reference = Vec::new();
+            whole.push(&input, &mut reference).unwrap();
+            whole.finish(&mut reference).unwrap();
+            assert_eq!(reference.len() as u64, whole.output_len(input.len() as u64));
+            for piece in [1usize, 63, 1023, 1024, 1025, 4096, 7000] {
+                let mut r = StreamResampler::new(from, to).unwrap();
+                let mut out = VecDeque::new();
+                for part in input.chunks(piece) {
+                    r.push(part, &mut out).unwrap();
+                }
+                r.finish(&mut out).unwrap();
+                let out: Vec<f32> = out.into();
+                assert!(out == reference, "{from} -> {to} in pieces of {piece}");
             }
         }
     }
