@@ -29,14 +29,21 @@ fn bessel_i0(x: f32) -> f32 {
     sum
 }
 
+/// Window length of the filter in input samples.
+const L: usize = 2 * M + 1;
+/// Input samples taken per pass of [`HalfBand::decimate_in_place`].
+const CHUNK: usize = 64;
+
 /// A 2:1 decimator. Feed it samples at the input rate; every second one yields an output sample.
 #[derive(Clone)]
 pub struct HalfBand {
     /// `taps[j]` is the coefficient of offsets ±(2j + 1).
     taps: [f32; ODD],
-    /// The last `2M + 1` input samples, written twice (see `History`), newest last.
-    hist: [f32; 2 * (2 * M + 1)],
-    pos: usize,
+    /// The newest `L - 1` input samples at the front (oldest first), then room for a chunk: a
+    /// chunk is copied in behind the history, filtered in place, and its last `L - 1` samples
+    /// moved to the front. No ring, no copies per sample, no zeroing per call.
+    work: [f32; L - 1 + CHUNK],
+    /// The phase: true when the next input sample is the one that yields no output.
     odd: bool,
 }
 
@@ -60,8 +67,7 @@ impl HalfBand {
         }
         Self {
             taps,
-            hist: [0.0; 2 * (2 * M + 1)],
-            pos: 0,
+            work: [0.0; L - 1 + CHUNK],
             odd: false,
         }
     }
@@ -69,62 +75,36 @@ impl HalfBand {
     /// Pushes one input sample; returns an output sample on every second call.
     #[inline]
     pub fn push(&mut self, x: f32) -> Option<f32> {
-        const L: usize = 2 * M + 1;
-        self.hist[self.pos] = x;
-        self.hist[self.pos + L] = x;
-        self.pos += 1;
-        if self.pos == L {
-            self.pos = 0;
-        }
-        self.odd = !self.odd;
-        if self.odd {
-            return None;
-        }
-        // Window of the newest L samples; its centre is M samples back.
-        let w = &self.hist[self.pos..self.pos + L];
-        let mut acc = 0.5 * w[M];
-        for (j, tap) in self.taps.iter().enumerate() {
-            let k = 2 * j + 1;
-            acc += tap * (w[M - k] + w[M + k]);
-        }
-        Some(acc)
+        let mut one = [x];
+        (self.decimate_in_place(&mut one) == 1).then_some(one[0])
     }
-}
 
-impl HalfBand {
     /// Filters a block in place and keeps every second output, exactly as [`HalfBand::push`] on
-    /// each sample would: returns how many outputs now lead `block`. Working on a contiguous copy
-    /// of the history and the block saves the per-sample ring bookkeeping.
+    /// each sample would: returns how many outputs now lead `block`.
     pub fn decimate_in_place(&mut self, block: &mut [f32]) -> usize {
-        const L: usize = 2 * M + 1;
-        const CHUNK: usize = 64;
         let mut produced = 0;
         let mut start = 0;
         while start < block.len() {
             let n = (block.len() - start).min(CHUNK);
-            // work = the newest L - 1 samples, then this chunk.
-            let mut work = [0.0f32; L - 1 + CHUNK];
-            work[..L - 1].copy_from_slice(&self.hist[self.pos + 1..self.pos + L]);
-            work[L - 1..L - 1 + n].copy_from_slice(&block[start..start + n]);
-            for i in 0..n {
-                self.odd = !self.odd;
-                if self.odd {
-                    continue;
-                }
-                // The newest sample is work[L - 1 + i]; the window's centre is M samples back.
-                let w = &work[i..i + L];
+            self.work[L - 1..L - 1 + n].copy_from_slice(&block[start..start + n]);
+            // The newest sample of step i is work[L - 1 + i]; the window is work[i..i + L] and
+            // its centre M samples back. Steps alternate: output, none, output, ...
+            let first = usize::from(!self.odd);
+            for i in (first..n).step_by(2) {
+                let w = &self.work[i..i + L];
                 let mut acc = 0.5 * w[M];
                 for (j, tap) in self.taps.iter().enumerate() {
                     let k = 2 * j + 1;
                     acc += tap * (w[M - k] + w[M + k]);
                 }
+                // In place: `produced` ≤ (start + i) / 2 + 1, behind the samples still unread.
                 block[produced] = acc;
                 produced += 1;
             }
-            // Keep the newest L samples in the ring, laid out as `push` leaves them.
-            self.hist[..L].copy_from_slice(&work[n - 1..n - 1 + L]);
-            self.hist[L..].copy_from_slice(&work[n - 1..n - 1 + L]);
-            self.pos = 0;
+            if n % 2 == 1 {
+                self.odd = !self.odd;
+            }
+            self.work.copy_within(n..n + L - 1, 0);
             start += n;
         }
         produced
@@ -168,27 +148,57 @@ mod tests {
     }
 
     #[test]
-    fn block_decimation_equals_pushing_each_sample() {
-        let mut a = HalfBand::new();
+    fn blocks_of_any_size_equal_the_direct_convolution() {
+        // The whole input, generated up front, and the filter written out directly on it:
+        // output o is centred on input 2o + 1 - M (zero before the start), with the same
+        // operations in the same order, so the bits must match.
+        const TOTAL: usize = 502;
+        let x: [f32; TOTAL] = core::array::from_fn(|i| {
+            let n = i as u32 + 1;
+            libm::sinf(n as f32 * 0.21) + if n.is_multiple_of(31) { 0.5 } else { 0.0 }
+        });
+        let f = HalfBand::new();
+        let at = |i: isize| if i < 0 { 0.0 } else { x[i as usize] };
+        let direct = |o: usize| {
+            let c = (2 * o + 1) as isize - M as isize;
+            let mut acc = 0.5 * at(c);
+            for (j, tap) in f.taps.iter().enumerate() {
+                let k = (2 * j + 1) as isize;
+                acc += tap * (at(c - k) + at(c + k));
+            }
+            acc
+        };
         let mut b = HalfBand::new();
-        let mut n = 0u32;
+        let mut p = HalfBand::new();
+        let (mut fed, mut outputs) = (0, 0);
         for len in [64usize, 1, 3, 32, 200, 0, 7, 64, 2, 129] {
             let mut storage = [0.0f32; 200];
             let block = &mut storage[..len];
-            for x in block.iter_mut() {
-                n += 1;
-                *x = libm::sinf(n as f32 * 0.21) + if n.is_multiple_of(31) { 0.5 } else { 0.0 };
-            }
-            let mut want = [0.0f32; 200];
+            block.copy_from_slice(&x[fed..fed + len]);
+            // One sample at a time through `push` too.
+            let mut pushed = [0.0f32; 200];
             let mut count = 0;
-            for &x in block.iter() {
-                if let Some(y) = a.push(x) {
-                    want[count] = y;
+            for &v in block.iter() {
+                if let Some(y) = p.push(v) {
+                    pushed[count] = y;
                     count += 1;
                 }
             }
             let got = b.decimate_in_place(block);
-            assert_eq!(&block[..got], &want[..count], "block of {len}");
+            assert_eq!(got, count, "block of {len}");
+            for (i, &y) in block[..got].iter().enumerate() {
+                assert_eq!(
+                    y,
+                    direct(outputs + i),
+                    "output {} (block of {len})",
+                    outputs + i
+                );
+                assert_eq!(y, pushed[i]);
+            }
+            fed += len;
+            outputs += got;
         }
+        assert_eq!(fed, TOTAL);
+        assert_eq!(outputs, TOTAL / 2);
     }
 }
