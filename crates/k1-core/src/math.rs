@@ -6,7 +6,9 @@
 //! for bit: the QEMU-versus-host checksum (`firmware/mcu-bench`) holds either way.
 
 /// `√x`, correctly rounded (NaN for negative `x`): the FPU instruction on 32-bit Arm with a
-/// hardware-float ABI, `libm` elsewhere.
+/// hardware-float ABI, SSE's `sqrtss` on x86-64 (through the intrinsic, which the compiler can
+/// widen to `sqrtps` in a vectorised loop, where `libm`'s inline assembly keeps a loop scalar),
+/// `libm` elsewhere.
 #[inline(always)]
 pub fn sqrt(x: f32) -> f32 {
     #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
@@ -31,7 +33,14 @@ pub fn sqrt(x: f32) -> f32 {
         }
         f32::from_bits(bits)
     }
-    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unused_unsafe)] // the SSE intrinsics are `unsafe fn`s before Rust 1.87
+    // SAFETY: SSE is part of every x86-64 CPU (the baseline the build targets).
+    unsafe {
+        use core::arch::x86_64::{_mm_cvtss_f32, _mm_set_ss, _mm_sqrt_ss};
+        _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(x)))
+    }
+    #[cfg(not(any(all(target_arch = "arm", target_abi = "eabihf"), target_arch = "x86_64")))]
     {
         libm::sqrtf(x)
     }
