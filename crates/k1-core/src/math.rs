@@ -40,7 +40,10 @@ pub fn sqrt(x: f32) -> f32 {
         use core::arch::x86_64::{_mm_cvtss_f32, _mm_set_ss, _mm_sqrt_ss};
         _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(x)))
     }
-    #[cfg(not(any(all(target_arch = "arm", target_abi = "eabihf"), target_arch = "x86_64")))]
+    #[cfg(not(any(
+        all(target_arch = "arm", target_abi = "eabihf"),
+        target_arch = "x86_64"
+    )))]
     {
         libm::sqrtf(x)
     }

@@ -89,7 +89,12 @@ pub struct Spectrum {
     magnitude: [f32; NUM_BINS],
     /// Hops computed so far, modulo [`MAX_PERIOD`]: picks the bins due this hop.
     tick: usize,
+    /// `due[t]` has bit `k` set when bin `k` is recomputed on hops `≡ t (mod MAX_PERIOD)`.
+    due: [u64; MAX_PERIOD],
 }
+
+// One bit per bin in `Spectrum::due`.
+const _: () = assert!(NUM_BINS <= 64);
 
 impl Spectrum {
     /// Plans every bin for `config` and precomputes its kernel.
@@ -103,6 +108,7 @@ impl Spectrum {
             ksin: [0.0; KERNEL_CAP],
             magnitude: [0.0; NUM_BINS],
             tick: 0,
+            due: [0; MAX_PERIOD],
         };
         let fs = config.sample_rate as f32;
         let semitone = libm::exp2f(1.0 / 12.0) - 1.0;
@@ -141,6 +147,13 @@ impl Spectrum {
             s.used_stages = s.used_stages.max(stage + 1);
         }
         assign_slots(&mut s.plan);
+        for (t, due) in s.due.iter_mut().enumerate() {
+            for (k, plan) in s.plan.iter().enumerate() {
+                if t % plan.period as usize == plan.slot as usize {
+                    *due |= 1 << k;
+                }
+            }
+        }
         Ok(s)
     }
 
@@ -192,11 +205,12 @@ impl Spectrum {
     /// Recomputes the bins due on hop `tick` (modulo [`MAX_PERIOD`]).
     #[inline(always)]
     fn update_due(&mut self, tick: usize) {
-        for k in 0..NUM_BINS {
+        let mut due = self.due[tick % MAX_PERIOD];
+        while due != 0 {
+            let k = due.trailing_zeros() as usize;
+            due &= due - 1;
             let plan = self.plan[k];
-            if tick % plan.period as usize == plan.slot as usize {
-                self.magnitude[k] = self.evaluate(&plan);
-            }
+            self.magnitude[k] = self.evaluate(&plan);
         }
     }
 
