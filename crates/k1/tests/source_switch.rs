@@ -44,19 +44,51 @@ fn switch(k1: &Running, source: &str) -> Value {
     r.json()
 }
 
+/// What the last metrics window showed: the run's length and its hop count.
+#[derive(Default)]
+struct Seen {
+    seconds: f64,
+    hops: u64,
+}
+
+/// Waits for the engine's first one-second metrics window.
+fn wait_started(k1: &Running) -> Seen {
+    let start = Instant::now();
+    loop {
+        let p = perf(k1);
+        let seconds = p["total"]["seconds"].as_f64().unwrap();
+        if seconds > 0.0 {
+            return Seen {
+                seconds,
+                hops: p["total"]["hops"].as_u64().unwrap(),
+            };
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no metrics after 10 s: {p}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Polls the performance route every 250 ms until the window's tempo is within
-/// [`BPM_TOLERANCE`] of `bpm` (for [`SETTLE`] at most). Every sample must report `source`, a hop
-/// counter above the last one and a full render rate. Returns the seconds it took.
-fn settle_on(k1: &Running, source: &str, bpm: f64, last_hops: &mut u64) -> f64 {
+/// [`BPM_TOLERANCE`] of `bpm` (for [`SETTLE`] at most). Every sample must report `source`; every
+/// new one-second window a hop counter above the last one and a full render rate. Returns the
+/// seconds it took.
+fn settle_on(k1: &Running, source: &str, bpm: f64, last: &mut Seen) -> f64 {
     let start = Instant::now();
     let mut seen = Vec::new();
     loop {
         std::thread::sleep(Duration::from_millis(250));
         let p = perf(k1);
         assert_eq!(p["source"], source, "{p}");
+        let seconds = p["total"]["seconds"].as_f64().unwrap();
+        if seconds <= last.seconds {
+            continue;
+        }
         let hops = p["total"]["hops"].as_u64().unwrap();
-        assert!(hops > *last_hops, "the hop counter stalled at {hops}: {p}");
-        *last_hops = hops;
+        assert!(hops > last.hops, "the hop counter stalled at {hops}: {p}");
+        *last = Seen { seconds, hops };
         let fps = p["window"]["fps"].as_f64().unwrap();
         assert!(fps >= MIN_FPS, "the render rate dropped to {fps} FPS: {p}");
         let now = p["window"]["bpm"].as_f64().unwrap();
@@ -104,7 +136,7 @@ fn the_source_switches_while_running_and_the_analysis_follows_it() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let k1 = start_k1(dir.path(), &["--fps", FPS]);
     run_checked(k1, |k1| {
-        let mut hops = 0;
+        let mut hops = wait_started(k1);
         settle_on(k1, "demo loop (120 BPM)", 120.0, &mut hops);
         let j = switch(k1, &clip_text);
         assert_eq!(j["source"], clip_text.as_str(), "{j}");
