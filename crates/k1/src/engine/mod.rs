@@ -27,6 +27,8 @@ mod render;
 mod shared;
 mod swap;
 #[cfg(test)]
+mod swap_tests;
+#[cfg(test)]
 mod tests;
 mod threads;
 
