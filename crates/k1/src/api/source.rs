@@ -24,6 +24,10 @@ use crate::sources::{KINDS, Opened, Playback, SourceFactory, SourceSpec};
 /// (every few ms, at most every `IDLE_MAX`), so only a stopped engine takes longer.
 pub const SWAP_WAIT: Duration = Duration::from_secs(3);
 
+/// How long opening a source may take (a file's decoder start, a device open) before the switch
+/// gives up; the old source plays on.
+pub const OPEN_WAIT: Duration = Duration::from_secs(10);
+
 /// The source in use, as the API reports it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CurrentSource {
@@ -118,10 +122,20 @@ impl SourceSwitch {
         if !spec.reopenable() {
             return Err(invalid(crate::sources::OpenError::Stdin.to_string()));
         }
+        if let SourceSpec::File(path) = &spec {
+            check_regular_file(path)?;
+        }
         let factory = self.factory;
         let open_spec = spec.clone();
-        let opened = tokio::task::spawn_blocking(move || factory.open(&open_spec))
+        let opening = tokio::task::spawn_blocking(move || factory.open(&open_spec));
+        let opened = tokio::time::timeout(OPEN_WAIT, opening)
             .await
+            .map_err(|_| {
+                invalid(format!(
+                    "opening {spec} took longer than {} s",
+                    OPEN_WAIT.as_secs()
+                ))
+            })?
             .map_err(|e| ApiError::Unavailable {
                 code: "engine_not_running",
                 message: format!("opening the source stopped: {e}"),
@@ -194,6 +208,27 @@ impl SourceSwitch {
                 })
             }
         }
+    }
+}
+
+/// A file to switch to must be a regular file: a FIFO or a device would block the opening (a
+/// FIFO until a writer comes) or never end. 404 if it does not exist.
+fn check_regular_file(path: &std::path::Path) -> Result<(), ApiError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err(ApiError::value(
+            "source",
+            format!("{} is not a regular file", path.display()),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ApiError::FieldNotFound {
+            code: "source_not_found",
+            field: "source",
+            message: format!("{}: no such file", path.display()),
+        }),
+        Err(e) => Err(ApiError::value(
+            "source",
+            format!("cannot open {}: {e}", path.display()),
+        )),
     }
 }
 

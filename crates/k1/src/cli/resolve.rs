@@ -630,6 +630,8 @@ mod tests {
     fn run_inputs() {
         assert_eq!(run_job(&[]).unwrap().input, LiveInput::Auto);
         assert_eq!(run_job(&["--demo"]).unwrap().input, LiveInput::Demo);
+        assert_eq!(run_job(&["-i", "demo"]).unwrap().input, LiveInput::Demo);
+
         assert_eq!(
             run_job(&["--input", "song.flac"]).unwrap().input,
             LiveInput::File("song.flac".into())
@@ -771,6 +773,13 @@ mod config_file_tests {
             Command::Run(job) => Ok(*job),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_input_on_the_command_line_beats_the_saved_source() {
+        assert!(job(&["-i", "demo"]).unwrap().api.input_from_cli);
+        assert!(job(&["--demo"]).unwrap().api.input_from_cli);
+        assert!(!job(&["--fps", "100"]).unwrap().api.input_from_cli);
     }
 
     #[test]

@@ -133,6 +133,17 @@ async fn stdin_missing_files_and_non_audio_are_refused_and_the_old_source_stays(
     );
 
     let dir = tempfile::tempdir().unwrap();
+    // Not regular files: a FIFO would block the opening until a writer came.
+    for odd in [dir.path().to_str().unwrap(), "/dev/null"] {
+        let r = post(&s, "/api/audio-config", &body(odd)).await;
+        assert_error(&r, 400, "invalid_value", Some("source"));
+        assert!(
+            r.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a regular file")
+        );
+    }
     let text = dir.path().join("notes.flac");
     std::fs::write(&text, "not audio at all").unwrap();
     let r = post(&s, "/api/audio-config", &body(text.to_str().unwrap())).await;
