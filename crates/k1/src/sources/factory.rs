@@ -121,10 +121,8 @@ impl SourceFactory {
                 let clip = ClipSource::demo(self.rate, u32::MAX)?;
                 let make: MakeAtRate =
                     Box::new(|r| Ok(Box::new(ClipSource::demo(r, u32::MAX)?) as _));
-                let start = Arc::new(SharedStart::default());
-                playback = self.start_playback(make, &start, &mut notes);
-                let install =
-                    self.paced(Box::new(clip), &name, playback.is_some().then_some(start));
+                let install;
+                (install, playback) = self.paced(Box::new(clip), &name, make, &mut notes);
                 (install, name)
             }
             SourceSpec::File(path) => {
@@ -138,10 +136,8 @@ impl SourceFactory {
                 let again = path.clone();
                 let make: MakeAtRate =
                     Box::new(move |r| Ok(Box::new(FileSource::open(&again, r)?) as _));
-                let start = Arc::new(SharedStart::default());
-                playback = self.start_playback(make, &start, &mut notes);
-                let install =
-                    self.paced(Box::new(file), &name, playback.is_some().then_some(start));
+                let install;
+                (install, playback) = self.paced(Box::new(file), &name, make, &mut notes);
                 (install, name)
             }
             SourceSpec::Stdin(layout) => {
@@ -168,20 +164,24 @@ impl SourceFactory {
         })
     }
 
-    /// Paces an offline source at real time; with a playback `start`, it begins
-    /// [`PLAYBACK_LEAD_NS`] after its first hop is asked for and shares that moment with the
-    /// speakers.
+    /// Paces an offline source at real time and starts its playback (`make` decodes it again at
+    /// the device's rate). With playback, the stream begins [`PLAYBACK_LEAD_NS`] after its first
+    /// hop is asked for and shares that moment with the speakers, which play silence until then.
     fn paced(
         &self,
         source: Box<dyn super::Source + Send>,
         name: &str,
-        start: Option<Arc<SharedStart>>,
-    ) -> Install {
+        make: MakeAtRate,
+        notes: &mut Vec<String>,
+    ) -> (Install, Option<Playback>) {
+        let start = Arc::new(SharedStart::default());
+        let playback = self.start_playback(make, &start, notes);
         let mut paced = Paced::new(source, name.to_string(), self.rate, self.hop);
-        if let Some(start) = start {
+        if playback.is_some() {
             paced = paced.with_shared_start(start, PLAYBACK_LEAD_NS);
         }
-        Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>))
+        let install: Install = Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>));
+        (install, playback)
     }
 
     /// Starts playing `make`'s audio on the default output device in step with `start`, unless
