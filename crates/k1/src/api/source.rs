@@ -244,6 +244,9 @@ pub fn available_kinds() -> Vec<&'static str> {
 /// Stops a playback stream without holding up an async worker (stopping joins its feeder).
 fn drop_off_thread(playback: Option<Playback>) {
     if let Some(p) = playback {
-        tokio::task::spawn_blocking(move || drop(p));
+        tokio::task::spawn_blocking(move || {
+            // Dropped here, on a blocking worker.
+            let _stopped = p;
+        });
     }
 }
