@@ -1,5 +1,6 @@
-// The audio input panel: the input gain (live, coalesced), the source, and a noise calibration
-// (start it, then follow its state until it finishes).
+// The audio input panel: the audio source (demo, microphone, a file path; switched while K1
+// runs), the input gain (live, coalesced), and a noise calibration (start it, then follow its
+// state until it finishes).
 
 import { get, post } from './api.js';
 import { control } from './controls.js';
@@ -7,11 +8,64 @@ import { showError, showNotice } from './toast.js';
 import { fillList } from './metrics.js';
 
 export class AudioPanel {
-  constructor({ params, info, seconds, calibrate, state }) {
-    this.els = { params, info, seconds, calibrate, state };
+  constructor({ params, info, seconds, calibrate, state, sourceForm, sourceKind, sourcePath, sourceApply }) {
+    this.els = { params, info, seconds, calibrate, state, sourceForm, sourceKind, sourcePath, sourceApply };
     this.gain = null;
     this.polling = null;
+    // The source shown was last set from K1's reply (not edited by the user since).
+    this.sourceClean = true;
     calibrate.addEventListener('click', () => this.calibrate());
+    sourceForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.switchSource();
+    });
+    sourceKind.addEventListener('change', () => {
+      this.sourceClean = false;
+      this.showPath();
+    });
+    sourcePath.addEventListener('input', () => {
+      this.sourceClean = false;
+    });
+  }
+
+  /** The path box is for files only. */
+  showPath() {
+    const file = this.els.sourceKind.value === 'file';
+    this.els.sourcePath.hidden = !file;
+    this.els.sourcePath.required = file;
+  }
+
+  showSource(cfg) {
+    const { sourceKind, sourcePath } = this.els;
+    if (Array.isArray(cfg.source_kinds)) {
+      for (const opt of sourceKind.options) opt.hidden = !cfg.source_kinds.includes(opt.value);
+    }
+    if (this.sourceClean && typeof cfg.source_kind === 'string') {
+      if ([...sourceKind.options].some((o) => o.value === cfg.source_kind)) sourceKind.value = cfg.source_kind;
+      if (cfg.source_kind === 'file') sourcePath.value = String(cfg.source || '');
+      this.showPath();
+    }
+  }
+
+  async switchSource() {
+    const { sourceKind, sourcePath, sourceApply } = this.els;
+    const kind = sourceKind.value;
+    const source = kind === 'file' ? sourcePath.value.trim() : kind;
+    if (!source) {
+      showError('Give the path of an audio file on the K1 machine');
+      return;
+    }
+    sourceApply.disabled = true;
+    try {
+      const reply = await post('/api/audio-config', { source });
+      this.sourceClean = true;
+      this.show(reply);
+      showNotice(`Audio source: ${reply.source_name || reply.source}`);
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      sourceApply.disabled = false;
+    }
   }
 
   async load() {
@@ -47,8 +101,10 @@ export class AudioPanel {
       }
     }
     if (this.gain && Number.isFinite(cfg.microphone_gain)) this.gain.set(cfg.microphone_gain);
+    this.showSource(cfg);
     const rows = [];
-    if (cfg.source) rows.push(['Source', String(cfg.source)]);
+    const name = cfg.source_name || cfg.source;
+    if (name) rows.push(['Source', cfg.source_state === 'ended' ? `${name} (ended)` : String(name)]);
     fillList(this.els.info, rows);
     this.showCalibration(cfg.calibration);
   }

@@ -47,6 +47,10 @@ const audio = new AudioPanel({
   seconds: $('calib-seconds'),
   calibrate: $('calibrate'),
   state: $('calib-state'),
+  sourceForm: $('source-form'),
+  sourceKind: $('source-kind'),
+  sourcePath: $('source-path'),
+  sourceApply: $('source-apply'),
 });
 initBackup({ button: $('backup'), file: $('restore-file'), state: $('backup-state') }, () => {
   reloadState();

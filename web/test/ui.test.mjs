@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { out, k1Binary, sleep, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
+import { out, repo, k1Binary, sleep, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
 
 /** The strip canvas: its size, how many pixels are lit, and every 4th byte (for comparisons). */
 function canvasPixels(page) {
@@ -295,6 +295,26 @@ async function main() {
       }, 5000);
       check(got !== null, 'microphone_gain did not follow the slider');
       return `gain ${got}`;
+    });
+
+    await step('the source control switches to a corpus file and back to the demo', async () => {
+      const file = join(repo, '..', 'shared', 'corpus', 'signals', 'metronome_120_gap.flac');
+      check(existsSync(file), `no corpus file at ${file} (../shared/corpus beside the checkout)`);
+      const info = page.locator('#audio-info');
+      await page.selectOption('#source-kind', 'file');
+      check(await page.locator('#source-path').isVisible(), 'the path box is hidden for a file');
+      await page.fill('#source-path', file);
+      await page.click('#source-apply');
+      const switched = await until(async () => (await api('GET', '/api/audio-config')).source === file, 8000);
+      check(switched, 'the API does not report the file as the source');
+      check(await until(async () => (await info.textContent()).includes(file), 3000), 'the panel does not show the file');
+      await page.selectOption('#source-kind', 'demo');
+      check(!(await page.locator('#source-path').isVisible()), 'the path box shows for the demo');
+      await page.click('#source-apply');
+      const back = await until(async () => (await api('GET', '/api/audio-config')).source === 'demo', 8000);
+      check(back, 'the API does not report the demo after switching back');
+      check(await until(async () => (await info.textContent()).includes('demo loop'), 3000), 'the panel does not show the demo');
+      return file;
     });
 
     await step('no error shown, no console error, no failed request (desktop)', async () => {

@@ -92,6 +92,7 @@ fn websocket(addr: std::net::SocketAddr) {
                         Some("telemetry") => {
                             assert_eq!(j["spectrum"].as_array().unwrap().len(), 64);
                             assert_eq!(j["chroma"].as_array().unwrap().len(), 12);
+                            assert_eq!(j["source"], "demo loop (120 BPM)");
                             telemetry += 1;
                         }
                         Some("ack") => ack = Some(j),

@@ -1,5 +1,6 @@
 //! `GET/POST /api/audio-config`: the input gain (the original's `microphone_gain`, 0.5..=2),
-//! the source, and a noise calibration started while K1 runs (saved when it finishes).
+//! the audio source (switched while K1 runs, see [`super::source`]), and a noise calibration
+//! started while K1 runs (saved when it finishes).
 
 use axum::Json;
 use axum::extract::State;
@@ -25,13 +26,16 @@ fn reply(state: &ApiState) -> Value {
             "calibrated": floor.calibrated,
         }),
     };
-    json!({
+    let mut reply = json!({
         "microphone_gain": num(state.shared.audio().gain()),
         "gain_min": num(MIN_GAIN),
         "gain_max": num(MAX_GAIN),
-        "source": state.device.source,
         "calibration": calibration,
-    })
+    });
+    if let (Some(out), Value::Object(source)) = (reply.as_object_mut(), state.source.json()) {
+        out.extend(source);
+    }
+    reply
 }
 
 /// `GET /api/audio-config`.
@@ -39,14 +43,17 @@ pub async fn get(State(state): State<ApiState>) -> Json<Value> {
     Json(reply(&state))
 }
 
-/// `POST /api/audio-config`: `{"microphone_gain": g}`, `{"calibrate": true}` or
-/// `{"calibrate_seconds": s}` (a quiet room, please). All checked before anything changes.
+/// `POST /api/audio-config`: `{"source": "demo" | "mic" | "mic:NAME" | "wled-sync[:PORT]" |
+/// path}`, `{"microphone_gain": g}`, `{"calibrate": true}` or `{"calibrate_seconds": s}` (a quiet
+/// room, please). Everything is checked first; the source is switched next (the reply waits for
+/// the swap), and only if that worked do the gain and calibration change.
 pub async fn post(
     State(state): State<ApiState>,
     JsonBody(body): JsonBody<Map<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
     let mut gain = None;
     let mut seconds = None;
+    let mut source = None;
     for (key, value) in &body {
         match key.as_str() {
             "microphone_gain" => {
@@ -75,12 +82,12 @@ pub async fn post(
                 })?);
             }
             "source" => {
-                if value.as_str() != Some(state.device.source.as_str()) {
-                    return Err(ApiError::value(
-                        key,
-                        "the source cannot change while K1 runs; restart it with --input",
-                    ));
-                }
+                let text = value.as_str().ok_or_else(|| {
+                    ApiError::value(key, format!("source must be a string such as \"demo\", \"mic\" or a file path, got {value}"))
+                })?;
+                crate::sources::SourceSpec::parse(text)
+                    .map_err(|e| ApiError::value(key, format!("source {e}")))?;
+                source = Some(text.to_string());
             }
             _ => {
                 return Err(ApiError::Field {
@@ -91,6 +98,13 @@ pub async fn post(
                     ),
                 });
             }
+        }
+    }
+    if let Some(text) = source {
+        let before = state.source.current();
+        let after = state.source.switch(&text).await?;
+        if after != before {
+            control::persist(&state);
         }
     }
     let audio = state.shared.audio();

@@ -156,7 +156,8 @@ pub fn look_json(settings: &RenderSettings) -> Map<String, Value> {
     out
 }
 
-/// Saves the current settings and input gain (written within the debounce window).
+/// Saves the current settings, input gain and the source chosen over the API (written within
+/// the debounce window). A source given on the command line is not saved: it stays with that run.
 pub fn persist(state: &ApiState) {
     let mut doc = look_json(&state.shared.settings());
     doc.insert("version".into(), json!(DOC_VERSION));
@@ -164,7 +165,17 @@ pub fn persist(state: &ApiState) {
         "microphone_gain".into(),
         params::num(state.shared.audio().gain()),
     );
+    if let Some(source) = state.source.current().saved {
+        doc.insert("source".into(), json!(source));
+    }
     state.store.put(Doc::Settings, Value::Object(doc));
+}
+
+/// The source a saved settings document names, if any (checked when it is opened).
+pub fn saved_source(doc: &Value) -> Option<String> {
+    doc.get("source")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// The settings and gain a saved settings document holds, on top of `base`; an error says what

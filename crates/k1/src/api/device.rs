@@ -22,6 +22,7 @@ pub async fn info(State(state): State<ApiState>) -> Json<Value> {
         .map(|s| json!({"start": s.start, "len": s.len, "reversed": s.reversed}))
         .collect();
     let uptime = state.started.elapsed();
+    let source = state.source.current();
     Json(json!({
         "device": "K1",
         "name": state.device.name,
@@ -30,7 +31,9 @@ pub async fn info(State(state): State<ApiState>) -> Json<Value> {
         "uptime": uptime.as_secs(),
         "uptime_ms": uptime.as_millis() as u64,
         "listen": state.listen.map(|a| a.to_string()),
-        "source": state.device.source,
+        "source": source.name,
+        "source_spec": source.spec,
+        "source_kind": source.kind,
         "outputs": state.shared.outputs(),
         "sinks": state.device.outputs,
         "fps_target": state.device.fps,
@@ -50,6 +53,8 @@ pub async fn performance(State(state): State<ApiState>) -> Json<Value> {
         "frame_time_us": pair.window.frame_time.p50_ms * 1000.0,
         "latency_p99_ms": pair.window.latency.p99_ms,
         "memory_resident_kb": memory_kb,
+        "source": state.source.current().name,
+        "source_swaps": state.source.swaps(),
         "window": pair.window,
         "total": pair.total,
     }))
@@ -231,6 +236,11 @@ pub async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         t.source_underruns,
     );
     counter(
+        "source_swaps",
+        "Audio sources switched to while running.",
+        state.source.swaps(),
+    );
+    counter(
         "ws_frames_sent",
         "LED frames sent to WebSocket clients.",
         state.ws.frames_sent.load(Ordering::Relaxed),
@@ -249,6 +259,18 @@ pub async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         "store_write_errors",
         "Settings writes that failed.",
         state.store.write_errors(),
+    );
+    let source = state.source.current();
+    let _ = writeln!(
+        out,
+        "# HELP k1_source_info The audio source in use, by kind and name: 1 while it plays, 0 once it has ended.\n# TYPE k1_source_info gauge\nk1_source_info{{kind=\"{}\",name=\"{}\"}} {}",
+        source.kind,
+        source
+            .name
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', " "),
+        u8::from(!state.shared.sources().ended())
     );
     // Per LED output (no HELP/TYPE lines: each name's samples are its own group).
     for o in state.shared.outputs() {

@@ -34,6 +34,24 @@ pub enum ApiError {
         /// What was looked for.
         message: String,
     },
+    /// A field names something that does not exist (404), e.g. `source_not_found` for a missing
+    /// file or input device.
+    FieldNotFound {
+        /// The error code.
+        code: &'static str,
+        /// The field at fault.
+        field: &'static str,
+        /// What was looked for.
+        message: String,
+    },
+    /// The engine cannot carry the request out now (503), e.g. `engine_not_running` when no audio
+    /// thread takes a new source.
+    Unavailable {
+        /// The error code.
+        code: &'static str,
+        /// Why.
+        message: String,
+    },
     /// A state-changing request without a valid bearer token (401).
     Unauthorized,
     /// A request from a web page that was not allowed to make it (403).
@@ -78,7 +96,8 @@ impl ApiError {
             ApiError::InvalidJson(_) | ApiError::MissingField(_) | ApiError::Field { .. } => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::NotFound { .. } | ApiError::FieldNotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -93,6 +112,8 @@ impl ApiError {
             ApiError::MissingField(_) => "missing_field",
             ApiError::Field { code, .. }
             | ApiError::NotFound { code, .. }
+            | ApiError::FieldNotFound { code, .. }
+            | ApiError::Unavailable { code, .. }
             | ApiError::Conflict { code, .. } => code,
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
@@ -106,8 +127,11 @@ impl ApiError {
             ApiError::InvalidJson(m) => (None, format!("the body is not valid JSON here: {m}")),
             ApiError::MissingField(f) => (Some(f.to_string()), format!("'{f}' is required")),
             ApiError::Field { field, message, .. } => (Some(field.clone()), message.clone()),
-            ApiError::NotFound { message, .. } | ApiError::Conflict { message, .. } => {
-                (None, message.clone())
+            ApiError::NotFound { message, .. }
+            | ApiError::Conflict { message, .. }
+            | ApiError::Unavailable { message, .. } => (None, message.clone()),
+            ApiError::FieldNotFound { field, message, .. } => {
+                (Some(field.to_string()), message.clone())
             }
             ApiError::Unauthorized => (
                 None,

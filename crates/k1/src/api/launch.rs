@@ -8,6 +8,7 @@ use axum::http::HeaderValue;
 use k1_core::NoiseFloor;
 
 use super::server::Server;
+use super::source::SourceSwitch;
 use super::state::{ApiState, DeviceInfo, Security};
 use crate::cli::RunJob;
 use crate::engine::Shared;
@@ -29,7 +30,7 @@ impl Control {
         job: &RunJob,
         store: Arc<Store>,
         shared: &Arc<Shared>,
-        source: &str,
+        source: Arc<SourceSwitch>,
         outputs: Vec<String>,
         noise_floor: &mut Option<NoiseFloor>,
     ) -> anyhow::Result<Control> {
@@ -70,11 +71,10 @@ impl Control {
         };
         let device = DeviceInfo {
             name: api.name.clone(),
-            source: source.to_string(),
             outputs,
             fps: job.fps,
         };
-        let state = ApiState::new(Arc::clone(shared), store, device, security);
+        let state = ApiState::new(Arc::clone(shared), store, device, source, security);
         let mdns = api.mdns && !listen.ip().is_loopback();
         let server = match Server::start(state, listen, mdns) {
             Ok(server) => {
@@ -164,6 +164,13 @@ pub fn outputs_to_use(job: &RunJob, store: &Store) -> Vec<OutputSpec> {
         ));
     }
     specs
+}
+
+/// The source the saved settings name (chosen over the API in an earlier run), if any.
+pub fn saved_source(store: &Store) -> Option<String> {
+    store
+        .get(Doc::Settings)
+        .and_then(|doc| super::control::saved_source(&doc))
 }
 
 /// Puts the saved settings, gain and calibration back.

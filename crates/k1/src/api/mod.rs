@@ -28,6 +28,7 @@ mod openapi;
 mod params;
 mod presets;
 mod server;
+mod source;
 mod state;
 mod web;
 mod ws;
@@ -35,7 +36,8 @@ mod ws;
 #[cfg(test)]
 mod tests;
 
-pub use launch::{Control, open_store, outputs_to_use};
+pub use launch::{Control, open_store, outputs_to_use, saved_source};
+pub use source::{CurrentSource, SourceSwitch};
 pub use state::ApiState;
 
 use axum::Router;

@@ -107,7 +107,7 @@ pub fn document() -> Value {
                 "microphone_gain": {"type": "number", "minimum": 0.5, "maximum": 2},
                 "calibrate": {"type": "boolean"},
                 "calibrate_seconds": {"type": "number", "minimum": 0.5, "maximum": 60},
-                "source": {"type": "string", "description": "must equal the current source: it cannot change while K1 runs"}
+                "source": {"type": "string", "description": "switch the audio source while K1 runs: demo, mic, mic:NAME, wled-sync, wled-sync:PORT or an audio file path on the K1 machine (not '-': stdin is read once, at the start). The reply comes once the audio thread uses it; the same source as now changes nothing"}
             }
         },
         "PresetCreate": {
@@ -156,9 +156,11 @@ pub fn document() -> Value {
                 "responses": {"200": ok("the parameters", r("Params")), "401": unauthorized.clone()}}},
             "/api/palettes": {"get": {"summary": "Every palette with 5 preview colours and its keyframes", "responses": {"200": ok("palettes", obj.clone())}}},
             "/api/audio-config": {
-                "get": {"summary": "Input gain, source, calibration state", "responses": {"200": ok("audio", obj.clone())}},
-                "post": {"summary": "Set the gain or start a noise calibration", "requestBody": body(r("AudioConfigUpdate")),
-                    "responses": {"200": ok("audio", obj.clone()), "400": bad.clone(), "401": unauthorized.clone()}}
+                "get": {"summary": "Input gain, the audio source in use and the kinds available, calibration state", "responses": {"200": ok("audio", obj.clone())}},
+                "post": {"summary": "Switch the audio source, set the gain or start a noise calibration (all checked first; the source switches before the rest changes)", "requestBody": body(r("AudioConfigUpdate")),
+                    "responses": {"200": ok("audio", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(),
+                        "404": err("source_not_found: no such file or input device (the old source plays on)"),
+                        "503": err("engine_not_running: no audio thread took the new source")}}
             },
             "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device/performance": {"get": {"summary": "The engine's metrics: last second and since the start", "responses": {"200": ok("metrics", obj.clone())}}},

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use axum::http::HeaderValue;
 
+use super::source::SourceSwitch;
 use crate::engine::Shared;
 use crate::store::Store;
 
@@ -16,8 +17,6 @@ use crate::store::Store;
 pub struct DeviceInfo {
     /// The device's name (`k1-<name>.local` on mDNS).
     pub name: String,
-    /// Where the audio comes from (`demo loop (120 BPM)`, `microphone "USB"`, a file name).
-    pub source: String,
     /// Where frames go, one line each.
     pub outputs: Vec<String>,
     /// The render rate the engine aims for, FPS.
@@ -62,6 +61,8 @@ pub struct Inner {
     pub store: Arc<Store>,
     /// The device.
     pub device: DeviceInfo,
+    /// The audio source in use, and how to change it.
+    pub source: Arc<SourceSwitch>,
     /// The security settings.
     pub security: Security,
     /// When the server started.
@@ -73,17 +74,19 @@ pub struct Inner {
 }
 
 impl ApiState {
-    /// State for an API over `shared`, persisting into `store`.
+    /// State for an API over `shared`, persisting into `store`, switching sources with `source`.
     pub fn new(
         shared: Arc<Shared>,
         store: Arc<Store>,
         device: DeviceInfo,
+        source: Arc<SourceSwitch>,
         security: Security,
     ) -> Self {
         ApiState(Arc::new(Inner {
             shared,
             store,
             device,
+            source,
             security,
             started: Instant::now(),
             listen: None,

@@ -220,6 +220,7 @@ pub fn telemetry_json(state: &ApiState, sent: u64, skipped: u64) -> Value {
         "spectrum": round3(&s.spectrum_smooth),
         "chroma": round3(&s.chroma),
         "current_pattern": state.shared.settings().pattern,
+        "source": state.source.current().name,
         "metrics": {
             "fps": w.fps,
             "frame_time_p99_ms": w.frame_time.p99_ms,

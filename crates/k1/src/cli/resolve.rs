@@ -15,6 +15,7 @@ use super::args::{
     FormatArg, RateArg, RunArgs, SinkArg,
 };
 use crate::sources::live::{PcmFormat, PcmSpec};
+use crate::sources::{DEFAULT_PCM, SourceSpec};
 
 /// How many times `--demo` plays the demo loop.
 pub const DEMO_LOOPS: u32 = 2;
@@ -61,6 +62,32 @@ pub enum LiveInput {
     Mic(Option<String>),
     /// WLED audio-sync packets on this UDP port (`wled-sync[:PORT]`).
     WledSync(u16),
+}
+
+impl LiveInput {
+    /// The source this input names; `None` for [`LiveInput::Auto`] (decided at the start).
+    pub fn spec(&self) -> Option<SourceSpec> {
+        Some(match self {
+            LiveInput::Auto => return None,
+            LiveInput::Demo => SourceSpec::Demo,
+            LiveInput::File(path) => SourceSpec::File(path.clone()),
+            LiveInput::Stdin(layout) => SourceSpec::Stdin(*layout),
+            LiveInput::Mic(device) => SourceSpec::Mic(device.clone()),
+            LiveInput::WledSync(port) => SourceSpec::WledSync(*port),
+        })
+    }
+}
+
+impl From<SourceSpec> for LiveInput {
+    fn from(spec: SourceSpec) -> Self {
+        match spec {
+            SourceSpec::Demo => LiveInput::Demo,
+            SourceSpec::File(path) => LiveInput::File(path),
+            SourceSpec::Stdin(layout) => LiveInput::Stdin(layout),
+            SourceSpec::Mic(device) => LiveInput::Mic(device),
+            SourceSpec::WledSync(port) => LiveInput::WledSync(port),
+        }
+    }
 }
 
 /// A frame sink to start.
@@ -128,6 +155,8 @@ pub struct ApiJob {
     pub store_dir: Option<PathBuf>,
     /// The pattern or parameters were given on the command line: they win over the saved ones.
     pub look_from_cli: bool,
+    /// `--input` or `--demo` was given on the command line: it wins over the saved source.
+    pub input_from_cli: bool,
 }
 
 /// Where `k1 run` serves its API unless told otherwise.
@@ -325,30 +354,19 @@ fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
     let input = match (r.input.as_deref(), r.demo) {
         (_, true) => LiveInput::Demo,
         (None, false) => LiveInput::Auto,
-        (Some("-"), false) => LiveInput::Stdin(PcmSpec {
-            format: match r.format.unwrap_or(FormatArg::S16le) {
-                FormatArg::S16le => PcmFormat::S16le,
-                FormatArg::F32le => PcmFormat::F32le,
-            },
-            rate: r.input_rate.unwrap_or(44_100),
-            channels: usize::from(r.channels.unwrap_or(2)),
-        }),
-        (Some("mic"), false) => LiveInput::Mic(None),
-        (Some("wled-sync"), false) => LiveInput::WledSync(k1_core::proto::wled_sync::PORT),
-        (Some(other), false) if other.starts_with("wled-sync:") => {
-            let port = &other["wled-sync:".len()..];
-            LiveInput::WledSync(port.parse().ok().filter(|p| *p > 0).ok_or_else(|| {
-                usage(format!(
-                    "--input wled-sync:PORT: \"{port}\" is not a UDP port (1-65535)"
-                ))
-            })?)
+        (Some(text), false) => {
+            match SourceSpec::parse(text).map_err(|e| usage(format!("--input {e}")))? {
+                SourceSpec::Stdin(_) => LiveInput::Stdin(PcmSpec {
+                    format: match r.format.unwrap_or(FormatArg::S16le) {
+                        FormatArg::S16le => PcmFormat::S16le,
+                        FormatArg::F32le => PcmFormat::F32le,
+                    },
+                    rate: r.input_rate.unwrap_or(DEFAULT_PCM.rate),
+                    channels: usize::from(r.channels.unwrap_or(DEFAULT_PCM.channels as u16)),
+                }),
+                spec => LiveInput::from(spec),
+            }
         }
-        (Some(other), false) => match other.strip_prefix("mic:") {
-            Some("") => return Err(usage("--input mic:NAME needs a NAME".into())),
-            Some(name) => LiveInput::Mic(Some(name.to_string())),
-            None if other.is_empty() => return Err(usage("--input needs a value".into())),
-            None => LiveInput::File(PathBuf::from(other)),
-        },
     };
     let stdin = matches!(input, LiveInput::Stdin(_));
     if !stdin && (r.format.is_some() || r.input_rate.is_some() || r.channels.is_some()) {
@@ -507,6 +525,7 @@ fn api_job(r: &RunArgs, f: &crate::store::RunFile) -> Result<ApiJob, UsageError>
         mdns: !r.no_mdns && f.mdns != Some(false),
         store_dir,
         look_from_cli: given("pattern") || given("params") || given("brightness"),
+        input_from_cli: given("input") || given("demo"),
     })
 }
 
@@ -611,6 +630,8 @@ mod tests {
     fn run_inputs() {
         assert_eq!(run_job(&[]).unwrap().input, LiveInput::Auto);
         assert_eq!(run_job(&["--demo"]).unwrap().input, LiveInput::Demo);
+        assert_eq!(run_job(&["-i", "demo"]).unwrap().input, LiveInput::Demo);
+
         assert_eq!(
             run_job(&["--input", "song.flac"]).unwrap().input,
             LiveInput::File("song.flac".into())
@@ -752,6 +773,13 @@ mod config_file_tests {
             Command::Run(job) => Ok(*job),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_input_on_the_command_line_beats_the_saved_source() {
+        assert!(job(&["-i", "demo"]).unwrap().api.input_from_cli);
+        assert!(job(&["--demo"]).unwrap().api.input_from_cli);
+        assert!(!job(&["--fps", "100"]).unwrap().api.input_from_cli);
     }
 
     #[test]

@@ -4,8 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Context;
-
 use crate::cli::{LiveInput, RunJob, SinkKind};
 use crate::clock::MonotonicClock;
 use crate::engine::{
@@ -15,12 +13,7 @@ use crate::engine::{
 use crate::events::Event;
 use crate::messages::{note, warn};
 use crate::sinks::{NullSink, Sink, TerminalSink};
-use crate::sources::live::{LiveSource, Paced, PcmSource, SharedStart};
-use crate::sources::{ClipSource, FileSource};
-
-/// How long a paced stream waits before its first hop when playback is on, so the speakers'
-/// buffer is full and the first sound and the first light coincide.
-const PLAYBACK_LEAD_NS: u64 = 250_000_000;
+use crate::sources::{Opened, Playback, SourceFactory, SourceSpec};
 
 /// Runs `k1 run`.
 pub fn run(job: RunJob) -> anyhow::Result<()> {
@@ -31,15 +24,20 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         warn(format!("cannot catch Ctrl-C ({e}); stop with SIGKILL"));
     }
 
-    let input = choose_input(&job, clock);
-    let start = Arc::new(SharedStart::default());
-    let playback = start_playback(&job, &input, &start, clock);
-    let lead = if playback.is_some() {
-        PLAYBACK_LEAD_NS
-    } else {
-        0
+    // Settings, presets, outputs, calibration and the chosen source live in the store (see
+    // crate::api).
+    let store = crate::api::open_store(&job);
+    let factory = SourceFactory {
+        rate: job.config.sample_rate,
+        hop: job.config.hop,
+        lowest_note: job.config.lowest_note,
+        playback: job.playback,
+        clock,
     };
-    let (open, name) = open_source(&job, &input, start, lead, clock)?;
+    let saved = crate::api::saved_source(&store);
+    let (opened, ends_run) = open_first(&job, &factory, saved.as_deref())?;
+    opened.notes.iter().for_each(note);
+    let name = opened.name.clone();
 
     let preview_on_tty = job.sinks.contains(&SinkKind::Terminal) && std::io::stdout().is_terminal();
     let mut sinks: Vec<Box<dyn Sink>> = job
@@ -74,8 +72,20 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         clear_line: preview_on_tty,
     };
     let shared = Arc::new(engine::Shared::new(config.layout, config.settings));
-    // Settings, presets, outputs and calibration live in the store (see crate::api).
-    let store = crate::api::open_store(&job);
+    shared.sources().set_first_ends_run(ends_run);
+    let current = crate::api::CurrentSource {
+        spec: opened.spec.to_string(),
+        kind: opened.spec.kind(),
+        name: name.clone(),
+        saved,
+    };
+    let switch = Arc::new(crate::api::SourceSwitch::new(
+        factory,
+        Arc::clone(&shared),
+        current,
+        opened.playback,
+    ));
+    let open: OpenSource = opened.install;
     let specs = crate::api::outputs_to_use(&job, &store);
     let outputs = crate::outputs::build_sinks(
         &specs,
@@ -92,7 +102,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         &job,
         store,
         &shared,
-        &name,
+        Arc::clone(&switch),
         job.sinks
             .iter()
             .map(|k| format!("{k:?}").to_lowercase())
@@ -102,7 +112,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     let outcome = engine::run_shared(&config, &shared, open, sinks, &clock, &stop, &mut printer);
     control.stop();
     let outcome = outcome?;
-    stop_playback(playback);
+    stop_playback(switch.take_playback());
 
     let m = &outcome.metrics;
     let mut out = std::io::stdout().lock();
@@ -137,97 +147,77 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The input to use: `Auto` becomes the microphone if one opens, else the demo.
-fn choose_input(job: &RunJob, clock: MonotonicClock) -> LiveInput {
-    if job.input != LiveInput::Auto {
-        return job.input.clone();
-    }
-    #[cfg(feature = "audio")]
+/// Opens the source the run starts with, and says whether its end ends the run:
+/// `--input`/`--demo` on the command line first; else the source chosen over the API in an
+/// earlier run (saved), falling back with a warning if it cannot be opened now; else the config
+/// file's input; else the microphone if one opens, or the demo.
+fn open_first(
+    job: &RunJob,
+    factory: &SourceFactory,
+    saved: Option<&str>,
+) -> anyhow::Result<(Opened, bool)> {
+    if !job.api.input_from_cli
+        && let Some(text) = saved
     {
-        use crate::sources::live::mic::MicSource;
-        match MicSource::open(None, job.config.sample_rate, clock) {
-            Ok(mic) => {
-                note(format!(
-                    "listening to the microphone \"{}\" (--demo plays the built-in demo instead)",
-                    mic.name()
-                ));
-                return LiveInput::Mic(None);
+        let spec = SourceSpec::parse(text).map_err(|e| e.to_string());
+        let spec = spec.and_then(|s| {
+            if s.reopenable() {
+                Ok(s)
+            } else {
+                Err(crate::sources::OpenError::Stdin.to_string())
             }
-            Err(e) => note(format!(
-                "no microphone ({e}); playing the built-in demo loop"
+        });
+        match spec.and_then(|s| factory.open(&s).map_err(|e| e.to_string())) {
+            Ok(opened) => {
+                note(format!(
+                    "audio source: {} (chosen in an earlier run; --input or --demo picks another)",
+                    opened.name
+                ));
+                return Ok((opened, false));
+            }
+            Err(e) => warn(format!(
+                "the saved audio source \"{text}\" cannot be opened ({e}); using {} instead",
+                match &job.input {
+                    LiveInput::Auto => "the microphone or the demo".to_string(),
+                    other => other.spec().map(|s| s.to_string()).unwrap_or_default(),
+                }
             )),
         }
     }
-    #[cfg(not(feature = "audio"))]
-    {
-        let _ = clock;
-        note("built without audio support: playing the built-in demo loop");
-    }
-    LiveInput::Demo
-}
-
-/// The demo: `k1_synth`'s loop, repeated for as long as the engine runs.
-fn demo_clip(rate: u32) -> Result<ClipSource, crate::sources::SourceError> {
-    ClipSource::demo(rate, u32::MAX)
-}
-
-/// Starts playing a file or the demo through the speakers, unless turned off; says why not if
-/// it cannot.
-#[cfg(feature = "audio")]
-fn start_playback(
-    job: &RunJob,
-    input: &LiveInput,
-    start: &Arc<SharedStart>,
-    clock: MonotonicClock,
-) -> Option<crate::sources::live::playback::Playback> {
-    use crate::sources::Source;
-    use crate::sources::live::LiveError;
-    use crate::sources::live::playback::{MakeSource, Playback};
-    if !job.playback {
-        return None;
-    }
-    let make: MakeSource = match input {
-        LiveInput::Demo => Box::new(|rate| {
-            Ok(Box::new(demo_clip(rate).map_err(LiveError::from)?) as Box<dyn Source + Send>)
-        }),
-        LiveInput::File(path) => {
-            let path = path.clone();
-            Box::new(move |rate| {
-                Ok(
-                    Box::new(FileSource::open(&path, rate).map_err(LiveError::from)?)
-                        as Box<dyn Source + Send>,
-                )
-            })
-        }
-        _ => return None,
+    let Some(spec) = job.input.spec() else {
+        return Ok((open_auto(factory)?, true));
     };
-    match Playback::start(make, Arc::clone(start), clock) {
-        Ok(p) => {
-            note(format!(
-                "playing through \"{}\" (--no-playback turns it off)",
-                p.name()
-            ));
-            Some(p)
+    let opened = factory.open(&spec).map_err(|e| match e {
+        crate::sources::OpenError::NoAudio => {
+            anyhow::Error::new(crate::cli::UsageError(e.to_string()))
         }
-        Err(e) => {
-            note(format!(
-                "no audio output ({e}); continuing without playback"
-            ));
-            None
-        }
-    }
+        other => anyhow::Error::new(other),
+    })?;
+    Ok((opened, true))
 }
 
-/// Stands in for the playback stream in a build without the `audio` feature.
-#[cfg(not(feature = "audio"))]
-struct NoPlayback;
-
-#[cfg(not(feature = "audio"))]
-fn stop_playback(_playback: Option<NoPlayback>) {}
+/// `Auto`: the microphone if one opens, else the demo.
+fn open_auto(factory: &SourceFactory) -> anyhow::Result<Opened> {
+    match factory.open(&SourceSpec::Mic(None)) {
+        Ok(mic) => {
+            note(format!(
+                "listening to the {} (--demo plays the built-in demo instead)",
+                mic.name
+            ));
+            return Ok(mic);
+        }
+        Err(crate::sources::OpenError::NoAudio) => {
+            note("built without audio support: playing the built-in demo loop")
+        }
+        Err(e) => note(format!(
+            "no microphone ({e}); playing the built-in demo loop"
+        )),
+    }
+    Ok(factory.open(&SourceSpec::Demo)?)
+}
 
 /// Stops playback, reporting any gaps it had.
-#[cfg(feature = "audio")]
-fn stop_playback(playback: Option<crate::sources::live::playback::Playback>) {
+fn stop_playback(playback: Option<Playback>) {
     if let Some(p) = playback {
         let underruns = p.underruns();
         if underruns > 0 {
@@ -236,106 +226,6 @@ fn stop_playback(playback: Option<crate::sources::live::playback::Playback>) {
             ));
         }
     }
-}
-
-/// Without the `audio` feature there is no playback.
-#[cfg(not(feature = "audio"))]
-fn start_playback(
-    job: &RunJob,
-    input: &LiveInput,
-    _start: &Arc<SharedStart>,
-    _clock: MonotonicClock,
-) -> Option<NoPlayback> {
-    if job.playback && matches!(input, LiveInput::Demo | LiveInput::File(_)) {
-        note("built without the `audio` feature: no playback");
-    }
-    None
-}
-
-/// Opens the input (files and stdin here, so a bad file is reported before anything starts)
-/// and returns how the audio thread gets its source, and the source's name.
-fn open_source(
-    job: &RunJob,
-    input: &LiveInput,
-    start: Arc<SharedStart>,
-    lead: u64,
-    clock: MonotonicClock,
-) -> anyhow::Result<(OpenSource, String)> {
-    let rate = job.config.sample_rate;
-    let hop = job.config.hop;
-    let paced = |source: Box<dyn crate::sources::Source + Send>, name: String| -> OpenSource {
-        let paced = Paced::new(source, name, rate, hop).with_shared_start(start, lead);
-        Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>))
-    };
-    Ok(match input {
-        LiveInput::Demo | LiveInput::Auto => {
-            let name = format!("demo loop ({} BPM)", k1_synth::DEMO_BPM);
-            (paced(Box::new(demo_clip(rate)?), name.clone()), name)
-        }
-        LiveInput::File(path) => {
-            let name = path.display().to_string();
-            let file = FileSource::open(path, rate)?;
-            (paced(Box::new(file), name.clone()), name)
-        }
-        LiveInput::Stdin(spec) => {
-            let name = "stdin".to_string();
-            let pcm = PcmSource::spawn(std::io::stdin(), *spec, name.clone(), rate)
-                .context("reading stdin")?;
-            (
-                Box::new(move || Ok(Box::new(pcm) as Box<dyn LiveSource>)),
-                name,
-            )
-        }
-        LiveInput::Mic(device) => open_mic(device.clone(), rate, clock)?,
-        LiveInput::WledSync(port) => {
-            let source =
-                crate::sources::live::WledSyncSource::open(*port, rate, job.config.lowest_note)?;
-            let name = source.name().to_string();
-            (
-                Box::new(move || Ok(Box::new(source) as Box<dyn LiveSource>)),
-                name,
-            )
-        }
-    })
-}
-
-#[cfg(feature = "audio")]
-fn open_mic(
-    device: Option<String>,
-    rate: u32,
-    clock: MonotonicClock,
-) -> anyhow::Result<(OpenSource, String)> {
-    use crate::sources::live::mic::MicSource;
-    use crate::sources::live::{Reconnecting, SOURCE_BACKOFF};
-    // Open once here so that a missing device is a clear error before anything starts.
-    let probe =
-        MicSource::open(device.as_deref(), rate, clock).context("cannot open the microphone")?;
-    let name = probe.name().to_string();
-    if probe.device_rate() != rate {
-        note(format!(
-            "the microphone runs at {} Hz: resampling to {rate} Hz adds latency",
-            probe.device_rate()
-        ));
-    }
-    drop(probe);
-    let label = format!("microphone \"{name}\"");
-    let open: OpenSource = Box::new(move || {
-        let reopen = move || {
-            MicSource::open(device.as_deref(), rate, clock)
-                .map(|m| Box::new(m) as Box<dyn LiveSource>)
-        };
-        Ok(Box::new(Reconnecting::new(label, None, reopen, SOURCE_BACKOFF)) as Box<dyn LiveSource>)
-    });
-    Ok((open, name))
-}
-
-#[cfg(not(feature = "audio"))]
-fn open_mic(
-    _device: Option<String>,
-    _rate: u32,
-    _clock: MonotonicClock,
-) -> anyhow::Result<(OpenSource, String)> {
-    Err(crate::cli::UsageError("this k1 was built without the `audio` feature".into()).into())
 }
 
 /// Prints events on stderr and, with `--stats`, a metrics line a second on stdout.

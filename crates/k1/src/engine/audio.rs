@@ -3,6 +3,11 @@
 //! It never waits on the renderer: publishing is a seqlock write. Per hop it reads the clock
 //! twice and does relaxed atomic adds; it does not allocate, lock or print (events go through a
 //! channel, and only on state changes).
+//!
+//! Between hops it looks in the [`SourceMailbox`] for a new source (one relaxed load when none
+//! waits) and swaps it in. The analyser is kept across a swap: its hop counter (which the render
+//! loop's phase lock follows), noise floor and calibration stay valid, and the tempo bank's
+//! resonators let the old tempo decay within seconds as the new audio drives them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -11,8 +16,10 @@ use k1_core::Analyzer;
 use super::audio_control::AudioControl;
 use super::exchange::{Published, PublishedWriter};
 use super::metrics::MetricsHub;
+use super::swap::{Handover, SourceMailbox};
 use crate::clock::{Clock, Nanos};
 use crate::events::{Event, Events};
+use crate::sources::Ended;
 use crate::sources::live::{HopRead, LiveSource, SourceCtx};
 
 /// Everything the audio loop uses.
@@ -33,11 +40,16 @@ pub struct AudioLoop<'a> {
     pub events: Events,
     /// Set when the engine stops.
     pub stop: &'a AtomicBool,
+    /// New sources from controllers.
+    pub swap: &'a SourceMailbox,
+    /// Whether the end (or failure) of `source` ends the run; otherwise the loop idles until a
+    /// new source arrives.
+    pub ends_run: bool,
 }
 
 impl AudioLoop<'_> {
-    /// Runs until `stop`, the end of the source (reported as [`Event::SourceEnded`]) or a source
-    /// failure ([`Event::SourceFailed`]).
+    /// Runs until `stop`, or the end of a source that ends the run (reported as
+    /// [`Event::SourceEnded`]) or its failure ([`Event::SourceFailed`]).
     pub fn run(mut self) {
         let hop_len = self.analyzer.config().hop;
         let hop_period: Nanos =
@@ -45,12 +57,17 @@ impl AudioLoop<'_> {
         let mut hop = vec![0.0f32; hop_len];
         // A finished calibration whose result is not yet handed to the controllers.
         let mut unreported = None;
+        // The sources' own copy of the sender, so the loop can still change `self` (a swap).
+        let source_events = self.events.clone();
         let ctx = SourceCtx {
             clock: self.clock,
-            events: &self.events,
+            events: &source_events,
             counters: &self.metrics.source,
         };
         while !self.stop.load(Ordering::Relaxed) {
+            if let Some(handover) = self.swap.take() {
+                self.install(handover);
+            }
             match self.source.next_hop(&mut hop, &ctx) {
                 Ok(HopRead::Ready(timing)) => {
                     let t0 = self.clock.now();
@@ -99,16 +116,56 @@ impl AudioLoop<'_> {
                 }
                 Ok(HopRead::Idle) => {}
                 Ok(HopRead::End) => {
-                    self.events
-                        .send(Event::SourceEnded(self.source.name().to_string()));
-                    return;
+                    let name = self.source.name().to_string();
+                    if self.ends_run {
+                        self.events.send(Event::SourceEnded(name));
+                        return;
+                    }
+                    self.events.send(Event::Note(format!(
+                        "end of input: {name}; waiting for another source"
+                    )));
+                    self.idle(name);
                 }
                 Err(e) => {
-                    self.events
-                        .send(Event::SourceFailed(format!("{}: {e}", self.source.name())));
-                    return;
+                    let name = self.source.name().to_string();
+                    if self.ends_run {
+                        self.events
+                            .send(Event::SourceFailed(format!("{name}: {e}")));
+                        return;
+                    }
+                    self.events.send(Event::Warning(format!(
+                        "the audio source failed: {name}: {e}; waiting for another source"
+                    )));
+                    self.idle(name);
                 }
             }
         }
+    }
+
+    /// Replaces the source with the one handed over, and answers the controller. On failure the
+    /// old source stays.
+    fn install(&mut self, handover: Handover) {
+        match (handover.install)() {
+            Ok(source) => {
+                // The old source is dropped here: a file or the demo at once, a device after
+                // its stream has stopped (a few ms, once per swap, never per hop).
+                self.source = source;
+                self.ends_run = handover.ends_run;
+                self.swap.set_ended(false);
+                self.events
+                    .send(Event::Note(format!("audio source: {}", handover.name)));
+                let _ = handover.done.send(Ok(()));
+            }
+            Err(e) => {
+                let _ = handover.done.send(Err(e.to_string()));
+            }
+        }
+    }
+
+    /// The source ended or failed for good, and the run goes on: read nothing until the next
+    /// source arrives.
+    fn idle(&mut self, name: String) {
+        self.source = Box::new(Ended::new(name));
+        self.swap.set_ended(true);
     }
 }

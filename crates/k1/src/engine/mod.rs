@@ -25,6 +25,9 @@ mod pacing;
 mod phase;
 mod render;
 mod shared;
+mod swap;
+#[cfg(test)]
+mod swap_tests;
 #[cfg(test)]
 mod tests;
 mod threads;
@@ -35,6 +38,7 @@ pub use exchange::RenderSettings;
 pub use metrics::{Capture, Metrics, MetricsHub};
 pub use render::{Look, probe};
 pub use shared::{MetricsPair, Shared};
+pub use swap::Handover;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -52,7 +56,8 @@ pub const AUDIO_THREAD: &str = "k1-audio";
 /// The render thread's name.
 pub const RENDER_THREAD: &str = "k1-render";
 
-/// Opens the live source; called on the audio thread, so the source need not be `Send`.
+/// Opens the live source; called on the audio thread, so the source need not be `Send`. The
+/// same type as [`Install`](crate::sources::Install), which the source factory makes.
 pub type OpenSource = Box<dyn FnOnce() -> Result<Box<dyn LiveSource>, LiveError> + Send>;
 
 /// How the engine runs.
@@ -235,6 +240,8 @@ pub fn run_shared(
                     clock,
                     events: audio_events,
                     stop,
+                    swap: &shared.sources,
+                    ends_run: shared.sources.first_ends_run(),
                 }
                 .run();
             })

@@ -14,6 +14,7 @@ use k1_core::render::Layout;
 use super::audio_control::AudioControl;
 use super::exchange::{Published, PublishedLock, RenderSettings, SettingsLock};
 use super::metrics::{Metrics, MetricsHub};
+use super::swap::SourceMailbox;
 use crate::sinks::{Frame, FrameSlot};
 
 /// The last full second of metrics and the totals since the start, as the supervisor saw them.
@@ -36,6 +37,7 @@ pub struct Shared {
     pub(super) metrics: MetricsHub,
     pub(super) seconds: Mutex<MetricsPair>,
     pub(super) audio: AudioControl,
+    pub(super) sources: SourceMailbox,
     layout: Layout,
     /// Every LED output's description and counters (registered as the outputs are built).
     outputs: crate::outputs::OutputRegistry,
@@ -52,6 +54,7 @@ impl Shared {
             metrics: MetricsHub::default(),
             seconds: Mutex::new(MetricsPair::default()),
             audio: AudioControl::default(),
+            sources: SourceMailbox::default(),
             layout,
             outputs: crate::outputs::OutputRegistry::default(),
         }
@@ -76,6 +79,11 @@ impl Shared {
     /// The audio side's controls: input gain and noise calibration.
     pub fn audio(&self) -> &AudioControl {
         &self.audio
+    }
+
+    /// The audio source's swap point: where a controller leaves a new source for the audio loop.
+    pub fn sources(&self) -> &SourceMailbox {
+        &self.sources
     }
 
     /// The current render settings.

@@ -3,17 +3,26 @@
 //! A source hides the container, the codec, the channel layout and the file's sample rate, so the
 //! analysis loop only ever sees what the core wants: mono samples at `Config::sample_rate`, with
 //! sample 0 at the start of the original recording (resampler delay already removed).
+//!
+//! For `k1 run`, a [`SourceSpec`] names a live source (`demo`, `mic`, a file, ...) and the
+//! [`SourceFactory`] opens it, at the start and when the API switches sources.
 
 mod clip;
+mod ended;
 mod error;
+mod factory;
 mod file;
 pub mod live;
 mod resample;
+mod spec;
 
 pub use clip::ClipSource;
+pub use ended::Ended;
 pub use error::SourceError;
+pub use factory::{Install, OpenError, Opened, Playback, SourceFactory};
 pub use file::FileSource;
 pub use resample::{ResampleError, StreamResampler};
+pub use spec::{DEFAULT_PCM, KINDS, SourceSpec};
 
 /// What a source is, for reports.
 #[derive(Clone, Debug, PartialEq)]

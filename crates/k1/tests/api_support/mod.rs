@@ -23,10 +23,17 @@ pub struct Running {
 /// Starts `k1 run --demo` quietly with its settings in `dir`, the API on a free port, plus
 /// `extra` flags; waits until the API is up.
 pub fn start_k1(dir: &Path, extra: &[&str]) -> Running {
+    let mut args = vec!["--demo"];
+    args.extend_from_slice(extra);
+    start_k1_run(dir, &args)
+}
+
+/// Starts `k1 run` quietly with its settings in `dir`, the API on a free port, plus `extra` flags
+/// (no `--demo`: the saved source or the default one plays); waits until the API is up.
+pub fn start_k1_run(dir: &Path, extra: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_k1"))
         .args([
             "run",
-            "--demo",
             "--no-preview",
             "--no-playback",
             "--no-pin",

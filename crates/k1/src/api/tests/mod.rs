@@ -7,6 +7,7 @@ mod openapi;
 mod routes;
 mod saved;
 mod security;
+mod source;
 
 use std::sync::Arc;
 
@@ -17,22 +18,43 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use super::source::{CurrentSource, SourceSwitch};
 use super::state::{ApiState, DeviceInfo, Security};
 use crate::engine::{RenderSettings, Shared, layout_for};
+use crate::sources::SourceFactory;
 use crate::store::Store;
 
 /// A state over a fresh engine state (not running) and an in-memory store.
 pub fn state_with(security: Security) -> ApiState {
     let shared = Arc::new(Shared::new(layout_for(320), RenderSettings::DEFAULT));
+    let factory = SourceFactory {
+        rate: 12_800,
+        hop: 64,
+        lowest_note: 33,
+        playback: false,
+        clock: crate::clock::MonotonicClock::new(),
+    };
+    let current = CurrentSource {
+        spec: "demo".into(),
+        kind: "demo",
+        name: "demo loop (120 BPM)".into(),
+        saved: None,
+    };
+    let source = Arc::new(SourceSwitch::new(
+        factory,
+        Arc::clone(&shared),
+        current,
+        None,
+    ));
     ApiState::new(
         shared,
         Arc::new(Store::in_memory()),
         DeviceInfo {
             name: "test".into(),
-            source: "demo loop (120 BPM)".into(),
             outputs: vec!["null".into()],
             fps: 200,
         },
+        source,
         security,
     )
 }

@@ -265,7 +265,7 @@ async fn audio_config_gain_and_calibration() {
         (r#"{"microphone_gain": "x"}"#, "microphone_gain"),
         (r#"{"calibrate_seconds": 0.1}"#, "calibrate_seconds"),
         (r#"{"calibrate": "yes"}"#, "calibrate"),
-        (r#"{"source": "mic"}"#, "source"),
+        (r#"{"source": 5}"#, "source"),
     ] {
         assert_error(
             &post(&s, "/api/audio-config", body).await,
