@@ -6,10 +6,14 @@ use crate::{NUM_BINS, NUM_CHROMA};
 /// is scaled so the strongest class is 1; an empty spectrum gives all zeros.
 pub fn chroma(spectrum: &[f32; NUM_BINS], lowest_note: u8, out: &mut [f32; NUM_CHROMA]) {
     *out = [0.0; NUM_CHROMA];
-    for (k, &m) in spectrum.iter().enumerate() {
-        // MIDI 0 is a C, so the pitch class is the MIDI number mod 12.
-        let class = (lowest_note as usize + k) % NUM_CHROMA;
+    // MIDI 0 is a C, so the pitch class is the MIDI number mod 12: counted up, not divided.
+    let mut class = lowest_note as usize % NUM_CHROMA;
+    for &m in spectrum {
         out[class] += m * m;
+        class += 1;
+        if class == NUM_CHROMA {
+            class = 0;
+        }
     }
     let max = out.iter().fold(0.0f32, |a, &b| a.max(b));
     if max > 1e-12 {
