@@ -254,8 +254,8 @@ fn bins_update_at_their_cadence_and_agree_with_a_full_evaluation() {
                 let p = plan[k].period as usize;
                 assert!(p.is_power_of_two() && (plan[k].slot as usize) < p);
                 // The value reported now is the full evaluation of the hop it was last due.
-                let due = h - (h + p - plan[k].slot as usize) % p;
                 if h >= p {
+                    let due = h - (h + p - plan[k].slot as usize) % p;
                     assert_eq!(got[k], last_full[due % 64][k], "bin {k} at hop {h}");
                 }
                 if got[k] != prev[k] {

@@ -328,7 +328,7 @@ pub enum BenchArgs {
 pub struct BenchAnalyzeArgs {
     /// The audio file [default: the corpus clip real/lincity_pronobozo.flac, else the demo loop].
     pub file: Option<PathBuf>,
-    /// Times the core-only pass is repeated; the fastest counts.
+    /// Times each pass (pipeline, source alone, core alone) is repeated; the fastest counts.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub repeat: u32,
     #[command(flatten)]
