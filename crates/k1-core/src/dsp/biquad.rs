@@ -98,12 +98,7 @@ impl<const N: usize> BiquadBank<N> {
     /// Filters one sample through every section and adds each output's square to `energy`.
     #[inline]
     pub fn accumulate_power(&mut self, x: f32, energy: &mut [f32; N]) {
-        for (i, e) in energy.iter_mut().enumerate() {
-            let y = self.b0[i] * x + self.z1[i];
-            self.z1[i] = self.b1[i] * x - self.a1[i] * y + self.z2[i];
-            self.z2[i] = self.b2[i] * x - self.a2[i] * y;
-            *e += y * y;
-        }
+        self.accumulate_block(core::slice::from_ref(&x), energy);
     }
 }
 

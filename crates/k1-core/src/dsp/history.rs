@@ -26,15 +26,7 @@ impl<const CAP: usize> History<CAP> {
     /// Appends one sample, dropping the oldest.
     #[inline]
     pub fn push(&mut self, x: f32) {
-        // `pos < CAP` always holds, so both writes are in bounds.
-        self.buf[0][self.pos] = x;
-        self.buf[1][self.pos] = x;
-        self.rev[0][CAP - 1 - self.pos] = x;
-        self.rev[1][CAP - 1 - self.pos] = x;
-        self.pos += 1;
-        if self.pos == CAP {
-            self.pos = 0;
-        }
+        self.extend(core::slice::from_ref(&x));
     }
 
     /// Appends a block of samples, oldest first: the same as pushing each in turn, with whole-slice

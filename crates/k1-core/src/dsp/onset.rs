@@ -104,7 +104,7 @@ impl OnsetDetector {
     /// Feeds one sample into the band filters.
     #[inline]
     pub fn push(&mut self, x: f32) {
-        self.filters.accumulate_power(x, &mut self.acc);
+        self.push_block(core::slice::from_ref(&x));
     }
 
     /// Feeds a block of samples (oldest first): the same as [`OnsetDetector::push`] on each.
