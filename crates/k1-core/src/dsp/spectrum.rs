@@ -59,8 +59,6 @@ pub struct BinPlan {
     offset: u16,
     /// Centre weight of the window (1 for Hann).
     centre: f32,
-    /// `2 / Σw`: turns the windowed sum into the amplitude of a sine.
-    scale: f32,
     /// The bin is recomputed every `period` hops (a power of two)...
     pub period: u8,
     /// ...on the hops where `hop % period == slot`.
@@ -87,6 +85,10 @@ pub struct Spectrum {
     /// `w_m·sin(ω m)` for m = 1..=half, per bin.
     ksin: [f32; KERNEL_CAP],
     magnitude: [f32; NUM_BINS],
+    /// `re² + im²` of each bin's last evaluation, before the square root.
+    power: [f32; NUM_BINS],
+    /// `2 / Σw` per bin: turns the windowed sum into the amplitude of a sine.
+    scale: [f32; NUM_BINS],
     /// Hops computed so far, modulo [`MAX_PERIOD`]: picks the bins due this hop.
     tick: usize,
     /// `due[t]` has bit `k` set when bin `k` is recomputed on hops `≡ t (mod MAX_PERIOD)`.
@@ -107,6 +109,8 @@ impl Spectrum {
             kcos: [0.0; KERNEL_CAP],
             ksin: [0.0; KERNEL_CAP],
             magnitude: [0.0; NUM_BINS],
+            power: [0.0; NUM_BINS],
+            scale: [0.0; NUM_BINS],
             tick: 0,
             due: [0; MAX_PERIOD],
         };
@@ -139,10 +143,10 @@ impl Spectrum {
                 half: half as u16,
                 offset: offset as u16,
                 centre: 1.0,
-                scale: 2.0 / sum_w,
                 period: update_period(config.hop, stage) as u8,
                 slot: 0,
             };
+            s.scale[k] = 2.0 / sum_w;
             offset += half;
             s.used_stages = s.used_stages.max(stage + 1);
         }
@@ -203,14 +207,34 @@ impl Spectrum {
     }
 
     /// Recomputes the bins due on hop `tick` (modulo [`MAX_PERIOD`]).
+    ///
+    /// The square roots wait until every due bin's power is in: on x86-64 one vectorised pass
+    /// over all 64 bins (a bin not due gets the same root of the same power again), which costs
+    /// less than a scalar root at the end of each bin's dependency chain; elsewhere one root per
+    /// due bin, as the FPU has no vector root. Either way each magnitude is bit for bit
+    /// `√power · scale`.
     #[inline(always)]
     fn update_due(&mut self, tick: usize) {
-        let mut due = self.due[tick % MAX_PERIOD];
-        while due != 0 {
-            let k = due.trailing_zeros() as usize;
-            due &= due - 1;
+        let due = self.due[tick % MAX_PERIOD];
+        let mut rest = due;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
             let plan = self.plan[k];
-            self.magnitude[k] = self.evaluate(&plan);
+            self.power[k] = self.evaluate(&plan);
+        }
+        #[cfg(target_arch = "x86_64")]
+        for ((m, &p), &s) in self.magnitude.iter_mut().zip(&self.power).zip(&self.scale) {
+            *m = crate::math::sqrt(p) * s;
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let mut rest = due;
+            while rest != 0 {
+                let k = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
+            }
         }
     }
 
@@ -230,12 +254,13 @@ impl Spectrum {
     pub fn compute_all(&mut self) -> &[f32; NUM_BINS] {
         for k in 0..NUM_BINS {
             let plan = self.plan[k];
-            self.magnitude[k] = self.evaluate(&plan);
+            self.power[k] = self.evaluate(&plan);
+            self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
         }
         &self.magnitude
     }
 
-    /// One bin's magnitude on the newest samples of its stage.
+    /// One bin's power (`re² + im²`, unscaled) on the newest samples of its stage.
     #[inline(always)]
     fn evaluate(&self, plan: &BinPlan) -> f32 {
         let half = plan.half as usize;
@@ -252,7 +277,7 @@ impl Spectrum {
             &self.ksin[off..off + half],
             plan.centre,
         );
-        crate::math::sqrt(re * re + im * im) * plan.scale
+        re * re + im * im
     }
 }
 
