@@ -100,22 +100,29 @@ impl Analyzer {
         let mut power = 0.0;
         let mut block = [0.0f32; crate::MAX_HOP];
         let block = &mut block[..samples.len()];
-        for (out, &raw) in block.iter_mut().zip(samples) {
+        block.copy_from_slice(samples);
+        // Locals, not fields, so the compiler keeps them in registers through the loop.
+        let (mut dc_x, mut dc_y, dc_r) = (self.dc_x, self.dc_y, self.dc_r);
+        let mut bad = 0u64;
+        // The input stage runs inside the onset filters' pass (the DC blocker's recursion then
+        // waits in the shadow of theirs); the spectrum takes the block it leaves.
+        self.onsets.push_block_with(block, |raw| {
             let x = if raw.is_finite() {
                 raw
             } else {
-                snap.bad_samples += 1;
+                bad += 1;
                 0.0
             };
             // One-pole DC blocker: y[n] = x[n] - x[n-1] + r·y[n-1].
-            let y = x - self.dc_x + self.dc_r * self.dc_y;
-            self.dc_x = x;
-            self.dc_y = y;
+            let y = x - dc_x + dc_r * dc_y;
+            dc_x = x;
+            dc_y = y;
             power += y * y;
-            *out = y;
-        }
+            y
+        });
+        (self.dc_x, self.dc_y) = (dc_x, dc_y);
+        snap.bad_samples += bad;
         self.spectrum.push_block(block);
-        self.onsets.push_block(block);
         let rms = crate::math::sqrt(power / samples.len() as f32);
         let magnitude = self.spectrum.compute();
 
@@ -129,26 +136,23 @@ impl Analyzer {
         }
         let silent = self.gate.update(rms, &self.floor);
 
-        // Spectrum: subtract the floor, then range-control to 0..=1.
-        let mut peak = 0.0f32;
+        // Spectrum: subtract the floor, then range-control to 0..=1. Each loop is elementwise
+        // (or an exact max), so the compiler keeps it in vectors.
         let mut above = [0.0f32; NUM_BINS];
         for ((a, &m), &f) in above.iter_mut().zip(magnitude).zip(&self.floor.bins) {
             *a = (m - f).max(0.0);
-            peak = peak.max(*a);
         }
-        let gain = self.range.update(peak, silent);
-        for ((&a, out), s) in above
-            .iter()
-            .zip(&mut snap.spectrum)
-            .zip(&mut snap.spectrum_smooth)
-        {
-            let v = if silent { 0.0 } else { (a * gain).min(1.0) };
-            *out = v;
-            let rate = if v > *s {
-                self.smooth_attack
-            } else {
-                self.smooth_release
-            };
+        let gain = self.range.update(max_of(&above), silent);
+        if silent {
+            snap.spectrum = [0.0; NUM_BINS];
+        } else {
+            for (out, &a) in snap.spectrum.iter_mut().zip(&above) {
+                *out = (a * gain).min(1.0);
+            }
+        }
+        let (attack, release) = (self.smooth_attack, self.smooth_release);
+        for (s, &v) in snap.spectrum_smooth.iter_mut().zip(&snap.spectrum) {
+            let rate = if v > *s { attack } else { release };
             *s += (v - *s) * rate;
         }
         chroma(&snap.spectrum, self.config.lowest_note, &mut snap.chroma);
@@ -205,4 +209,17 @@ impl Analyzer {
     pub fn set_noise_floor(&mut self, floor: NoiseFloor) {
         self.floor = floor.sanitized();
     }
+}
+
+/// The largest of `xs` (0 for none), in eight lanes: `max` is exact, so any order gives the same
+/// result as a running maximum, and lanes let it run as vector instructions.
+fn max_of(xs: &[f32; NUM_BINS]) -> f32 {
+    const _: () = assert!(NUM_BINS.is_multiple_of(8));
+    let mut lanes = [0.0f32; 8];
+    for chunk in xs.chunks_exact(8) {
+        for (l, &x) in lanes.iter_mut().zip(chunk) {
+            *l = l.max(x);
+        }
+    }
+    lanes.iter().fold(0.0f32, |a, &b| a.max(b))
 }

@@ -54,7 +54,11 @@ mod tests {
             let max = folded.iter().fold(0.0f32, |a, &b| a.max(b));
             chroma(&s, lowest, &mut c);
             for (got, f) in c.iter().zip(folded) {
-                assert_eq!(got.to_bits(), libm::sqrtf(f / max).to_bits(), "lowest {lowest}");
+                assert_eq!(
+                    got.to_bits(),
+                    libm::sqrtf(f / max).to_bits(),
+                    "lowest {lowest}"
+                );
             }
         }
         chroma(&[0.0; NUM_BINS], 33, &mut c);

@@ -112,6 +112,14 @@ impl OnsetDetector {
         self.filters.accumulate_block(xs, &mut self.acc);
     }
 
+    /// Maps each sample of `xs` through `pre` (in order, once, writing the result back), then
+    /// feeds the block: the same as mapping and then [`OnsetDetector::push_block`], with the map
+    /// fused into the filters' pass where that is faster (see
+    /// [`BiquadBank::accumulate_block_with`]).
+    pub fn push_block_with(&mut self, xs: &mut [f32], pre: impl FnMut(f32) -> f32) {
+        self.filters.accumulate_block_with(xs, &mut self.acc, pre);
+    }
+
     /// Closes the hop: returns (novelty, scaled novelty, onset). `floor` is the noise RMS, which
     /// sets the energy below which changes do not count; `silent` suppresses onsets.
     pub fn end_hop(&mut self, hop_len: usize, floor: f32, silent: bool) -> (f32, f32, bool) {
