@@ -9,3 +9,4 @@ pub mod loudness;
 pub mod onset;
 pub mod spectrum;
 pub mod tempo;
+pub mod window;

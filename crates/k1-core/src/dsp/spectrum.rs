@@ -29,6 +29,7 @@
 
 use super::halfband::HalfBand;
 use super::history::History;
+use super::window::Window;
 use crate::{Config, ConfigError, NUM_BINS};
 use core::f32::consts::PI;
 
@@ -223,8 +224,7 @@ impl Spectrum {
         while rest != 0 {
             let k = rest.trailing_zeros() as usize;
             rest &= rest - 1;
-            let plan = self.plan[k];
-            self.power[k] = self.evaluate::<AVX2>(&plan);
+            self.power[k] = self.window(k).power::<AVX2>();
         }
         #[cfg(target_arch = "x86_64")]
         for ((m, &p), &s) in self.magnitude.iter_mut().zip(&self.power).zip(&self.scale) {
@@ -256,16 +256,16 @@ impl Spectrum {
     /// magnitudes: the spectrum of exactly the current windows (for tests and one-off reads).
     pub fn compute_all(&mut self) -> &[f32; NUM_BINS] {
         for k in 0..NUM_BINS {
-            let plan = self.plan[k];
-            self.power[k] = self.evaluate::<false>(&plan);
+            self.power[k] = self.window(k).power::<false>();
             self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
         }
         &self.magnitude
     }
 
-    /// One bin's power (`re² + im²`, unscaled) on the newest samples of its stage.
+    /// Bin `k`'s window on the newest samples of its stage, with its kernel.
     #[inline(always)]
-    fn evaluate<const AVX2: bool>(&self, plan: &BinPlan) -> f32 {
+    fn window(&self, k: usize) -> Window<'_> {
+        let plan = &self.plan[k];
         let half = plan.half as usize;
         let stage = &self.stages[plan.stage as usize];
         // Window x[0 ..= 2h], centre x[h]: `after` is x[h+1 ..= 2h] forwards and `before`
@@ -273,92 +273,14 @@ impl Spectrum {
         let forwards = stage.latest(half);
         let backwards = &stage.latest_reversed(2 * half + 1)[half..];
         let off = plan.offset as usize;
-        let (re, im) = windowed_dft::<AVX2>(
+        Window::new(
             forwards,
             backwards,
             &self.kcos[off..off + half],
             &self.ksin[off..off + half],
             plan.centre,
-        );
-        re * re + im * im
+        )
     }
-}
-
-/// `Σ k[m]·f(a[m], b[m])` over whole chunks of eight, in eight lanes (the tail is the caller's).
-#[inline(always)]
-fn lanes(a: &[f32], b: &[f32], k: &[f32], f: impl Fn(f32, f32) -> f32) -> [f32; 8] {
-    let mut acc = [0.0f32; 8];
-    for ((a, b), k) in a
-        .chunks_exact(8)
-        .zip(b.chunks_exact(8))
-        .zip(k.chunks_exact(8))
-    {
-        for l in 0..8 {
-            acc[l] += k[l] * f(a[l], b[l]);
-        }
-    }
-    acc
-}
-
-/// Both sums of [`lanes`] in one pass: `Σ kc[m]·(a[m] + b[m])` and `Σ ks[m]·(a[m] − b[m])`, in
-/// the same eight lanes each and the same order, so the same bits.
-#[cfg_attr(
-    any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64"),
-    allow(dead_code)
-)]
-#[inline(always)]
-fn fused_lanes(a: &[f32], b: &[f32], kc: &[f32], ks: &[f32]) -> ([f32; 8], [f32; 8]) {
-    let mut re = [0.0f32; 8];
-    let mut im = [0.0f32; 8];
-    for (((a, b), kc), ks) in a
-        .chunks_exact(8)
-        .zip(b.chunks_exact(8))
-        .zip(kc.chunks_exact(8))
-        .zip(ks.chunks_exact(8))
-    {
-        for l in 0..8 {
-            re[l] += kc[l] * (a[l] + b[l]);
-            im[l] += ks[l] * (a[l] - b[l]);
-        }
-    }
-    (re, im)
-}
-
-/// [`fused_lanes`] in AVX2 intrinsics: one pass that loads each sample once, with the same
-/// operations per lane in the same order, so the same bits. Written out because the compiler
-/// turns the generic fused pass into paired scalar code on x86 (49,370 instructions per hop,
-/// against 24,959 for two generic passes); this one is about 10 instructions per eight samples
-/// for both outputs, where the two passes take about 16.
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn fused_lanes_avx2(a: &[f32], b: &[f32], kc: &[f32], ks: &[f32]) -> ([f32; 8], [f32; 8]) {
-    use core::arch::x86_64::{
-        __m256, _mm256_add_ps, _mm256_loadu_ps, _mm256_mul_ps, _mm256_setzero_ps, _mm256_sub_ps,
-    };
-    let chunks = a.len().min(b.len()).min(kc.len()).min(ks.len()) / 8;
-    let mut re = _mm256_setzero_ps();
-    let mut im = _mm256_setzero_ps();
-    for j in 0..chunks {
-        let i = 8 * j;
-        // SAFETY: `i + 8 <= len` of every slice, by the choice of `chunks`.
-        let (va, vb, vc, vs) = unsafe {
-            (
-                _mm256_loadu_ps(a.as_ptr().add(i)),
-                _mm256_loadu_ps(b.as_ptr().add(i)),
-                _mm256_loadu_ps(kc.as_ptr().add(i)),
-                _mm256_loadu_ps(ks.as_ptr().add(i)),
-            )
-        };
-        re = _mm256_add_ps(re, _mm256_mul_ps(vc, _mm256_add_ps(va, vb)));
-        im = _mm256_add_ps(im, _mm256_mul_ps(vs, _mm256_sub_ps(va, vb)));
-    }
-    // SAFETY: `__m256` and `[f32; 8]` have the same size, and every bit pattern is valid for both.
-    let lanes = |v: __m256| unsafe { core::mem::transmute::<__m256, [f32; 8]>(v) };
-    (lanes(re), lanes(im))
 }
 
 /// Hops between updates of a bin on `stage`: the largest power of two (at most [`MAX_PERIOD`])
@@ -400,57 +322,6 @@ fn half_length(f: f32, rate: f32, semitone: f32) -> usize {
     (libm::roundf(h / 8.0) as usize).max(1) * 8
 }
 
-/// The windowed DFT about a window's centre sample from the symmetric half-kernels:
-/// `backwards[0]` is the centre and `backwards[m]` the sample `m` before it; `after[m - 1]` the
-/// sample `m` after it. Returns (real, imaginary).
-#[inline(always)]
-fn windowed_dft<const AVX2: bool>(
-    after: &[f32],
-    backwards: &[f32],
-    kcos: &[f32],
-    ksin: &[f32],
-    centre: f32,
-) -> (f32, f32) {
-    let Some((&x0, before)) = backwards.split_first() else {
-        return (0.0, 0.0);
-    };
-    let h = kcos
-        .len()
-        .min(ksin.len())
-        .min(after.len())
-        .min(before.len());
-    let (after, before, kcos, ksin) = (&after[..h], &before[..h], &kcos[..h], &ksin[..h]);
-    // On CPUs with vector registers: two straight passes (one per output) over the same cached
-    // samples: each is a plain multiply-accumulate over eight independent lanes, which the
-    // compiler turns into packed vector code (one fused pass gets paired (re, im) scalar-ish code
-    // instead). Elsewhere one fused pass, which loads each sample once. Both keep the same eight
-    // lanes per output and add in the same order, so they give the same bits.
-    #[cfg(target_arch = "x86_64")]
-    let (re, im) = if AVX2 {
-        // SAFETY: `AVX2` is only set by callers compiled with AVX2 (see `update_due`).
-        unsafe { fused_lanes_avx2(after, before, kcos, ksin) }
-    } else {
-        (
-            lanes(after, before, kcos, |a, b| a + b),
-            lanes(after, before, ksin, |a, b| a - b),
-        )
-    };
-    #[cfg(any(target_arch = "x86", target_arch = "aarch64"))]
-    let (re, im) = (
-        lanes(after, before, kcos, |a, b| a + b),
-        lanes(after, before, ksin, |a, b| a - b),
-    );
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64")))]
-    let (re, im) = fused_lanes(after, before, kcos, ksin);
-    let mut r = centre * x0;
-    let mut i = 0.0;
-    for m in (h - h % 8)..h {
-        r += kcos[m] * (after[m] + before[m]);
-        i += ksin[m] * (after[m] - before[m]);
-    }
-    (r + re.iter().sum::<f32>(), i + im.iter().sum::<f32>())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,17 +349,5 @@ mod tests {
             assert_eq!(a.magnitude, b.magnitude, "hop {hop}");
         }
         assert!(a.magnitude.iter().any(|&m| m > 0.01));
-    }
-
-    #[test]
-    fn the_fused_pass_gives_the_same_bits_as_two_passes() {
-        let n = 77;
-        let v = |seed: f32| -> [f32; 77] {
-            core::array::from_fn(|i| libm::sinf(seed * (i as f32 + 1.0)) * (1.0 + seed))
-        };
-        let (a, b, kc, ks) = (v(0.37), v(1.3), v(0.011), v(2.9));
-        let (re, im) = fused_lanes(&a[..n], &b[..n], &kc[..n], &ks[..n]);
-        assert_eq!(re, lanes(&a, &b, &kc, |x, y| x + y));
-        assert_eq!(im, lanes(&a, &b, &ks, |x, y| x - y));
     }
 }
