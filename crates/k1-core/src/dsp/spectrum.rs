@@ -219,25 +219,19 @@ impl Spectrum {
     /// may set it.
     #[inline(always)]
     fn update_due<const AVX2: bool>(&mut self, tick: usize) {
-        let due = self.due[tick % MAX_PERIOD];
-        let mut rest = due;
+        let mut rest = self.due[tick % MAX_PERIOD];
         while rest != 0 {
             let k = rest.trailing_zeros() as usize;
             rest &= rest - 1;
             self.power[k] = self.window(k).power::<AVX2>();
+            #[cfg(not(target_arch = "x86_64"))]
+            {
+                self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
+            }
         }
         #[cfg(target_arch = "x86_64")]
         for ((m, &p), &s) in self.magnitude.iter_mut().zip(&self.power).zip(&self.scale) {
             *m = crate::math::sqrt(p) * s;
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let mut rest = due;
-            while rest != 0 {
-                let k = rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
-            }
         }
     }
 
