@@ -124,9 +124,11 @@ impl OnsetDetector {
     /// sets the energy below which changes do not count; `silent` suppresses onsets.
     pub fn end_hop(&mut self, hop_len: usize, floor: f32, silent: bool) -> (f32, f32, bool) {
         let floor_power = (floor * floor).max(1e-10);
-        let mut novelty = 0.0;
         let pos = self.ring_pos;
-        for (band, acc) in self.bands.iter_mut().zip(&mut self.acc) {
+        // First every band's level relative to its floor, then all the logarithms at once (an
+        // elementwise map the compiler runs in vectors), then the rises in band order.
+        let mut ratio = [0.0f32; BANDS];
+        for ((band, acc), x) in self.bands.iter_mut().zip(&mut self.acc).zip(&mut ratio) {
             band.ring[pos] = *acc / hop_len as f32;
             *acc = 0.0;
             let w = band.window;
@@ -136,7 +138,11 @@ impl OnsetDetector {
             let e = e / w as f32;
             band.peak = (band.peak * self.peak_decay).max(e);
             let floor = floor_power.max(band.peak * RELATIVE_FLOOR);
-            let l = libm::logf(1.0 + e / floor);
+            *x = 1.0 + e / floor;
+        }
+        let logs = ratio.map(crate::math::ln_at_least_one);
+        let mut novelty = 0.0;
+        for (band, l) in self.bands.iter_mut().zip(logs) {
             let rise = (l - band.prev_log).max(0.0);
             novelty += rise;
             band.prev_log = l;
