@@ -8,6 +8,7 @@ pub mod measure_jobs;
 pub mod render_args;
 pub mod render_job;
 pub mod resolve;
+mod run_job;
 
 pub use args::Args;
 pub use measure_jobs::{CpuBenchJob, LatencyJob, SoakJob};

@@ -1,0 +1,342 @@
+//! `k1 run` resolved: the arguments merged with a `--config` file (the command line wins), the
+//! live input, the sinks and LED outputs, and the settings the HTTP API starts with.
+
+use anyhow::Context;
+
+use super::UsageError;
+use super::args::{FormatArg, RunArgs, SinkArg};
+use super::resolve::{ApiJob, DEFAULT_LISTEN, LiveInput, RunJob, SinkKind, engine_config};
+use crate::sources::live::{PcmFormat, PcmSpec};
+use crate::sources::{DEFAULT_PCM, SourceSpec};
+
+/// Resolves `k1 run`: its `--config` file under the command line, then the live input, the
+/// sinks and outputs, and the API settings.
+pub(super) fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
+    let file = match &r.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --config {}", path.display()))?;
+            let file = crate::store::RunFile::parse(&text)
+                .map_err(|e| UsageError(format!("--config {}: {e}", path.display())))?;
+            for key in file.unknown_keys() {
+                crate::messages::warn(format!(
+                    "--config {}: unknown key '{key}' ignored",
+                    path.display()
+                ));
+            }
+            file
+        }
+        None => crate::store::RunFile::default(),
+    };
+    apply_file(&mut r, &file)?;
+    let api = api_job(&r, &file)?;
+    let config = engine_config(&r.engine)?;
+    let usage = |m: String| anyhow::Error::new(UsageError(m));
+    let input = match (r.input.as_deref(), r.demo) {
+        (_, true) => LiveInput::Demo,
+        (None, false) => LiveInput::Auto,
+        (Some(text), false) => {
+            match SourceSpec::parse(text).map_err(|e| usage(format!("--input {e}")))? {
+                SourceSpec::Stdin(_) => LiveInput::Stdin(PcmSpec {
+                    format: match r.format.unwrap_or(FormatArg::S16le) {
+                        FormatArg::S16le => PcmFormat::S16le,
+                        FormatArg::F32le => PcmFormat::F32le,
+                    },
+                    rate: r.input_rate.unwrap_or(DEFAULT_PCM.rate),
+                    channels: usize::from(r.channels.unwrap_or(DEFAULT_PCM.channels as u16)),
+                }),
+                spec => LiveInput::from(spec),
+            }
+        }
+    };
+    let stdin = matches!(input, LiveInput::Stdin(_));
+    if !stdin && (r.format.is_some() || r.input_rate.is_some() || r.channels.is_some()) {
+        return Err(usage(
+            "--format, --input-rate and --channels describe raw PCM on stdin: use them with --input -"
+                .into(),
+        ));
+    }
+    if matches!(input, LiveInput::Mic(_)) && !cfg!(feature = "audio") {
+        return Err(usage(
+            "this k1 was built without the `audio` feature, so it has no microphone input".into(),
+        ));
+    }
+    let (pattern, mut params) = super::look::resolve_look(&r.look)?;
+    if let Some(b) = r.brightness {
+        if !(0.0..=1.0).contains(&b) {
+            return Err(usage(format!(
+                "--brightness must be between 0 and 1, got {b}"
+            )));
+        }
+        params.brightness = b;
+    }
+    let mut sinks: Vec<SinkKind> = r
+        .sink
+        .iter()
+        .map(|s| match s {
+            SinkArg::Terminal => SinkKind::Terminal,
+            SinkArg::Null => SinkKind::Null,
+        })
+        .collect();
+    sinks.dedup();
+    if r.no_preview {
+        if sinks.contains(&SinkKind::Terminal) {
+            return Err(usage("--no-preview contradicts --sink terminal".into()));
+        }
+        if sinks.is_empty() {
+            sinks.push(SinkKind::Null);
+        }
+    } else if sinks.is_empty() {
+        sinks.push(SinkKind::Terminal);
+    }
+    let noise_floor = match &r.noise_profile {
+        Some(path) => Some(crate::noise::load(path).context("loading --noise-profile")?),
+        None => None,
+    };
+    let outputs = run_outputs(&r.outputs, r.config.as_deref(), r.leds as usize)?;
+    Ok(RunJob {
+        input,
+        config,
+        noise_floor,
+        fps: r.fps,
+        leds: r.leds as usize,
+        pattern,
+        params,
+        playback: !r.no_playback,
+        stats: r.stats,
+        check: r.check,
+        duration: r.duration,
+        sinks,
+        outputs,
+        pin: !r.no_pin,
+        realtime: !r.no_realtime,
+        api,
+    })
+}
+
+/// Fills the `k1 run` settings not given on the command line from the config file.
+fn apply_file(r: &mut RunArgs, f: &crate::store::RunFile) -> Result<(), UsageError> {
+    let given: Vec<String> = r.explicit.clone();
+    let given = |id: &str| given.iter().any(|g| g == id);
+    let range = |what: &str, v: u32, max: u32| {
+        if (1..=max).contains(&v) {
+            Ok(v)
+        } else {
+            Err(UsageError(format!(
+                "--config: {what} must be 1..={max}, got {v}"
+            )))
+        }
+    };
+    if let (false, Some(v)) = (given("fps"), f.fps) {
+        r.fps = range("fps", v, 1000)?;
+    }
+    if let (false, Some(v)) = (given("leds"), f.leds) {
+        r.leds = range("leds", v, 4096)?;
+    }
+    if !given("input") && !given("demo") {
+        if f.demo == Some(true) {
+            (r.demo, r.input) = (true, None);
+        } else if let Some(input) = &f.input {
+            (r.demo, r.input) = (false, Some(input.clone()));
+        }
+    }
+    if let (false, Some(p)) = (given("pattern"), &f.pattern) {
+        r.look.pattern = p.clone();
+    }
+    let mut params = f.param_args();
+    params.append(&mut r.look.params);
+    r.look.params = params;
+    if !given("no_playback") && f.playback == Some(false) {
+        r.no_playback = true;
+    }
+    if !given("no_preview") && !given("sink") && f.preview == Some(false) {
+        r.no_preview = true;
+    }
+    Ok(())
+}
+
+/// Resolves the API, persistence and mDNS settings (command line, then the config file).
+fn api_job(r: &RunArgs, f: &crate::store::RunFile) -> Result<ApiJob, UsageError> {
+    let given = |id: &str| r.explicit.iter().any(|g| g == id);
+    let http = !r.no_http && f.http != Some(false);
+    let listen_explicit = r.listen.is_some() || f.listen.is_some();
+    let listen = r.listen.or(f.listen).unwrap_or_else(|| {
+        DEFAULT_LISTEN
+            .parse()
+            .unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)))
+    });
+    let mut cors_origins = r.cors_origin.clone();
+    if cors_origins.is_empty() {
+        cors_origins = f.cors_origins.clone().unwrap_or_default();
+    }
+    for origin in &cors_origins {
+        let ok = url::Url::parse(origin).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host().is_some()
+                && u.path() == "/"
+                && u.query().is_none()
+                && !origin.ends_with('/')
+        });
+        if !ok {
+            return Err(UsageError(format!(
+                "--cors-origin wants an origin such as http://192.168.1.20:5173 (scheme, host, \
+                 optional port, no path), got '{origin}'"
+            )));
+        }
+    }
+    let persist = !r.no_persist && f.persist != Some(false);
+    let store_dir = if persist {
+        r.config_dir
+            .clone()
+            .or_else(|| f.config_dir.clone())
+            .or_else(crate::store::default_dir)
+    } else {
+        None
+    };
+    let name = r
+        .name
+        .clone()
+        .or_else(|| f.name.clone())
+        .unwrap_or_else(host_name);
+    Ok(ApiJob {
+        listen: http.then_some(listen),
+        listen_explicit,
+        cors_origins,
+        name,
+        mdns: !r.no_mdns && f.mdns != Some(false),
+        store_dir,
+        look_from_cli: given("pattern") || given("params") || given("brightness"),
+        input_from_cli: given("input") || given("demo"),
+    })
+}
+
+/// This machine's host name, or `k1`.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "k1".to_string())
+}
+
+/// The outputs of `--out` and of the config file's `[[outputs]]`, each checked (its LED range
+/// against `leds`). A bad URL or table is a usage error naming the part at fault; a config file
+/// that cannot be read is a runtime error.
+fn run_outputs(
+    urls: &[String],
+    config: Option<&std::path::Path>,
+    leds: usize,
+) -> anyhow::Result<Vec<crate::outputs::OutputSpec>> {
+    use crate::outputs::{OutputConfig, outputs_from_toml};
+    let mut tables: Vec<(String, OutputConfig)> = urls
+        .iter()
+        .map(|u| ("--out".to_string(), OutputConfig::new(u.clone())))
+        .collect();
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading --config {}", path.display()))?;
+        let from_file = outputs_from_toml(&text)
+            .map_err(|e| UsageError(format!("--config {}: {e}", path.display())))?;
+        for (i, table) in from_file.into_iter().enumerate() {
+            tables.push((format!("{} outputs[{i}]", path.display()), table));
+        }
+    }
+    let mut specs = Vec::new();
+    for (origin, table) in tables.iter().filter(|(_, t)| t.enabled) {
+        let spec = table
+            .resolve()
+            .map_err(|e| UsageError(format!("{origin}: {e}")))?;
+        if !matches!(spec.target, crate::outputs::Target::WledSync { .. }) {
+            spec.range_for(leds)
+                .map_err(|e| UsageError(format!("{origin}: output \"{}\": leds: {e}", spec.url)))?;
+        }
+        specs.push(spec);
+    }
+    Ok(specs)
+}
+
+#[cfg(test)]
+mod config_file_tests {
+    use super::*;
+    use crate::cli::resolve::{Command, resolve};
+    use std::path::PathBuf;
+
+    fn job(args: &[&str]) -> anyhow::Result<RunJob> {
+        let words = ["k1", "run"].into_iter().chain(args.iter().copied());
+        match resolve(super::super::parse_from(words).unwrap())? {
+            Command::Run(job) => Ok(*job),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_input_on_the_command_line_beats_the_saved_source() {
+        assert!(job(&["-i", "demo"]).unwrap().api.input_from_cli);
+        assert!(job(&["--demo"]).unwrap().api.input_from_cli);
+        assert!(!job(&["--fps", "100"]).unwrap().api.input_from_cli);
+    }
+
+    #[test]
+    fn a_config_file_fills_what_the_command_line_leaves_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k1.toml");
+        std::fs::write(
+            &path,
+            "name = \"den\"\nlisten = \"0.0.0.0:9090\"\ndemo = true\nfps = 120\nleds = 144\n\
+             pattern = \"bloom\"\npreview = false\ncors_origins = [\"http://10.0.0.2:5173\"]\n\
+             config_dir = \"/tmp/k1-x\"\n[params]\nbrightness = 0.5\npalette = \"lava\"\n\
+             [[outputs]]\nurl = \"opc://127.0.0.1\"\n",
+        )
+        .unwrap();
+        let p = path.to_str().unwrap();
+        let j = job(&["--config", p, "--fps", "150", "--param", "brightness=0.25"]).unwrap();
+        assert_eq!((j.fps, j.leds), (150, 144), "the command line wins");
+        assert_eq!(j.input, LiveInput::Demo);
+        assert_eq!(j.pattern, k1_core::render::PatternId::Bloom);
+        assert_eq!(j.params.brightness, 0.25, "--param after the file's");
+        assert_eq!(j.params.palette_index(), k1_core::palettes::find("lava"));
+        assert_eq!(j.sinks, [SinkKind::Null]);
+        assert_eq!(j.outputs.len(), 1);
+        let api = &j.api;
+        assert_eq!(api.listen, Some("0.0.0.0:9090".parse().unwrap()));
+        assert!(api.listen_explicit && api.mdns);
+        assert_eq!(api.name, "den");
+        assert_eq!(api.cors_origins, ["http://10.0.0.2:5173"]);
+        assert_eq!(api.store_dir, Some(PathBuf::from("/tmp/k1-x")));
+        assert!(api.look_from_cli, "--param was given");
+
+        let j = job(&["--config", p, "--no-http", "--no-persist"]).unwrap();
+        assert_eq!((j.api.listen, j.api.store_dir.clone()), (None, None));
+        assert!(!j.api.look_from_cli);
+    }
+
+    #[test]
+    fn bad_values_in_the_file_or_flags_are_usage_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k1.toml");
+        for text in [
+            "fps = 0",
+            "leds = 99999",
+            "listen = \"x\"",
+            "fps = \"fast\"",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = job(&["--config", path.to_str().unwrap()]).unwrap_err();
+            assert!(
+                err.downcast_ref::<UsageError>().is_some(),
+                "{text}: {err:#}"
+            );
+        }
+        for origin in ["*", "http://x/path", "ftp://x", "http://x/"] {
+            let err = job(&["--demo", "--cors-origin", origin]).unwrap_err();
+            assert!(
+                err.downcast_ref::<UsageError>().is_some(),
+                "{origin}: {err:#}"
+            );
+        }
+        let j = job(&["--demo"]).unwrap();
+        assert_eq!(j.api.listen, Some(DEFAULT_LISTEN.parse().unwrap()));
+        assert!(!j.api.listen_explicit);
+    }
+}
