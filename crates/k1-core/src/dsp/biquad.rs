@@ -118,8 +118,8 @@ impl<const N: usize> BiquadBank<N> {
             unsafe { self.accumulate_block_avx2(xs, energy) };
             return;
         }
-        let done = self.accumulate_lanes::<4>(xs, energy);
-        self.accumulate_rest(done, xs, energy);
+        let done = self.accumulate_lanes::<4>(0, xs, energy);
+        self.accumulate_lanes::<1>(done, xs, energy);
     }
 
     /// [`BiquadBank::accumulate_block`] compiled for AVX2 (see `crate::cpu`), eight sections per
@@ -134,33 +134,20 @@ impl<const N: usize> BiquadBank<N> {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn accumulate_block_avx2(&mut self, xs: &[f32], energy: &mut [f32; N]) {
-        let done = self.accumulate_lanes::<16>(xs, energy);
-        self.accumulate_rest(done, xs, energy);
+        let done = self.accumulate_lanes::<16>(0, xs, energy);
+        self.accumulate_lanes::<1>(done, xs, energy);
     }
 
-    /// Sections `done..N`, one at a time.
+    /// Sections from `from` on, `W` at a time in lanes that the compiler maps to one vector each,
+    /// while a whole `W` remain; returns where it stopped.
     #[inline(always)]
-    fn accumulate_rest(&mut self, done: usize, xs: &[f32], energy: &mut [f32; N]) {
-        for (k, e) in energy.iter_mut().enumerate().skip(done) {
-            let (b0, b1, b2, a1, a2) = (self.b0[k], self.b1[k], self.b2[k], self.a1[k], self.a2[k]);
-            let (mut z1, mut z2, mut acc) = (self.z1[k], self.z2[k], *e);
-            for &x in xs {
-                let y = b0 * x + z1;
-                z1 = b1 * x - a1 * y + z2;
-                z2 = b2 * x - a2 * y;
-                acc += y * y;
-            }
-            self.z1[k] = z1;
-            self.z2[k] = z2;
-            *e = acc;
-        }
-    }
-
-    /// The first `W·⌊N/W⌋` sections, `W` at a time in lanes that the compiler maps to one vector
-    /// each; returns how many sections it ran.
-    #[inline(always)]
-    fn accumulate_lanes<const W: usize>(&mut self, xs: &[f32], energy: &mut [f32; N]) -> usize {
-        let mut i = 0;
+    fn accumulate_lanes<const W: usize>(
+        &mut self,
+        from: usize,
+        xs: &[f32],
+        energy: &mut [f32; N],
+    ) -> usize {
+        let mut i = from;
         while i + W <= N {
             let mut lanes = Lanes::<W>::load(self, energy, i);
             for &x in xs {
@@ -214,16 +201,8 @@ impl<const N: usize> BiquadBank<N> {
             lanes.step(*x);
         }
         lanes.store(self, energy, 0);
-        let mut i = 16;
-        while i + 16 <= N {
-            let mut lanes = Lanes::<16>::load(self, energy, i);
-            for &x in xs.iter() {
-                lanes.step(x);
-            }
-            lanes.store(self, energy, i);
-            i += 16;
-        }
-        self.accumulate_rest(i, xs, energy);
+        let done = self.accumulate_lanes::<16>(16, xs, energy);
+        self.accumulate_lanes::<1>(done, xs, energy);
     }
 }
 
@@ -361,8 +340,8 @@ mod tests {
             b.accumulate_block(block, &mut eb);
             assert_eq!(ea, eb, "after a block of {len}");
             // The four-lane path too, whichever one `accumulate_block` picked on this CPU.
-            let done = c.accumulate_lanes::<4>(block, &mut ec);
-            c.accumulate_rest(done, block, &mut ec);
+            let done = c.accumulate_lanes::<4>(0, block, &mut ec);
+            c.accumulate_lanes::<1>(done, block, &mut ec);
             assert_eq!(ea, ec, "four lanes, after a block of {len}");
         }
     }

@@ -101,21 +101,10 @@ impl OnsetDetector {
         }
     }
 
-    /// Feeds one sample into the band filters.
-    #[inline]
-    pub fn push(&mut self, x: f32) {
-        self.push_block(core::slice::from_ref(&x));
-    }
-
-    /// Feeds a block of samples (oldest first): the same as [`OnsetDetector::push`] on each.
-    pub fn push_block(&mut self, xs: &[f32]) {
-        self.filters.accumulate_block(xs, &mut self.acc);
-    }
-
-    /// Maps each sample of `xs` through `pre` (in order, once, writing the result back), then
-    /// feeds the block: the same as mapping and then [`OnsetDetector::push_block`], with the map
-    /// fused into the filters' pass where that is faster (see
-    /// [`BiquadBank::accumulate_block_with`]).
+    /// Maps each sample of `xs` through `pre` (in order, once, writing the result back) and feeds
+    /// the mapped block (oldest first) into the band filters: the same as mapping the block and
+    /// then filtering it, with the map fused into the filters' pass where that is faster (see
+    /// [`BiquadBank::accumulate_block_with`]). The analyser's DC blocker is its `pre`.
     pub fn push_block_with(&mut self, xs: &mut [f32], pre: impl FnMut(f32) -> f32) {
         self.filters.accumulate_block_with(xs, &mut self.acc, pre);
     }
