@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::common::{EngineArgs, parse_duration};
+
 /// How `bpm` and `confidence` in the summary are computed (shown by `k1 analyze --help`).
 const ANALYZE_AFTER_HELP: &str = "\
 The global BPM is the tempo the live tracker settled on: over the last two thirds of the file,
@@ -89,28 +91,6 @@ pub struct BenchOutputsArgs {
     pub leds: u32,
 }
 
-/// The engine rates K1 supports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RateArg {
-    /// 12,800 Hz with a 64-sample hop (5 ms).
-    #[value(name = "12800")]
-    R12800,
-    /// 16,000 Hz with a 128-sample hop (8 ms).
-    #[value(name = "16000")]
-    R16000,
-}
-
-/// Engine settings shared by every command that runs the core.
-#[derive(Debug, clap::Args)]
-pub struct EngineArgs {
-    /// Engine sample rate in Hz (16000 uses a 128-sample hop).
-    #[arg(long, value_enum, default_value = "12800")]
-    pub rate: RateArg,
-    /// MIDI note of the lowest of the 64 spectrum bins [default: 33 = A1, 55 Hz].
-    #[arg(long, value_name = "MIDI", value_parser = clap::value_parser!(u8).range(21..=127))]
-    pub lowest_note: Option<u8>,
-}
-
 /// `k1 analyze`.
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
@@ -174,19 +154,6 @@ pub enum SinkArg {
     Terminal,
     /// Nowhere: frames are rendered and dropped (for benchmarks).
     Null,
-}
-
-/// A duration such as `30s`, `500ms`, `2m` or a plain number of seconds; more than zero.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let d = match text.trim().parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs > 0.0 && secs < 1e9 => Duration::from_secs_f64(secs),
-        Ok(_) => return Err("must be more than 0 seconds".into()),
-        Err(_) => humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?,
-    };
-    if d.is_zero() {
-        return Err("must be more than 0 seconds".into());
-    }
-    Ok(d)
 }
 
 /// `k1 run`.
@@ -337,6 +304,7 @@ pub struct BenchAnalyzeArgs {
 
 #[cfg(test)]
 mod tests {
+    use super::super::common::RateArg;
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Args, clap::Error> {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::args::EngineArgs;
+use super::common::EngineArgs;
 
 /// How `k1 latency` measures (shown by `k1 latency --help`).
 pub const LATENCY_AFTER_HELP: &str = "\
@@ -41,7 +41,7 @@ pub struct LatencyArgs {
     pub clicks: u32,
     /// Time between clicks (at least 50ms; e.g. 200ms, 0.5).
     #[arg(long, default_value = "200ms", value_name = "DURATION",
-          value_parser = super::args::parse_duration)]
+          value_parser = super::common::parse_duration)]
     pub interval: Duration,
     /// The rise in an LED's brightest channel (0..1) that counts as a response.
     #[arg(long, default_value_t = 0.02, value_name = "LEVEL")]

@@ -6,8 +6,8 @@ use std::time::Duration;
 use k1_core::Config;
 
 use super::UsageError;
+use super::common::engine_config;
 use super::measure_args::{BenchCpuArgs, LatencyArgs, SoakArgs};
-use super::resolve::engine_config;
 
 /// `k1 latency`, resolved.
 #[derive(Debug)]
@@ -144,8 +144,8 @@ pub fn bench_cpu(a: BenchCpuArgs) -> anyhow::Result<CpuBenchJob> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::args::EngineArgs;
-    use super::super::args::RateArg;
+    use super::super::common::EngineArgs;
+    use super::super::common::RateArg;
     use super::super::measure_args::ThreadArgs;
     use super::*;
 

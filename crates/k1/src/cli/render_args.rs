@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::args::EngineArgs;
+use super::common::EngineArgs;
 
 /// How `k1 render` works (shown by `k1 render --help`).
 pub const RENDER_AFTER_HELP: &str = "\

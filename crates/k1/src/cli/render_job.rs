@@ -7,8 +7,8 @@ use k1_core::params::Params;
 use k1_core::render::{Layout, MAX_LEDS, PatternId};
 
 use super::UsageError;
+use super::common::{DEMO_LOOPS, Input, engine_config};
 use super::render_args::RenderArgs;
-use super::resolve::{DEMO_LOOPS, Input, engine_config};
 
 /// The picture kinds `k1 render` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

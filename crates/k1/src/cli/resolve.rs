@@ -10,14 +10,10 @@ use anyhow::Context;
 use k1_core::{Config, NoiseFloor};
 
 use super::UsageError;
-use super::args::{
-    AnalyzeArgs, Args, BenchAnalyzeArgs, BenchArgs, CalibrateArgs, CommandArgs, EngineArgs, RateArg,
-};
-use k1_io::sources::SourceSpec;
-use k1_io::sources::live::PcmSpec;
+use super::args::{AnalyzeArgs, Args, BenchAnalyzeArgs, BenchArgs, CalibrateArgs, CommandArgs};
+use super::common::{DEMO_LOOPS, Input, engine_config};
+use super::run_job::RunJob;
 
-/// How many times `--demo` plays the demo loop.
-pub const DEMO_LOOPS: u32 = 2;
 /// The longest calibration accepted, in seconds.
 pub const MAX_CALIBRATION_SECONDS: f64 = 600.0;
 
@@ -44,107 +40,6 @@ pub enum Command {
     BenchOutputs(super::OutputsBenchJob),
     /// `k1 discover`: how long to listen.
     Discover(std::time::Duration),
-}
-
-/// Where `k1 run` gets its audio.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LiveInput {
-    /// The microphone if one can be opened, else the demo.
-    Auto,
-    /// The demo loop, forever.
-    Demo,
-    /// An audio file, played in real time.
-    File(PathBuf),
-    /// Raw PCM on stdin.
-    Stdin(PcmSpec),
-    /// An input device: the default one, or the first whose name contains this.
-    Mic(Option<String>),
-    /// WLED audio-sync packets on this UDP port (`wled-sync[:PORT]`).
-    WledSync(u16),
-}
-
-impl LiveInput {
-    /// The source this input names; `None` for [`LiveInput::Auto`] (decided at the start).
-    pub fn spec(&self) -> Option<SourceSpec> {
-        Some(match self {
-            LiveInput::Auto => return None,
-            LiveInput::Demo => SourceSpec::Demo,
-            LiveInput::File(path) => SourceSpec::File(path.clone()),
-            LiveInput::Stdin(layout) => SourceSpec::Stdin(*layout),
-            LiveInput::Mic(device) => SourceSpec::Mic(device.clone()),
-            LiveInput::WledSync(port) => SourceSpec::WledSync(*port),
-        })
-    }
-}
-
-impl From<SourceSpec> for LiveInput {
-    fn from(spec: SourceSpec) -> Self {
-        match spec {
-            SourceSpec::Demo => LiveInput::Demo,
-            SourceSpec::File(path) => LiveInput::File(path),
-            SourceSpec::Stdin(layout) => LiveInput::Stdin(layout),
-            SourceSpec::Mic(device) => LiveInput::Mic(device),
-            SourceSpec::WledSync(port) => LiveInput::WledSync(port),
-        }
-    }
-}
-
-/// A frame sink to start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SinkKind {
-    /// The terminal preview.
-    Terminal,
-    /// Nowhere.
-    Null,
-}
-
-/// `k1 run`, resolved.
-#[derive(Debug)]
-pub struct RunJob {
-    /// The audio.
-    pub input: LiveInput,
-    /// The checked engine configuration.
-    pub config: Config,
-    /// A noise floor to install before the first hop.
-    pub noise_floor: Option<NoiseFloor>,
-    /// Target frames per second.
-    pub fps: u32,
-    /// LEDs on the strip.
-    pub leds: usize,
-    /// The pattern to start with.
-    pub pattern: k1_core::render::PatternId,
-    /// The parameters to start with (`--param`, `--brightness`), checked.
-    pub params: k1_core::params::Params,
-    /// Play files and the demo through the speakers.
-    pub playback: bool,
-    /// Print metrics once a second.
-    pub stats: bool,
-    /// Run this long, then check the success criteria.
-    pub check: Option<std::time::Duration>,
-    /// Run this long, then stop.
-    pub duration: Option<std::time::Duration>,
-    /// The sinks, in order.
-    pub sinks: Vec<SinkKind>,
-    /// LED outputs (`--out`, then the config file's `[[outputs]]`), checked against `leds`.
-    pub outputs: Vec<k1_io::outputs::OutputSpec>,
-    /// Pin the audio and render threads to cores.
-    pub pin: bool,
-    /// Real-time priority for the audio and render threads.
-    pub realtime: bool,
-    /// The HTTP API, persistence and mDNS.
-    pub api: k1_api::ApiConfig,
-}
-
-/// Where the audio comes from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Input {
-    /// An audio file.
-    File(PathBuf),
-    /// The synthetic demo loop, played this many times.
-    Demo {
-        /// Repetitions.
-        loops: u32,
-    },
 }
 
 /// What `k1 analyze` writes besides the summary.
@@ -224,21 +119,6 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
     }
 }
 
-/// The engine configuration for `--rate` and `--lowest-note`, checked by the core.
-pub fn engine_config(engine: &EngineArgs) -> Result<Config, UsageError> {
-    let mut config = match engine.rate {
-        RateArg::R12800 => Config::DEFAULT,
-        RateArg::R16000 => Config::RATE_16K,
-    };
-    if let Some(note) = engine.lowest_note {
-        config.lowest_note = note;
-    }
-    config
-        .validate()
-        .map_err(|e| UsageError(format!("invalid engine settings: {e}")))?;
-    Ok(config)
-}
-
 fn analyze(a: AnalyzeArgs) -> anyhow::Result<AnalyzeJob> {
     let config = engine_config(&a.engine)?;
     let input = match (a.file, a.demo) {
@@ -308,9 +188,10 @@ pub const DEFAULT_BENCH_CLIP: &str = "real/lincity_pronobozo.flac";
 
 #[cfg(test)]
 mod tests {
+    use super::super::run_job::{LiveInput, SinkKind};
     use super::*;
     use clap::Parser;
-    use k1_io::sources::live::PcmFormat;
+    use k1_io::sources::live::{PcmFormat, PcmSpec};
 
     fn resolve_args(args: &[&str]) -> anyhow::Result<Command> {
         resolve(Args::try_parse_from(std::iter::once("k1").chain(args.iter().copied())).unwrap())

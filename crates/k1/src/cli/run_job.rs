@@ -1,14 +1,106 @@
 //! `k1 run` resolved: the arguments merged with a `--config` file (the command line wins), the
 //! live input, the sinks and LED outputs, and the settings the HTTP API starts with.
 
+use std::path::PathBuf;
+
 use anyhow::Context;
+use k1_core::{Config, NoiseFloor};
 
 use super::UsageError;
 use super::args::{FormatArg, RunArgs, SinkArg};
-use super::resolve::{LiveInput, RunJob, SinkKind, engine_config};
+use super::common::engine_config;
 use k1_api::{ApiConfig, DEFAULT_LISTEN};
 use k1_io::sources::live::{PcmFormat, PcmSpec};
 use k1_io::sources::{DEFAULT_PCM, SourceSpec};
+
+/// Where `k1 run` gets its audio.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LiveInput {
+    /// The microphone if one can be opened, else the demo.
+    Auto,
+    /// The demo loop, forever.
+    Demo,
+    /// An audio file, played in real time.
+    File(PathBuf),
+    /// Raw PCM on stdin.
+    Stdin(PcmSpec),
+    /// An input device: the default one, or the first whose name contains this.
+    Mic(Option<String>),
+    /// WLED audio-sync packets on this UDP port (`wled-sync[:PORT]`).
+    WledSync(u16),
+}
+
+impl LiveInput {
+    /// The source this input names; `None` for [`LiveInput::Auto`] (decided at the start).
+    pub fn spec(&self) -> Option<SourceSpec> {
+        Some(match self {
+            LiveInput::Auto => return None,
+            LiveInput::Demo => SourceSpec::Demo,
+            LiveInput::File(path) => SourceSpec::File(path.clone()),
+            LiveInput::Stdin(layout) => SourceSpec::Stdin(*layout),
+            LiveInput::Mic(device) => SourceSpec::Mic(device.clone()),
+            LiveInput::WledSync(port) => SourceSpec::WledSync(*port),
+        })
+    }
+}
+
+impl From<SourceSpec> for LiveInput {
+    fn from(spec: SourceSpec) -> Self {
+        match spec {
+            SourceSpec::Demo => LiveInput::Demo,
+            SourceSpec::File(path) => LiveInput::File(path),
+            SourceSpec::Stdin(layout) => LiveInput::Stdin(layout),
+            SourceSpec::Mic(device) => LiveInput::Mic(device),
+            SourceSpec::WledSync(port) => LiveInput::WledSync(port),
+        }
+    }
+}
+
+/// A frame sink to start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkKind {
+    /// The terminal preview.
+    Terminal,
+    /// Nowhere.
+    Null,
+}
+
+/// `k1 run`, resolved.
+#[derive(Debug)]
+pub struct RunJob {
+    /// The audio.
+    pub input: LiveInput,
+    /// The checked engine configuration.
+    pub config: Config,
+    /// A noise floor to install before the first hop.
+    pub noise_floor: Option<NoiseFloor>,
+    /// Target frames per second.
+    pub fps: u32,
+    /// LEDs on the strip.
+    pub leds: usize,
+    /// The pattern to start with.
+    pub pattern: k1_core::render::PatternId,
+    /// The parameters to start with (`--param`, `--brightness`), checked.
+    pub params: k1_core::params::Params,
+    /// Play files and the demo through the speakers.
+    pub playback: bool,
+    /// Print metrics once a second.
+    pub stats: bool,
+    /// Run this long, then check the success criteria.
+    pub check: Option<std::time::Duration>,
+    /// Run this long, then stop.
+    pub duration: Option<std::time::Duration>,
+    /// The sinks, in order.
+    pub sinks: Vec<SinkKind>,
+    /// LED outputs (`--out`, then the config file's `[[outputs]]`), checked against `leds`.
+    pub outputs: Vec<k1_io::outputs::OutputSpec>,
+    /// Pin the audio and render threads to cores.
+    pub pin: bool,
+    /// Real-time priority for the audio and render threads.
+    pub realtime: bool,
+    /// The HTTP API, persistence and mDNS.
+    pub api: k1_api::ApiConfig,
+}
 
 /// Resolves `k1 run`: its `--config` file under the command line, then the live input, the
 /// sinks and outputs, and the API settings.
