@@ -31,17 +31,24 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod arrange;
 mod clip;
 mod demo;
 mod drums;
+pub mod groove_set;
+mod grooves;
 mod harmony;
 mod render;
 mod rng;
 pub mod signals;
 mod song;
+mod tempo;
 mod voice;
 
+pub use arrange::{Feel, Form, GrooveClip, GrooveSong, render_groove};
 pub use clip::Clip;
 pub use demo::{DEMO_BARS, DEMO_BPM, demo_loop};
+pub use grooves::Groove;
 pub use render::{MAX_BPM, MAX_SAMPLE_RATE, MAX_SECONDS, render};
 pub use song::{Song, Style};
+pub use tempo::Tempo;
