@@ -331,4 +331,22 @@ mod tests {
             }
         }
     }
+
+    /// Peak of one hit of `drum` at `velocity`, at 16 kHz.
+    fn peak_of(drum: Drum, velocity: f64) -> f32 {
+        let mut out = vec![0.0f32; 16_000];
+        play(&mut out, 16_000, drum, 0.0, velocity, 5, false);
+        out.iter().fold(0.0f32, |m, s| m.max(s.abs()))
+    }
+
+    #[test]
+    fn house_open_hats_peak_above_the_kick() {
+        // The house pattern's open hat (lane gain 4) against a full kick.
+        for seed in 0..8 {
+            let mut hat = vec![0.0f32; 16_000];
+            play(&mut hat, 16_000, OpenHat, 0.0, 4.0, seed, false);
+            let hat = hat.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+            assert!(hat > 1.2 * peak_of(Kick, 1.0), "seed {seed}: hat {hat}");
+        }
+    }
 }

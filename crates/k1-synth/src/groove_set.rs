@@ -10,9 +10,10 @@
 //! The split is fixed in code, with nothing random at call time, and the parts share nothing but
 //! the grooves:
 //!
-//! - tempos are taken at fixed fractions of each groove's [`Groove::tempo_range`]: 0.10, 0.40 and
-//!   0.70 for tuning, 0.35, 0.60 and 0.90 for validation (rounded to 0.1 BPM), so no groove has the
-//!   same tempo in both;
+//! - tempos are taken at fixed fractions of each groove's [`Groove::tempo_range`] (rounded to
+//!   0.1 BPM): the steady cases at 0.10 and 0.70 for tuning, 0.35 and 0.90 for validation; the
+//!   arranged cases start at 0.40 for tuning and 0.60 for validation, and jumps and ramps end
+//!   elsewhere in the range; so no groove starts at the same tempo in both parts;
 //! - peaks are −6, −20 and −35 dBFS for tuning, −9, −24 and −38 dBFS for validation;
 //! - seeds are 1000 + case number for tuning, 5000 + case number for validation;
 //! - the arranged cases use different grooves in each part where there are enough.
@@ -75,7 +76,8 @@ struct Split {
     tempo_at: [f32; 3],
     peaks_dbfs: [f32; 3],
     seed_base: u64,
-    /// Arranged cases: groove, kind, and the tempo ratio (end / start) for jumps and ramps.
+    /// Arranged cases: groove, kind, and for jumps and ramps the fraction of the tempo range
+    /// they end at.
     arranged: [(Groove, CaseKind, f32); 11],
     /// Length of the quiet or drumless intro, seconds.
     intro_s: f32,
@@ -87,11 +89,11 @@ const TUNING: Split = Split {
     peaks_dbfs: [-6.0, -20.0, -35.0],
     seed_base: 1000,
     arranged: [
-        (Groove::House, CaseKind::TempoJump, 1.08),
-        (Groove::Shuffle, CaseKind::TempoJump, 0.88),
-        (Groove::House, CaseKind::TempoRamp, 1.10),
-        (Groove::JazzSwing, CaseKind::TempoRamp, 0.85),
-        (Groove::Ballad, CaseKind::TempoRamp, 0.80),
+        (Groove::House, CaseKind::TempoJump, 0.95),
+        (Groove::Shuffle, CaseKind::TempoJump, 0.05),
+        (Groove::House, CaseKind::TempoRamp, 1.0),
+        (Groove::JazzSwing, CaseKind::TempoRamp, 0.15),
+        (Groove::Ballad, CaseKind::TempoRamp, 0.0),
         (Groove::DrumAndBass, CaseKind::QuietIntro, 1.0),
         (Groove::BossaNova, CaseKind::QuietIntro, 1.0),
         (Groove::TwelveEight, CaseKind::DrumsOutIntro, 1.0),
@@ -108,11 +110,11 @@ const VALIDATION: Split = Split {
     peaks_dbfs: [-9.0, -24.0, -38.0],
     seed_base: 5000,
     arranged: [
-        (Groove::TwoStep, CaseKind::TempoJump, 1.07),
-        (Groove::OneDrop, CaseKind::TempoJump, 0.90),
-        (Groove::SonClave, CaseKind::TempoRamp, 1.12),
-        (Groove::Shuffle, CaseKind::TempoRamp, 0.88),
-        (Groove::Ballad, CaseKind::TempoRamp, 1.15),
+        (Groove::TwoStep, CaseKind::TempoJump, 0.05),
+        (Groove::OneDrop, CaseKind::TempoJump, 0.15),
+        (Groove::SonClave, CaseKind::TempoRamp, 1.0),
+        (Groove::Shuffle, CaseKind::TempoRamp, 0.0),
+        (Groove::Ballad, CaseKind::TempoRamp, 0.95),
         (Groove::Samba, CaseKind::QuietIntro, 1.0),
         (Groove::HalfTime, CaseKind::QuietIntro, 1.0),
         (Groove::SixEight, CaseKind::DrumsOutIntro, 1.0),
@@ -147,10 +149,11 @@ pub fn groove_set(part: Part) -> Vec<GrooveCase> {
             cases.push(case(split, cases.len(), song, CaseKind::Steady));
         }
     }
-    for (a, &(groove, kind, ratio)) in split.arranged.iter().enumerate() {
+    for (a, &(groove, kind, end_at)) in split.arranged.iter().enumerate() {
         let from = tempo_at(groove, split.tempo_at[2]);
+        let to = tempo_at(groove, end_at);
         let song = GrooveSong {
-            tempo: arranged_tempo(groove, kind, from, ratio),
+            tempo: arranged_tempo(groove, kind, from, to),
             seconds: ARRANGED_S,
             form: form(kind, split.intro_s),
             ..base(split, cases.len(), groove, a % 3 == 1)
@@ -179,13 +182,12 @@ fn base(split: &Split, index: usize, groove: Groove, human: bool) -> GrooveSong 
     }
 }
 
-/// A jump about 45 % into the clip, or a ramp from 25 % to 65 %, at bar lines; constant
-/// otherwise.
-fn arranged_tempo(groove: Groove, kind: CaseKind, from: f32, ratio: f32) -> Tempo {
+/// A jump from `from` to `to` about 45 % into the clip, or a ramp from about 25 % of the way
+/// lasting about 40 % of the clip (counted at `from`), at bar lines; `from` throughout otherwise.
+fn arranged_tempo(groove: Groove, kind: CaseKind, from: f32, to: f32) -> Tempo {
     let per_bar = groove.beats_per_bar();
     let bar_s = per_bar as f32 * 60.0 / from;
     let bars_in = |fraction: f32| ((fraction * ARRANGED_S / bar_s) as u32).max(1);
-    let to = (from * ratio * 10.0).round() / 10.0;
     match kind {
         CaseKind::TempoJump => Tempo::Jump {
             from,

@@ -13,7 +13,7 @@ pub(crate) const HOUSE: Pattern = Pattern {
     drums: &[
         lane(Kick, 1.0, "X...|X...|X...|X..."),
         lane(Clap, 0.8, "....|X...|....|X..."),
-        lane(OpenHat, 2.4, "..X.|..x.|..X.|..x."),
+        lane(OpenHat, 4.0, "..X.|..X.|..X.|..X."),
         lane(Shaker, 0.5, "..o.|o.o.|o.o.|o.oo"),
     ],
     bass: "..R-|..R-|..R-|..8-",
