@@ -31,13 +31,14 @@ pub enum Groove {
     /// House: kick on every beat, clap on 2 and 4, open hats on the off-beats that peak louder
     /// than the kick, off-beat bass. 4/4.
     House,
-    /// UK garage 2-step: swung 16ths, kick on 1 and the "and" of 3 (never on 2 or 4), clap on 2
-    /// and 4, shuffled hats. 4/4.
+    /// UK garage 2-step: swung 16ths, kick on 1 and the "and" of 3 (with a pickup in the second
+    /// bar; never on 2 or 4), clap on 2 and 4, shuffled hats. 4/4, two-bar pattern.
     TwoStep,
     /// Trap: 808 sub kick, clap and snare on 3 (half-time feel at the written tempo), 8th hats with
     /// 16th, 32nd and 16th-triplet rolls. 4/4.
     Trap,
-    /// Half-time rock: kick on 1, snare on 3, 8th hats, at the written tempo. 4/4.
+    /// Half-time rock: kick on 1 (and two syncopated pickups), snare on 3 only, 8th hats, at the
+    /// written tempo. 4/4.
     HalfTime,
     /// Reggae one-drop: kick and cross-stick together on 3 only, lightly swung 8th hats, a keys
     /// skank on 2 and 4. 4/4.
