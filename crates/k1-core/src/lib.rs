@@ -43,6 +43,7 @@ pub mod palettes;
 pub mod params;
 pub mod proto;
 pub mod render;
+pub mod rgb;
 mod snapshot;
 pub mod sync;
 

@@ -86,6 +86,22 @@ pub fn ln_at_least_one(x: f32) -> f32 {
     }
 }
 
+/// `libm::floorf(x)`, bit for bit, for any `x`; quicker for the usual `x` in `+0 .. 2^23`.
+///
+/// Neither a baseline x86_64 nor the Cortex-M4F's FPU has a rounding instruction, so `floorf`
+/// is a software routine. For a float whose bits are below those of `2^23` (sign clear, so `+0`
+/// up, not `−0`), truncating to an integer and back is exact and equals the floor; everything
+/// else (negatives, `−0`, large values, infinities, NaN) goes to `floorf`.
+#[inline]
+pub fn floor(x: f32) -> f32 {
+    const TWO_POW_23_BITS: u32 = 0x4b00_0000;
+    if x.to_bits() < TWO_POW_23_BITS {
+        (x as u32) as f32
+    } else {
+        libm::floorf(x)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

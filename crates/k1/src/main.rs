@@ -12,39 +12,25 @@
 //!        [--no-playback] [--no-preview | --sink terminal|null] [--rate 12800|16000]
 //! ```
 //!
-//! Flow: [`cli`] parses (clap) and resolves the arguments into a job; [`commands`] runs it:
-//! a [`sources`] source yields mono samples at the engine rate, [`analyze`] feeds them hop by hop
-//! to the `k1-core` analyser, and [`report`] writes what it heard. `main` only maps the outcome to
-//! an exit code: 0 ok, 1 runtime error, 2 usage error.
+//! A thin binary over K1's libraries: [`cli`] parses (clap) and resolves the arguments into a
+//! job; [`commands`] runs it with them. `main` only maps the outcome to an exit code: 0 ok,
+//! 1 runtime error, 2 usage error.
 //!
-//! `k1 run` is the live engine ([`engine`]): a [`sources::live`] source feeds the audio thread,
-//! the render thread draws frames, and [`sinks`] take them; [`clock`] is their common time and
-//! [`events`] carries news from the threads to the terminal.
+//! ```text
+//!  k1 (this binary: cli, commands)
+//!   ├─► k1-api      HTTP/WebSocket API, web UI, persistence          (k1 run)
+//!   │    └─► k1-engine   audio + render threads, sink threads, outputs, metrics, checks
+//!   ├─► k1-offline  a whole file analysed at once, reports, pictures (analyze, render, calibrate)
+//!   │    └─► k1-io       sources (files, stdin, mic, demo), resampling, sinks, LED wire outputs, clock
+//!   └──────────► k1-core (no_std: analysis, snapshot exchange, patterns, colour, wire formats)
+//! ```
+//!
+//! Every arrow points down the data path; `tests/crate_graph.rs` fails if one points back up.
 
-// Without the `audio` feature there is no device to lose or to play to, so the reconnecting
-// source, device errors and the playback start time are only used by the tests.
-#![cfg_attr(not(feature = "audio"), allow(dead_code))]
-
-mod analyze;
-mod api;
-mod atomic;
-mod backoff;
 mod cli;
-mod clock;
 mod commands;
 mod corpus;
-mod engine;
-mod events;
-mod messages;
-mod noise;
-mod outputs;
-mod picture;
-mod proc_stats;
 mod progress;
-mod report;
-mod sinks;
-mod sources;
-mod store;
 
 use std::process::ExitCode;
 

@@ -5,7 +5,7 @@
 //! a frame at brightness `b` gives exactly what the same frame scaled by `b` gives at brightness 1.
 
 use super::stage::{Stage, StageInput};
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// The brightness stage (reads `params.brightness`).
 #[derive(Clone, Copy, Debug, Default)]

@@ -10,7 +10,7 @@
 //! This is the last stage and its output is bytes, so it is not a [`super::Stage`].
 
 use super::rgb8::Rgb8;
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// Per-LED, per-channel error carried between frames, in byte units.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@
 //! checks it); it is within 1e-6 of `powf` for γ up to 3.
 
 use super::stage::{Stage, StageInput};
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// Intervals in the gamma table.
 pub const GAMMA_STEPS: usize = 1024;

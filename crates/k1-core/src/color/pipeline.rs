@@ -10,7 +10,7 @@ use super::tone_map::{DEFAULT_KNEE, ToneMap};
 use super::warmth;
 use super::white_balance::WhiteBalance;
 use crate::params::Params;
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// The hardware side of the colour pipeline: fixed per installation, not per look.
 #[derive(Clone, Copy, Debug, PartialEq)]

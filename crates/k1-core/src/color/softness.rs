@@ -15,7 +15,7 @@
 use core::f32::consts::PI;
 
 use super::stage::{Stage, StageInput};
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// Cut-off at softness 0, in Hz.
 pub const MAX_CUTOFF_HZ: f32 = 15.0;

@@ -1,7 +1,7 @@
 //! [`Stage`]: one step of the colour pipeline, applied in place to a frame of float RGB.
 
 use crate::params::Params;
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// What every stage may read: the user's parameters and the measured frame period.
 #[derive(Clone, Copy, Debug)]

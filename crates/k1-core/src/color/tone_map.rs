@@ -7,7 +7,7 @@
 //! channels become 0.
 
 use super::stage::{Stage, StageInput, finite};
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// The default knee.
 pub const DEFAULT_KNEE: f32 = 0.8;

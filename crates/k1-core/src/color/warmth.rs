@@ -4,7 +4,7 @@
 //! 2700 K incandescent lamp (warmth 1): red stays, green and blue drop.
 
 use super::stage::{Stage, StageInput};
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// The colour of 2700 K light relative to white (sRGB of a 2700 K black body, normalised).
 pub const INCANDESCENT: Rgb = Rgb {

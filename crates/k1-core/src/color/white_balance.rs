@@ -6,7 +6,7 @@
 //! correction, for example, is (1.0, 0.69, 0.94).
 
 use super::stage::{Stage, StageInput};
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// The white-balance stage: multiplies each channel by its gain (0..=1, clamped).
 #[derive(Clone, Copy, Debug, PartialEq)]

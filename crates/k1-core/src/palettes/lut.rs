@@ -1,7 +1,7 @@
 //! [`PaletteLut`]: a palette decoded once into 256 entries, for one interpolation per LED.
 
 use super::Palette;
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// Entries in a [`PaletteLut`]: one per palette position 0..=255.
 pub const LUT_SIZE: usize = 256;

@@ -15,7 +15,7 @@ mod lut;
 pub use lut::PaletteLut;
 
 use crate::color::Rgb8;
-use crate::render::Rgb;
+use crate::rgb::Rgb;
 
 /// The number of palettes.
 pub const PALETTE_COUNT: usize = 33;

@@ -108,21 +108,8 @@ pub fn sample(values: &[f32], x: f32) -> f32 {
     at(i) + (at(i + 1) - at(i)) * t
 }
 
-/// `libm::floorf(x)`, bit for bit, for any `x`; quicker for the usual `x` in `+0 .. 2^23`.
-///
-/// Neither a baseline x86_64 nor the Cortex-M4F's FPU has a rounding instruction, so `floorf`
-/// is a software routine. For a float whose bits are below those of `2^23` (sign clear, so `+0`
-/// up, not `−0`), truncating to an integer and back is exact and equals the floor; everything
-/// else (negatives, `−0`, large values, infinities, NaN) goes to `floorf`.
-#[inline]
-pub fn floor(x: f32) -> f32 {
-    const TWO_POW_23_BITS: u32 = 0x4b00_0000;
-    if x.to_bits() < TWO_POW_23_BITS {
-        (x as u32) as f32
-    } else {
-        libm::floorf(x)
-    }
-}
+/// [`crate::math::floor`], re-exported where the patterns have always found it.
+pub use crate::math::floor;
 
 /// The frame-rate-independent factor for a decay of `per_second` (e.g. 0.2 = to 20 % in one
 /// second) over `dt` seconds.

@@ -66,6 +66,23 @@ pub struct CpuBenchJob {
     pub realtime: bool,
 }
 
+/// What `k1 bench outputs` runs.
+#[derive(Clone, Debug)]
+pub struct OutputsBenchJob {
+    /// Receivers (and DDP outputs).
+    pub receivers: u32,
+    /// Seconds measured after the warm-up.
+    pub seconds: u32,
+    /// Seconds before measuring.
+    pub warmup: u32,
+    /// Frames rendered per second.
+    pub fps: u32,
+    /// LEDs per frame.
+    pub leds: usize,
+    /// The analysis configuration.
+    pub config: k1_core::Config,
+}
+
 /// The shortest gap between clicks: the response to one must be over before the next.
 pub const MIN_CLICK_INTERVAL: Duration = Duration::from_millis(50);
 

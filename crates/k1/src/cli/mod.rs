@@ -11,7 +11,7 @@ pub mod resolve;
 mod run_job;
 
 pub use args::Args;
-pub use measure_jobs::{CpuBenchJob, LatencyJob, SoakJob};
+pub use measure_jobs::{CpuBenchJob, LatencyJob, OutputsBenchJob, SoakJob};
 pub use render_job::{Picture, RenderJob};
 pub use resolve::{
     AnalyzeJob, BenchJob, CalibrateJob, Command, Input, LiveInput, RunJob, SinkKind, resolve,

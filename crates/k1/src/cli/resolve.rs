@@ -13,8 +13,8 @@ use super::UsageError;
 use super::args::{
     AnalyzeArgs, Args, BenchAnalyzeArgs, BenchArgs, CalibrateArgs, CommandArgs, EngineArgs, RateArg,
 };
-use crate::sources::SourceSpec;
-use crate::sources::live::PcmSpec;
+use k1_io::sources::SourceSpec;
+use k1_io::sources::live::PcmSpec;
 
 /// How many times `--demo` plays the demo loop.
 pub const DEMO_LOOPS: u32 = 2;
@@ -41,7 +41,7 @@ pub enum Command {
     /// `k1 bench cpu`.
     BenchCpu(super::CpuBenchJob),
     /// `k1 bench outputs`.
-    BenchOutputs(crate::commands::bench_outputs::OutputsBenchJob),
+    BenchOutputs(super::OutputsBenchJob),
     /// `k1 discover`: how long to listen.
     Discover(std::time::Duration),
 }
@@ -126,40 +126,14 @@ pub struct RunJob {
     /// The sinks, in order.
     pub sinks: Vec<SinkKind>,
     /// LED outputs (`--out`, then the config file's `[[outputs]]`), checked against `leds`.
-    pub outputs: Vec<crate::outputs::OutputSpec>,
+    pub outputs: Vec<k1_io::outputs::OutputSpec>,
     /// Pin the audio and render threads to cores.
     pub pin: bool,
     /// Real-time priority for the audio and render threads.
     pub realtime: bool,
     /// The HTTP API, persistence and mDNS.
-    pub api: ApiJob,
+    pub api: k1_api::ApiConfig,
 }
-
-/// The control side of `k1 run`, resolved: where the API listens, who may call it, where
-/// settings are kept.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiJob {
-    /// Where the API listens (`None`: `--no-http`).
-    pub listen: Option<std::net::SocketAddr>,
-    /// The address was asked for (`--listen` or the config file): failing to bind it is an
-    /// error. The default address only gets a warning, so a second `k1 run` still runs.
-    pub listen_explicit: bool,
-    /// Web origins allowed to call the API (`--cors-origin`), checked.
-    pub cors_origins: Vec<String>,
-    /// The device name.
-    pub name: String,
-    /// Announce on mDNS.
-    pub mdns: bool,
-    /// Where settings are kept (`None`: in memory only).
-    pub store_dir: Option<PathBuf>,
-    /// The pattern or parameters were given on the command line: they win over the saved ones.
-    pub look_from_cli: bool,
-    /// `--input` or `--demo` was given on the command line: it wins over the saved source.
-    pub input_from_cli: bool,
-}
-
-/// Where `k1 run` serves its API unless told otherwise.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// Where the audio comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,16 +210,16 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         CommandArgs::Bench(BenchArgs::Cpu(b)) => {
             Ok(Command::BenchCpu(super::measure_jobs::bench_cpu(b)?))
         }
-        CommandArgs::Bench(BenchArgs::Outputs(b)) => Ok(Command::BenchOutputs(
-            crate::commands::bench_outputs::OutputsBenchJob {
+        CommandArgs::Bench(BenchArgs::Outputs(b)) => {
+            Ok(Command::BenchOutputs(super::OutputsBenchJob {
                 receivers: b.receivers,
                 seconds: b.seconds,
                 warmup: b.warmup,
                 fps: b.fps,
                 leds: b.leds as usize,
                 config: Config::DEFAULT,
-            },
-        )),
+            }))
+        }
         CommandArgs::Discover(d) => Ok(Command::Discover(d.wait)),
     }
 }
@@ -273,7 +247,7 @@ fn analyze(a: AnalyzeArgs) -> anyhow::Result<AnalyzeJob> {
         _ => return Err(UsageError("give either FILE or --demo".into()).into()),
     };
     let noise_floor = match &a.noise_profile {
-        Some(path) => Some(crate::noise::load(path).context("loading --noise-profile")?),
+        Some(path) => Some(k1_io::noise::load(path).context("loading --noise-profile")?),
         None => None,
     };
     Ok(AnalyzeJob {
@@ -315,7 +289,7 @@ fn bench(b: BenchAnalyzeArgs) -> anyhow::Result<BenchJob> {
                 Input::File(dir.join(DEFAULT_BENCH_CLIP))
             }
             _ => {
-                crate::messages::note(format!(
+                k1_io::messages::note(format!(
                     "corpus clip {DEFAULT_BENCH_CLIP} not found; timing the demo loop"
                 ));
                 Input::Demo { loops: DEMO_LOOPS }
@@ -335,8 +309,8 @@ pub const DEFAULT_BENCH_CLIP: &str = "real/lincity_pronobozo.flac";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::live::PcmFormat;
     use clap::Parser;
+    use k1_io::sources::live::PcmFormat;
 
     fn resolve_args(args: &[&str]) -> anyhow::Result<Command> {
         resolve(Args::try_parse_from(std::iter::once("k1").chain(args.iter().copied())).unwrap())

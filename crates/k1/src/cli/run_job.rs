@@ -5,9 +5,10 @@ use anyhow::Context;
 
 use super::UsageError;
 use super::args::{FormatArg, RunArgs, SinkArg};
-use super::resolve::{ApiJob, DEFAULT_LISTEN, LiveInput, RunJob, SinkKind, engine_config};
-use crate::sources::live::{PcmFormat, PcmSpec};
-use crate::sources::{DEFAULT_PCM, SourceSpec};
+use super::resolve::{LiveInput, RunJob, SinkKind, engine_config};
+use k1_api::{ApiConfig, DEFAULT_LISTEN};
+use k1_io::sources::live::{PcmFormat, PcmSpec};
+use k1_io::sources::{DEFAULT_PCM, SourceSpec};
 
 /// Resolves `k1 run`: its `--config` file under the command line, then the live input, the
 /// sinks and outputs, and the API settings.
@@ -16,17 +17,17 @@ pub(super) fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading --config {}", path.display()))?;
-            let file = crate::store::RunFile::parse(&text)
+            let file = k1_api::store::RunFile::parse(&text)
                 .map_err(|e| UsageError(format!("--config {}: {e}", path.display())))?;
             for key in file.unknown_keys() {
-                crate::messages::warn(format!(
+                k1_io::messages::warn(format!(
                     "--config {}: unknown key '{key}' ignored",
                     path.display()
                 ));
             }
             file
         }
-        None => crate::store::RunFile::default(),
+        None => k1_api::store::RunFile::default(),
     };
     apply_file(&mut r, &file)?;
     let api = api_job(&r, &file)?;
@@ -90,7 +91,7 @@ pub(super) fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
         sinks.push(SinkKind::Terminal);
     }
     let noise_floor = match &r.noise_profile {
-        Some(path) => Some(crate::noise::load(path).context("loading --noise-profile")?),
+        Some(path) => Some(k1_io::noise::load(path).context("loading --noise-profile")?),
         None => None,
     };
     let outputs = run_outputs(&r.outputs, r.config.as_deref(), r.leds as usize)?;
@@ -115,7 +116,7 @@ pub(super) fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
 }
 
 /// Fills the `k1 run` settings not given on the command line from the config file.
-fn apply_file(r: &mut RunArgs, f: &crate::store::RunFile) -> Result<(), UsageError> {
+fn apply_file(r: &mut RunArgs, f: &k1_api::store::RunFile) -> Result<(), UsageError> {
     let given: Vec<String> = r.explicit.clone();
     let given = |id: &str| given.iter().any(|g| g == id);
     let range = |what: &str, v: u32, max: u32| {
@@ -156,7 +157,7 @@ fn apply_file(r: &mut RunArgs, f: &crate::store::RunFile) -> Result<(), UsageErr
 }
 
 /// Resolves the API, persistence and mDNS settings (command line, then the config file).
-fn api_job(r: &RunArgs, f: &crate::store::RunFile) -> Result<ApiJob, UsageError> {
+fn api_job(r: &RunArgs, f: &k1_api::store::RunFile) -> Result<ApiConfig, UsageError> {
     let given = |id: &str| r.explicit.iter().any(|g| g == id);
     let http = !r.no_http && f.http != Some(false);
     let listen_explicit = r.listen.is_some() || f.listen.is_some();
@@ -189,7 +190,7 @@ fn api_job(r: &RunArgs, f: &crate::store::RunFile) -> Result<ApiJob, UsageError>
         r.config_dir
             .clone()
             .or_else(|| f.config_dir.clone())
-            .or_else(crate::store::default_dir)
+            .or_else(k1_api::store::default_dir)
     } else {
         None
     };
@@ -198,7 +199,7 @@ fn api_job(r: &RunArgs, f: &crate::store::RunFile) -> Result<ApiJob, UsageError>
         .clone()
         .or_else(|| f.name.clone())
         .unwrap_or_else(host_name);
-    Ok(ApiJob {
+    Ok(ApiConfig {
         listen: http.then_some(listen),
         listen_explicit,
         cors_origins,
@@ -227,8 +228,8 @@ fn run_outputs(
     urls: &[String],
     config: Option<&std::path::Path>,
     leds: usize,
-) -> anyhow::Result<Vec<crate::outputs::OutputSpec>> {
-    use crate::outputs::{OutputConfig, outputs_from_toml};
+) -> anyhow::Result<Vec<k1_io::outputs::OutputSpec>> {
+    use k1_io::outputs::{OutputConfig, outputs_from_toml};
     let mut tables: Vec<(String, OutputConfig)> = urls
         .iter()
         .map(|u| ("--out".to_string(), OutputConfig::new(u.clone())))
@@ -247,7 +248,7 @@ fn run_outputs(
         let spec = table
             .resolve()
             .map_err(|e| UsageError(format!("{origin}: {e}")))?;
-        if !matches!(spec.target, crate::outputs::Target::WledSync { .. }) {
+        if !matches!(spec.target, k1_io::outputs::Target::WledSync { .. }) {
             spec.range_for(leds)
                 .map_err(|e| UsageError(format!("{origin}: output \"{}\": leds: {e}", spec.url)))?;
         }

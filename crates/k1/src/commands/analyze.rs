@@ -7,10 +7,10 @@ use std::path::Path;
 use anyhow::Context;
 use k1_core::Snapshot;
 
-use crate::analyze::{self, HopObserver, global_tempo};
 use crate::cli::AnalyzeJob;
 use crate::progress::Progress;
-use crate::report::{self, Report, features::FeatureWriter};
+use k1_offline::analyze::{self, HopObserver, global_tempo};
+use k1_offline::report::{self, Report, features::FeatureWriter};
 
 /// Per-hop side outputs: the feature CSV and the progress bar.
 struct Observer {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use k1_core::MAX_HOP;
 
 use crate::cli::{BenchJob, Input};
-use crate::sources::{FileSource, read_hop};
+use k1_io::sources::{FileSource, read_hop};
 
 /// Runs `k1 bench analyze` and prints its results.
 pub fn run(job: BenchJob) -> anyhow::Result<()> {
@@ -174,9 +174,9 @@ fn ratio(audio_seconds: f64, took: Duration) -> f64 {
 /// interval; the ratio is the share of one core. Each thread's own CPU time
 /// (`/proc/self/task/*/schedstat`) shows where it goes.
 pub fn run_cpu(job: crate::cli::CpuBenchJob) -> anyhow::Result<()> {
-    use crate::clock::MonotonicClock;
-    use crate::engine::{self, EngineConfig};
-    use crate::sinks::{NullSink, Sink};
+    use k1_engine::EngineConfig;
+    use k1_io::clock::MonotonicClock;
+    use k1_io::sinks::{NullSink, Sink};
     use std::sync::atomic::AtomicBool;
 
     let open = super::soak::paced_demo(&job.config)?;
@@ -188,7 +188,7 @@ pub fn run_cpu(job: crate::cli::CpuBenchJob) -> anyhow::Result<()> {
     let sinks: Vec<Box<dyn Sink>> = vec![Box::new(NullSink)];
     let clock = MonotonicClock::new();
     let stop = AtomicBool::new(false);
-    crate::messages::note(format!(
+    k1_io::messages::note(format!(
         "bench cpu: k1 run --demo at {} FPS, {} LEDs, null sink: {} s warm-up, then {} s measured",
         job.fps, job.leds, job.warmup, job.seconds
     ));
@@ -200,7 +200,7 @@ pub fn run_cpu(job: crate::cli::CpuBenchJob) -> anyhow::Result<()> {
         start: None,
         end: None,
     };
-    let outcome = engine::run(&config, open, sinks, &clock, &stop, &mut meter)?;
+    let outcome = k1_engine::run(&config, open, sinks, &clock, &stop, &mut meter)?;
     let (Some(start), Some(end)) = (meter.start, meter.end) else {
         anyhow::bail!("the engine stopped before the measurement ended");
     };
@@ -264,15 +264,15 @@ const CPU_TARGET_PERCENT: f64 = 5.0;
 struct CpuReading {
     wall: Instant,
     cpu: Option<Duration>,
-    threads: Vec<crate::proc_stats::ThreadCpu>,
+    threads: Vec<k1_engine::proc_stats::ThreadCpu>,
 }
 
 impl CpuReading {
     fn now() -> Self {
         Self {
             wall: Instant::now(),
-            cpu: crate::proc_stats::process_cpu(),
-            threads: crate::proc_stats::thread_cpu(),
+            cpu: k1_engine::proc_stats::process_cpu(),
+            threads: k1_engine::proc_stats::thread_cpu(),
         }
     }
 }
@@ -287,14 +287,14 @@ struct CpuMeter<'a> {
     end: Option<CpuReading>,
 }
 
-impl crate::engine::Supervisor for CpuMeter<'_> {
-    fn event(&mut self, event: &crate::events::Event) {
-        if let crate::events::Event::Warning(m) = event {
-            crate::messages::warn(m);
+impl k1_engine::Supervisor for CpuMeter<'_> {
+    fn event(&mut self, event: &k1_io::events::Event) {
+        if let k1_io::events::Event::Warning(m) = event {
+            k1_io::messages::warn(m);
         }
     }
 
-    fn second(&mut self, _window: &crate::engine::Metrics, _total: &crate::engine::Metrics) {
+    fn second(&mut self, _window: &k1_engine::Metrics, _total: &k1_engine::Metrics) {
         self.elapsed += 1;
         if self.elapsed == self.warmup {
             self.start = Some(CpuReading::now());

@@ -10,35 +10,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::cli::OutputsBenchJob;
 use anyhow::Context;
 use k1_core::proto::ddp;
 
-use crate::clock::MonotonicClock;
-use crate::engine::{self, EngineConfig, Metrics, Shared, Supervisor};
-use crate::events::Event;
-use crate::proc_stats::{ThreadCpu, thread_cpu};
+use k1_engine::proc_stats::{ThreadCpu, thread_cpu};
+use k1_engine::{EngineConfig, Metrics, Shared, Supervisor};
+use k1_io::clock::MonotonicClock;
+use k1_io::events::Event;
 
 /// The receivers' thread name (left out of K1's CPU).
 const RX_THREAD: &str = "k1-bench-rx";
 /// Design targets.
 const CPU_TARGET_PERCENT: f64 = 10.0;
-
-/// What `k1 bench outputs` runs.
-#[derive(Clone, Debug)]
-pub struct OutputsBenchJob {
-    /// Receivers (and DDP outputs).
-    pub receivers: u32,
-    /// Seconds measured after the warm-up.
-    pub seconds: u32,
-    /// Seconds before measuring.
-    pub warmup: u32,
-    /// Frames rendered per second.
-    pub fps: u32,
-    /// LEDs per frame.
-    pub leds: usize,
-    /// The analysis configuration.
-    pub config: k1_core::Config,
-}
 
 /// One receiver's counts.
 #[derive(Default)]
@@ -114,7 +98,7 @@ impl Supervisor for Meter<'_> {
     fn event(&mut self, event: &Event) {
         if let Event::Warning(m) = event {
             self.warnings += 1;
-            crate::messages::warn(m);
+            k1_io::messages::warn(m);
         }
     }
 
@@ -171,15 +155,15 @@ pub fn run(job: OutputsBenchJob) -> anyhow::Result<()> {
     }
     let specs: Vec<_> = urls
         .iter()
-        .map(|u| crate::outputs::parse(u))
+        .map(|u| k1_io::outputs::parse(u))
         .collect::<Result<_, _>>()?;
     let config = EngineConfig::new(job.config, job.fps, job.leds);
     let shared = Arc::new(Shared::new(config.layout, config.settings));
-    let sinks = crate::outputs::build_sinks(&specs, job.leds, &shared, job.config.lowest_note)
+    let sinks = k1_engine::outputs::build_sinks(&specs, job.leds, &shared, job.config.lowest_note)
         .map_err(anyhow::Error::msg)?;
     let open = super::soak::paced_demo(&job.config)?;
     let stop = AtomicBool::new(false);
-    crate::messages::note(format!(
+    k1_io::messages::note(format!(
         "bench outputs: {} LEDs at {} FPS as DDP to {n} receivers on 127.0.0.x: {} s warm-up, then {} s measured",
         job.leds, job.fps, job.warmup, job.seconds
     ));
@@ -192,7 +176,7 @@ pub fn run(job: OutputsBenchJob) -> anyhow::Result<()> {
         end: None,
         warnings: 0,
     };
-    let outcome = engine::run_shared(
+    let outcome = k1_engine::run_shared(
         &config,
         &shared,
         open,

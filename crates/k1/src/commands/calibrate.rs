@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use k1_core::MAX_HOP;
 
 use crate::cli::{CalibrateJob, Input};
-use crate::sources::read_hop;
+use k1_io::sources::read_hop;
 
 /// Runs `k1 calibrate`: feeds the first `seconds` of the file through the core's calibration,
 /// then writes the learned floor atomically.
@@ -46,10 +46,10 @@ pub fn run(job: CalibrateJob) -> anyhow::Result<()> {
     }
     let floor = analyzer.noise_floor();
     if !floor.calibrated {
-        crate::messages::warn("the analyser did not mark the noise floor as calibrated");
+        k1_io::messages::warn("the analyser did not mark the noise floor as calibrated");
     }
-    crate::noise::save(&job.output, &floor).context("saving the noise profile")?;
-    crate::messages::note(format!(
+    k1_io::noise::save(&job.output, &floor).context("saving the noise profile")?;
+    k1_io::messages::note(format!(
         "learned the noise floor from {:.3} s of {}; wrote {}",
         fed as f64 / rate,
         job.file.display(),

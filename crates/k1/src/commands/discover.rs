@@ -43,7 +43,7 @@ pub fn run(wait: Duration) -> anyhow::Result<()> {
     let events = daemon
         .browse(SERVICE)
         .context("cannot browse for WLED devices")?;
-    crate::messages::note(format!(
+    k1_io::messages::note(format!(
         "looking for WLED devices (mDNS {SERVICE}) for {:.1} s",
         wait.as_secs_f64()
     ));

@@ -19,13 +19,13 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use crate::cli::LatencyJob;
-use crate::clock::{Clock, MonotonicClock, Nanos, samples_nanos};
-use crate::engine::{self, EngineConfig, Look, Metrics, StopReason, Supervisor};
-use crate::events::Event;
-use crate::messages::{note, warn};
-use crate::sinks::{Frame, Sink, SinkError};
-use crate::sources::ClipSource;
-use crate::sources::live::{LiveSource, Paced, SharedStart};
+use k1_engine::{EngineConfig, Look, Metrics, StopReason, Supervisor};
+use k1_io::clock::{Clock, MonotonicClock, Nanos, samples_nanos};
+use k1_io::events::Event;
+use k1_io::messages::{note, warn};
+use k1_io::sinks::{Frame, Sink, SinkError};
+use k1_io::sources::ClipSource;
+use k1_io::sources::live::{LiveSource, Paced, SharedStart};
 
 /// Silence before the first click, seconds: the threads start, the analyser settles.
 const LEAD_SECONDS: f64 = 1.0;
@@ -102,7 +102,7 @@ pub fn offline_response(
         let Ok(snapshot) = analyzer.process_hop(chunk) else {
             break;
         };
-        engine::probe(snapshot, &mut scratch, &mut frame);
+        k1_engine::probe(snapshot, &mut scratch, &mut frame);
         if let Some(click) = pending {
             let rise = frame
                 .iter()
@@ -261,7 +261,7 @@ pub fn run(job: LatencyJob) -> anyhow::Result<()> {
     let clip = ClipSource::new("click train".into(), &train.samples, rate, 1, rate)?;
     let paced =
         Paced::new(clip, "click train".into(), rate, hop).with_shared_start(Arc::clone(&start), 0);
-    let open: engine::OpenSource = Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>));
+    let open: k1_engine::OpenSource = Box::new(move || Ok(Box::new(paced) as Box<dyn LiveSource>));
     let results = Arc::new(Mutex::new(Vec::new()));
     let watcher = Watcher {
         clock,
@@ -292,7 +292,7 @@ pub fn run(job: LatencyJob) -> anyhow::Result<()> {
         train.samples.len() as f64 / f64::from(rate)
     ));
     let stop = AtomicBool::new(false);
-    let outcome = engine::run(
+    let outcome = k1_engine::run(
         &config,
         open,
         vec![Box::new(watcher)],
@@ -477,7 +477,7 @@ mod tests {
     /// A watcher of clicks at `clicks` (sample indices) whose stream started at `start`.
     fn watcher(start: Nanos, clicks: Vec<u64>, window: Nanos) -> (Watcher, Results) {
         let shared = Arc::new(SharedStart::default());
-        shared.set_for_test(start);
+        shared.set(start);
         let results: Results = Arc::default();
         let w = Watcher {
             clock: MonotonicClock::new(),

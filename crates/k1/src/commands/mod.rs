@@ -16,7 +16,7 @@ pub mod soak;
 use k1_core::{Analyzer, Config};
 
 use crate::cli::Input;
-use crate::sources::{ClipSource, FileSource, Source};
+use k1_io::sources::{ClipSource, FileSource, Source};
 
 /// Opens the source for `input` at the engine rate of `config`.
 pub fn open_source(input: &Input, config: &Config) -> anyhow::Result<Box<dyn Source>> {
@@ -32,8 +32,8 @@ pub fn new_analyzer(config: Config) -> anyhow::Result<Box<Analyzer>> {
 }
 
 /// Warns about what went wrong but did not stop the run.
-pub fn warn_about(stats: &crate::sources::SourceStats, core_bad_samples: u64) {
-    use crate::messages::warn;
+pub fn warn_about(stats: &k1_io::sources::SourceStats, core_bad_samples: u64) {
+    use k1_io::messages::warn;
     if stats.non_finite > 0 {
         warn(format!(
             "replaced {} non-finite (NaN/Inf) input samples with 0",

@@ -14,9 +14,9 @@ use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
 use k1_core::params::Params;
 use k1_core::render::{MAX_LEDS, Renderer, Rgb};
 
-use crate::analyze::{self, HopObserver};
 use crate::cli::{Picture, RenderJob};
-use crate::picture::{StripGif, Timeline};
+use k1_offline::analyze::{self, HopObserver};
+use k1_offline::picture::{StripGif, Timeline};
 
 /// Songs shorter than this (seconds) get no progress bar.
 const BAR_MIN_SECONDS: f64 = 10.0;
@@ -138,7 +138,7 @@ pub fn run(job: RenderJob) -> anyhow::Result<()> {
         }
         (None, None) => anyhow::bail!("no picture was set up"),
     };
-    crate::atomic::write(&job.output, &bytes)
+    k1_io::atomic::write(&job.output, &bytes)
         .with_context(|| format!("cannot write {}", job.output.display()))?;
     let seconds = show.frames as f64 / show.fps;
     let what = match (&show.timeline, &show.gif) {
@@ -150,7 +150,7 @@ pub fn run(job: RenderJob) -> anyhow::Result<()> {
         (None, Some(g)) => format!("{} GIF frames, {} ms each", g.len(), 10 * g.delay_cs()),
         _ => String::new(),
     };
-    crate::messages::note(format!(
+    k1_io::messages::note(format!(
         "rendered {} frames ({seconds:.1} s at {} FPS, {} LEDs, {}) to {} ({what})",
         show.frames,
         show.fps,

@@ -5,15 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{LiveInput, RunJob, SinkKind};
-use crate::clock::MonotonicClock;
-use crate::engine::{
-    self, CheckReport, EngineConfig, Look, Metrics, OpenSource, RenderSettings, StopReason,
-    Supervisor,
+use k1_engine::{
+    CheckReport, EngineConfig, Look, Metrics, OpenSource, RenderSettings, StopReason, Supervisor,
 };
-use crate::events::Event;
-use crate::messages::{note, warn};
-use crate::sinks::{NullSink, Sink, TerminalSink};
-use crate::sources::{Opened, Playback, SourceFactory, SourceSpec};
+use k1_io::clock::MonotonicClock;
+use k1_io::events::Event;
+use k1_io::messages::{note, warn};
+use k1_io::sinks::{NullSink, Sink, TerminalSink};
+use k1_io::sources::{Opened, Playback, SourceFactory, SourceSpec};
 
 /// Runs `k1 run`.
 pub fn run(job: RunJob) -> anyhow::Result<()> {
@@ -25,8 +24,8 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     }
 
     // Settings, presets, outputs, calibration and the chosen source live in the store (see
-    // crate::api).
-    let store = crate::api::open_store(&job);
+    // k1_api).
+    let store = k1_api::open_store(&job.api);
     let factory = SourceFactory {
         rate: job.config.sample_rate,
         hop: job.config.hop,
@@ -34,7 +33,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         playback: job.playback,
         clock,
     };
-    let saved = crate::api::saved_source(&store);
+    let saved = k1_api::saved_source(&store);
     let (opened, ends_run) = open_first(&job, &factory, saved.as_deref())?;
     opened.notes.iter().for_each(note);
     let name = opened.name.clone();
@@ -54,7 +53,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         analysis: job.config,
         noise_floor: job.noise_floor,
         fps: job.fps,
-        layout: engine::layout_for(job.leds),
+        layout: k1_engine::layout_for(job.leds),
         settings: RenderSettings::new(job.pattern, job.params),
         look: Look::Patterns,
         pin_threads: job.pin,
@@ -71,23 +70,23 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         stats: job.stats,
         clear_line: preview_on_tty,
     };
-    let shared = Arc::new(engine::Shared::new(config.layout, config.settings));
+    let shared = Arc::new(k1_engine::Shared::new(config.layout, config.settings));
     shared.sources().set_first_ends_run(ends_run);
-    let current = crate::api::CurrentSource {
+    let current = k1_api::CurrentSource {
         spec: opened.spec.to_string(),
         kind: opened.spec.kind(),
         name: name.clone(),
         saved,
     };
-    let switch = Arc::new(crate::api::SourceSwitch::new(
+    let switch = Arc::new(k1_api::SourceSwitch::new(
         factory,
         Arc::clone(&shared),
         current,
         opened.playback,
     ));
     let open: OpenSource = opened.install;
-    let specs = crate::api::outputs_to_use(&job, &store);
-    let outputs = crate::outputs::build_sinks(
+    let specs = k1_api::outputs_to_use(&job.outputs, job.leds, &store);
+    let outputs = k1_engine::outputs::build_sinks(
         &specs,
         config.layout.leds(),
         &shared,
@@ -98,8 +97,9 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     // The API, persistence and mDNS run beside the engine (their own threads); they may change
     // the settings in `shared` and the noise floor before the engine starts.
     let mut config = config;
-    let control = crate::api::Control::start(
-        &job,
+    let control = k1_api::Control::start(
+        &job.api,
+        job.fps,
         store,
         &shared,
         Arc::clone(&switch),
@@ -109,7 +109,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
             .collect(),
         &mut config.noise_floor,
     )?;
-    let outcome = engine::run_shared(&config, &shared, open, sinks, &clock, &stop, &mut printer);
+    let outcome = k1_engine::run_shared(&config, &shared, open, sinks, &clock, &stop, &mut printer);
     control.stop();
     let outcome = outcome?;
     stop_playback(switch.take_playback());
@@ -164,7 +164,7 @@ fn open_first(
             if s.reopenable() {
                 Ok(s)
             } else {
-                Err(crate::sources::OpenError::Stdin.to_string())
+                Err(k1_io::sources::OpenError::Stdin.to_string())
             }
         });
         match spec.and_then(|s| factory.open(&s).map_err(|e| e.to_string())) {
@@ -188,7 +188,7 @@ fn open_first(
         return Ok((open_auto(factory)?, true));
     };
     let opened = factory.open(&spec).map_err(|e| match e {
-        crate::sources::OpenError::NoAudio => {
+        k1_io::sources::OpenError::NoAudio => {
             anyhow::Error::new(crate::cli::UsageError(e.to_string()))
         }
         other => anyhow::Error::new(other),
@@ -206,7 +206,7 @@ fn open_auto(factory: &SourceFactory) -> anyhow::Result<Opened> {
             ));
             return Ok(mic);
         }
-        Err(crate::sources::OpenError::NoAudio) => {
+        Err(k1_io::sources::OpenError::NoAudio) => {
             note("built without audio support: playing the built-in demo loop")
         }
         Err(e) => note(format!(

@@ -14,14 +14,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::cli::SoakJob;
-use crate::clock::{LockstepClock, Nanos, SECOND};
-use crate::engine::{self, AUDIO_THREAD, EngineConfig, Metrics, RENDER_THREAD, Supervisor};
-use crate::events::Event;
-use crate::messages::{note, warn};
-use crate::proc_stats::resident_bytes;
-use crate::sinks::{NullSink, Sink};
-use crate::sources::ClipSource;
-use crate::sources::live::{LiveSource, Paced};
+use k1_engine::proc_stats::resident_bytes;
+use k1_engine::{AUDIO_THREAD, EngineConfig, Metrics, RENDER_THREAD, Supervisor};
+use k1_io::clock::{LockstepClock, Nanos, SECOND};
+use k1_io::events::Event;
+use k1_io::messages::{note, warn};
+use k1_io::sinks::{NullSink, Sink};
+use k1_io::sources::ClipSource;
+use k1_io::sources::live::{LiveSource, Paced};
 
 /// Virtual time before memory is first read: start-up allocations settle in this.
 const WARMUP: Nanos = 10 * SECOND;
@@ -63,12 +63,12 @@ pub fn run(job: SoakJob) -> anyhow::Result<()> {
         done: None,
         warnings: 0,
     };
-    let outcome = engine::run(&config, open, sinks, &clock, &stop, &mut watch);
+    let outcome = k1_engine::run(&config, open, sinks, &clock, &stop, &mut watch);
     let wall = watch.wall.elapsed();
     let rss_after = resident_bytes();
     let (metrics, panic) = match outcome {
         Ok(o) => (Some(o.metrics), None),
-        Err(engine::EngineError::Panicked(which)) => (None, Some(which)),
+        Err(k1_engine::EngineError::Panicked(which)) => (None, Some(which)),
         Err(e) => return Err(e.into()),
     };
     let report = Report {
@@ -93,7 +93,7 @@ pub fn run(job: SoakJob) -> anyhow::Result<()> {
 }
 
 /// The demo loop, repeated for ever, paced as `k1 run --demo --no-playback` paces it.
-pub fn paced_demo(config: &k1_core::Config) -> anyhow::Result<engine::OpenSource> {
+pub fn paced_demo(config: &k1_core::Config) -> anyhow::Result<k1_engine::OpenSource> {
     let clip = ClipSource::demo(config.sample_rate, u32::MAX)?;
     let name = format!("demo loop ({} BPM)", k1_synth::DEMO_BPM);
     let paced = Paced::new(clip, name, config.sample_rate, config.hop);

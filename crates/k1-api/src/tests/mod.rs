@@ -1,0 +1,135 @@
+//! The API's tests, through the router with `tower::ServiceExt::oneshot` (no socket): every
+//! route with good and bad input, the security checks, the OpenAPI document against the router,
+//! and a fuzz of requests drawn from that document.
+
+mod fuzz;
+mod openapi;
+mod routes;
+mod saved;
+mod security;
+mod source;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use super::source::{CurrentSource, SourceSwitch};
+use super::state::{ApiState, DeviceInfo, Security};
+use crate::store::Store;
+use k1_engine::{RenderSettings, Shared, layout_for};
+use k1_io::sources::SourceFactory;
+
+/// A state over a fresh engine state (not running) and an in-memory store.
+pub fn state_with(security: Security) -> ApiState {
+    let shared = Arc::new(Shared::new(layout_for(320), RenderSettings::DEFAULT));
+    let factory = SourceFactory {
+        rate: 12_800,
+        hop: 64,
+        lowest_note: 33,
+        playback: false,
+        clock: k1_io::clock::MonotonicClock::new(),
+    };
+    let current = CurrentSource {
+        spec: "demo".into(),
+        kind: "demo",
+        name: "demo loop (120 BPM)".into(),
+        saved: None,
+    };
+    let source = Arc::new(SourceSwitch::new(
+        factory,
+        Arc::clone(&shared),
+        current,
+        None,
+    ));
+    ApiState::new(
+        shared,
+        Arc::new(Store::in_memory()),
+        DeviceInfo {
+            name: "test".into(),
+            outputs: vec!["null".into()],
+            fps: 200,
+        },
+        source,
+        security,
+    )
+}
+
+/// The default state: loopback, no token.
+pub fn state() -> ApiState {
+    state_with(Security {
+        loopback_only: true,
+        ..Security::default()
+    })
+}
+
+/// A reply: status, headers, body bytes.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON (panics with the body if it is not).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+/// Sends one request through a fresh router over `state`.
+pub async fn call(state: &ApiState, req: Request<Body>) -> Reply {
+    let app: Router = super::router(state.clone());
+    let res = app.oneshot(req).await.expect("the router is infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A request with a JSON (or any text) body.
+pub fn req(method: Method, path: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+/// GET `path`.
+pub async fn get(state: &ApiState, path: &str) -> Reply {
+    call(state, req(Method::GET, path, "")).await
+}
+
+/// POST `body` to `path`.
+pub async fn post(state: &ApiState, path: &str, body: &str) -> Reply {
+    call(state, req(Method::POST, path, body)).await
+}
+
+/// Checks an error reply: its status, code and field.
+pub fn assert_error(r: &Reply, status: u16, code: &str, field: Option<&str>) {
+    let j = r.json();
+    assert_eq!(r.status.as_u16(), status, "{j}");
+    assert_eq!(j["error"], code, "{j}");
+    assert_eq!(j["status"], status, "{j}");
+    assert!(j["message"].as_str().is_some_and(|m| !m.is_empty()), "{j}");
+    if let Some(f) = field {
+        assert_eq!(j["field"], f, "{j}");
+    }
+}

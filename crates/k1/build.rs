@@ -1,7 +1,0 @@
-//! Rebuilds `k1` when anything in `web/` changes: the web UI is embedded in the binary
-//! (`src/api/web.rs`), and a file added there must be picked up without a `cargo clean`.
-
-fn main() {
-    println!("cargo:rerun-if-changed=../../web");
-    println!("cargo:rerun-if-changed=build.rs");
-}
