@@ -20,6 +20,24 @@ pub(crate) enum Drum {
     ClosedHat,
     /// High-passed noise, ~300 ms.
     OpenHat,
+    // The drums below play only in the grooves of [`crate::Groove`]; the order above must not
+    // change, because the classic styles seed each hit with the drum's number.
+    /// Ride cymbal: a bell-like ping over a long wash of high noise, ~1 s.
+    Ride,
+    /// Crash cymbal: bright noise that rings ~1.5 s.
+    Crash,
+    /// Cross-stick (rim click): a short 1.7 kHz knock.
+    Rim,
+    /// Claves (wood): a 2.5 kHz tone, ~30 ms.
+    Clave,
+    /// Shaker: soft band of high noise, ~50 ms, with a 4 ms rise.
+    Shaker,
+    /// Low tom / surdo: a 75 Hz tone bending down from 95 Hz, ~350 ms.
+    LowTom,
+    /// Conga / high tom: a 210 Hz tone with a slap of noise, ~150 ms.
+    HighTom,
+    /// 808-style sub kick: a long 50 Hz sine bending down from 110 Hz, ~1 s.
+    Sub,
 }
 
 /// One hit of a bar: where (in 16th notes from the bar's start), which drum, and how hard (0..1).
@@ -41,7 +59,9 @@ const fn s(sixteenth: u8, drum: Drum, velocity: f64) -> Step {
     }
 }
 
-use Drum::{Clap, ClosedHat, Kick, OpenHat, Snare};
+use Drum::{
+    Clap, Clave, ClosedHat, Crash, HighTom, Kick, LowTom, OpenHat, Ride, Rim, Shaker, Snare, Sub,
+};
 
 /// Kick on 1 and 3, snare on 2 and 4, closed hat on 8ths (accented on the beat).
 const ROCK: [Step; 12] = [
@@ -140,6 +160,14 @@ pub(crate) fn play(
         Clap => place(0.35, Box::new(clap(seed, sample_rate))),
         ClosedHat => place(0.07, Box::new(hat(seed, 0.013))),
         OpenHat => place(0.35, Box::new(hat(seed, 0.085))),
+        Ride => place(1.2, Box::new(ride(seed))),
+        Crash => place(2.0, Box::new(hat(seed, 0.5))),
+        Rim => place(0.06, Box::new(knock(seed, 1700.0, 0.008))),
+        Clave => place(0.15, Box::new(knock(seed, 2500.0, 0.03))),
+        Shaker => place(0.12, Box::new(shaker(seed))),
+        LowTom => place(0.7, Box::new(tom(seed, 75.0, 20.0, 0.14))),
+        HighTom => place(0.35, Box::new(tom(seed, 210.0, 15.0, 0.06))),
+        Sub => place(1.3, Box::new(sub())),
     }
 }
 
@@ -194,9 +222,65 @@ fn hat(seed: u64, decay_s: f64) -> impl FnMut(f64) -> f64 {
     move |tau| 0.6 * ramp(tau, 0.0003) * decay(tau, decay_s) * noise.hiss(tau)
 }
 
+/// A ride: three inharmonic partials (the bell) over high-passed noise (the wash).
+fn ride(seed: u64) -> impl FnMut(f64) -> f64 {
+    let noise = Noise::new(seed);
+    move |tau| {
+        let bell = sin_cycles(3120.0 * tau)
+            + 0.7 * sin_cycles(4470.0 * tau)
+            + 0.5 * sin_cycles(5310.0 * tau);
+        let wash = noise.hiss(tau) * (0.5 * decay(tau, 0.02) + 0.5 * decay(tau, 0.35));
+        ramp(tau, 0.0003) * (0.12 * bell * decay(tau, 0.25) + 0.7 * wash)
+    }
+}
+
+/// A short tone at `hz` decaying with time constant `decay_s`, with a 1 ms tick of noise: rim
+/// clicks and claves.
+fn knock(seed: u64, hz: f64, decay_s: f64) -> impl FnMut(f64) -> f64 {
+    let noise = Noise::new(seed);
+    move |tau| {
+        let tone = sin_cycles(hz * tau) * decay(tau, decay_s);
+        let tick = 0.5 * noise.at(tau) * decay(tau, 0.001);
+        ramp(tau, 0.0002) * (tone + tick)
+    }
+}
+
+/// A shaker: high-passed noise rising over 4 ms and decaying over 25 ms.
+fn shaker(seed: u64) -> impl FnMut(f64) -> f64 {
+    let noise = Noise::new(seed);
+    move |tau| 0.5 * ramp(tau, 0.004) * decay(tau, 0.025) * noise.hiss(tau)
+}
+
+/// A tom: a sine bending from `hz + bend_hz` down to `hz`, decaying with `decay_s`, plus a 3 ms
+/// slap of noise.
+fn tom(seed: u64, hz: f64, bend_hz: f64, decay_s: f64) -> impl FnMut(f64) -> f64 {
+    const BEND_S: f64 = 0.04;
+    let noise = Noise::new(seed);
+    move |tau| {
+        let cycles = hz * tau + bend_hz * BEND_S * (1.0 - decay(tau, BEND_S));
+        let body = sin_cycles(cycles) * decay(tau, decay_s);
+        let slap = 0.3 * noise.at(tau) * decay(tau, 0.003);
+        ramp(tau, 0.0005) * (body + slap)
+    }
+}
+
+/// An 808 sub kick: a sine bending from 110 Hz to 50 Hz, held then decaying over ~0.45 s.
+fn sub() -> impl FnMut(f64) -> f64 {
+    const SWEEP_S: f64 = 0.05;
+    move |tau| {
+        let cycles = 50.0 * tau + 60.0 * SWEEP_S * (1.0 - decay(tau, SWEEP_S));
+        ramp(tau, 0.0008) * sin_cycles(cycles) * decay(tau, 0.45)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ALL_DRUMS: [Drum; 13] = [
+        Kick, Snare, Clap, ClosedHat, OpenHat, Ride, Crash, Rim, Clave, Shaker, LowTom, HighTom,
+        Sub,
+    ];
 
     #[test]
     fn grooves_match_their_description() {
@@ -231,7 +315,7 @@ mod tests {
     #[test]
     fn every_drum_sounds_and_stays_bounded_at_every_rate() {
         for rate in [8000, 44_100, 192_000] {
-            for drum in [Kick, Snare, Clap, ClosedHat, OpenHat] {
+            for drum in ALL_DRUMS {
                 let mut out = vec![0.0f32; rate as usize / 2];
                 play(&mut out, rate, drum, 0.01, 1.0, 3, false);
                 let peak = out.iter().fold(0.0f32, |m, s| m.max(s.abs()));
@@ -245,6 +329,24 @@ mod tests {
                     "{drum:?} started early"
                 );
             }
+        }
+    }
+
+    /// Peak of one hit of `drum` at `velocity`, at 16 kHz.
+    fn peak_of(drum: Drum, velocity: f64) -> f32 {
+        let mut out = vec![0.0f32; 16_000];
+        play(&mut out, 16_000, drum, 0.0, velocity, 5, false);
+        out.iter().fold(0.0f32, |m, s| m.max(s.abs()))
+    }
+
+    #[test]
+    fn house_open_hats_peak_above_the_kick() {
+        // The house pattern's open hat (lane gain 4) against a full kick.
+        for seed in 0..8 {
+            let mut hat = vec![0.0f32; 16_000];
+            play(&mut hat, 16_000, OpenHat, 0.0, 4.0, seed, false);
+            let hat = hat.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+            assert!(hat > 1.2 * peak_of(Kick, 1.0), "seed {seed}: hat {hat}");
         }
     }
 }

@@ -88,18 +88,9 @@ pub(crate) struct Parts {
 
 /// Adds the bass and chords of one bar (see [`add_event`] for `wrap`).
 pub(crate) fn play_bar(out: &mut [f32], sample_rate: u32, bar: Bar, parts: Parts, wrap: bool) {
-    let (degree, minor) = PROGRESSION
-        .get((bar.index % 4) as usize)
-        .copied()
-        .unwrap_or((0, false));
-    let root = (parts.key + degree) % 12;
+    let (root, notes) = bar_chord(bar.index, parts.key);
     let bar_s = 4.0 * bar.beat_s;
     if parts.chords {
-        let third = if minor { 3 } else { 4 };
-        let notes = [root, root + third, root + 7].map(|pc| {
-            // The octave of pitch class `pc` inside [CHORD_FLOOR, CHORD_FLOOR + 12).
-            f64::from(CHORD_FLOOR + (pc + 12 - CHORD_FLOOR % 12) % 12)
-        });
         chord(out, sample_rate, bar.start_s, bar_s, notes, wrap);
     }
     if parts.bass {
@@ -125,8 +116,29 @@ pub(crate) fn play_bar(out: &mut [f32], sample_rate: u32, bar: Bar, parts: Parts
     }
 }
 
+/// The chord of bar `index` in `key`: its root pitch class (C = 0) and its triad as MIDI notes
+/// inside the chord window (G3..F♯4).
+pub(crate) fn bar_chord(index: u64, key: u8) -> (u8, [f64; 3]) {
+    let (degree, minor) = PROGRESSION
+        .get((index % 4) as usize)
+        .copied()
+        .unwrap_or((0, false));
+    let root = (key + degree) % 12;
+    let third = if minor { 3 } else { 4 };
+    let notes = [root, root + third, root + 7].map(|pc| {
+        // The octave of pitch class `pc` inside [CHORD_FLOOR, CHORD_FLOOR + 12).
+        f64::from(CHORD_FLOOR + (pc + 12 - CHORD_FLOOR % 12) % 12)
+    });
+    (root, notes)
+}
+
+/// MIDI note of bass pitch class `root` (C2..B2) plus `interval` semitones.
+pub(crate) fn bass_note(root: u8, interval: u8) -> f64 {
+    f64::from(BASS_FLOOR + root + interval)
+}
+
 /// A plucked bass: a sine with 2nd and 3rd harmonics that fade faster than the fundamental.
-fn bass(
+pub(crate) fn bass(
     out: &mut [f32],
     sample_rate: u32,
     start_s: f64,
@@ -157,7 +169,7 @@ fn bass(
 
 /// A pad-like triad: each note a pair of oscillators 4 cents apart (a slow chorus) with a soft
 /// 2nd harmonic, swelling in over [`CHORD_ATTACK_S`] and ringing [`CHORD_RELEASE_S`] past the bar.
-fn chord(
+pub(crate) fn chord(
     out: &mut [f32],
     sample_rate: u32,
     start_s: f64,
@@ -190,6 +202,43 @@ fn chord(
                 * (0.75 + 0.25 * decay(tau, 0.8))
                 * release(tau, hold_s, CHORD_RELEASE_S);
             CHORD_LEVEL * env * sum
+        },
+    );
+}
+
+/// A struck keyboard triad (piano-like): each note a sine with 2nd and 3rd harmonics that darken
+/// as it decays, a 3 ms attack, held `hold_s` then released over 80 ms. `velocity` 0..1.
+pub(crate) fn keys(
+    out: &mut [f32],
+    sample_rate: u32,
+    start_s: f64,
+    hold_s: f64,
+    notes: [f64; 3],
+    velocity: f64,
+    wrap: bool,
+) {
+    const KEYS_LEVEL: f64 = 0.22;
+    const KEYS_RELEASE_S: f64 = 0.08;
+    let hz = notes.map(midi_hz);
+    add_event(
+        out,
+        sample_rate,
+        start_s,
+        hold_s + KEYS_RELEASE_S,
+        wrap,
+        |tau| {
+            let bright = 0.2 + 0.8 * decay(tau, 0.15);
+            let mut sum = 0.0;
+            for f in hz {
+                let (sin, cos) = sin_cos_cycles(f * tau);
+                let (second, third) = (2.0 * sin * cos, sin * (3.0 - 4.0 * sin * sin));
+                sum += sin + bright * (0.5 * second + 0.25 * third);
+            }
+            let env = ramp(tau, 0.003)
+                * (0.35 + 0.65 * decay(tau, 0.35))
+                * decay(tau, 2.5)
+                * release(tau, hold_s, KEYS_RELEASE_S);
+            KEYS_LEVEL * velocity * env * sum
         },
     );
 }

@@ -6,7 +6,14 @@
 //!
 //! A [`Song`] says what to play (tempo, [`Style`] of groove, length, seed, which parts, peak gain,
 //! time of beat 1). [`render`] turns it into a [`Clip`]: mono `f32` samples plus the beat grid and
-//! the drum-hit times they were built from. [`signals`] has plain test signals (sine, noise, clicks).
+//! the drum-hit times they were built from. [`signals`] has plain test signals (sine, noise, clicks)
+//! and a set of signals with no beat ([`signals::no_pulse_set`]).
+//!
+//! For tuning and validating the beat tracker there is a wider family of grooves: a [`GrooveSong`]
+//! plays a [`Groove`] (house, 2-step, trap, clave, bossa, samba, shuffles, jazz, 6/8, 12/8, breaks,
+//! one-drop, ballad, …) under a [`Tempo`] map (constant, jump or ramp), arranged by a [`Form`]
+//! (quiet or drumless intro, breakdown and drop) and played with a [`Feel`]; [`render_groove`]
+//! gives a [`GrooveClip`]. [`groove_set`] fixes the tuning and validation cases.
 //!
 //! ```
 //! use k1_synth::{Song, Style, render};
@@ -17,6 +24,12 @@
 //! let beat = 60.0 / 128.0;
 //! assert!((clip.beats[1] - (0.25 + beat)).abs() < 1e-12);
 //! assert!(clip.onsets.contains(&0.25)); // the first kick
+//!
+//! use k1_synth::{Groove, GrooveSong, render_groove};
+//!
+//! // 6/8: the beat is the dotted quarter, three 8th notes.
+//! let six_eight = render_groove(&GrooveSong::new(Groove::SixEight, 80.0), 8000).clip;
+//! assert!((six_eight.beats[1] - six_eight.beats[0] - 60.0 / 80.0).abs() < 1e-12);
 //! ```
 //!
 //! # Design
@@ -31,17 +44,24 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod arrange;
 mod clip;
 mod demo;
 mod drums;
+pub mod groove_set;
+mod grooves;
 mod harmony;
 mod render;
 mod rng;
 pub mod signals;
 mod song;
+mod tempo;
 mod voice;
 
+pub use arrange::{Feel, Form, GrooveClip, GrooveSong, render_groove};
 pub use clip::Clip;
 pub use demo::{DEMO_BARS, DEMO_BPM, demo_loop};
+pub use grooves::Groove;
 pub use render::{MAX_BPM, MAX_SAMPLE_RATE, MAX_SECONDS, render};
 pub use song::{Song, Style};
+pub use tempo::Tempo;

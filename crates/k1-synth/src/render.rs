@@ -17,7 +17,7 @@ pub const MAX_SAMPLE_RATE: u32 = 768_000;
 
 /// Most samples a clip may have (2^28, 1 GiB of `f32`); longer clips come back empty rather than
 /// exhausting memory.
-const MAX_SAMPLES: f64 = (1u64 << 28) as f64;
+pub(crate) const MAX_SAMPLES: f64 = (1u64 << 28) as f64;
 
 /// Hits closer than this to the first of a group are one onset.
 const MERGE_S: f64 = 0.005;
@@ -222,7 +222,11 @@ impl Plan {
 
 /// Sorted hit times, each group within [`MERGE_S`] of its first hit counted once.
 fn onsets(hits: &[Hit]) -> Vec<f64> {
-    let mut times: Vec<f64> = hits.iter().map(|h| h.time_s).collect();
+    merge_onsets(hits.iter().map(|h| h.time_s).collect())
+}
+
+/// `times` sorted, each group within [`MERGE_S`] (5 ms) of its first time counted once.
+pub(crate) fn merge_onsets(mut times: Vec<f64>) -> Vec<f64> {
     times.sort_by(f64::total_cmp);
     let mut onsets: Vec<f64> = Vec::with_capacity(times.len());
     for t in times {
@@ -234,7 +238,7 @@ fn onsets(hits: &[Hit]) -> Vec<f64> {
 }
 
 /// Scales so the largest magnitude is `gain` exactly (never above; silence stays silent).
-fn normalise(samples: &mut [f32], gain: f32) {
+pub(crate) fn normalise(samples: &mut [f32], gain: f32) {
     let peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
     if peak > 0.0 && peak.is_finite() {
         let scale = gain / peak;

@@ -1,9 +1,18 @@
 //! Plain test signals (sine, white noise, clicks) for checking analysis stages against input
-//! whose every property is known. For music with a beat, use [`render`](crate::render) instead.
+//! whose every property is known, and the [`no_pulse_set`] of signals with no beat (noise,
+//! tones, sweeps, irregular clicks, isolated chords, speech-like babble). For music with a beat,
+//! use [`render`](crate::render) or [`render_groove`](crate::render_groove) instead.
 
 use core::f64::consts::TAU;
 
 use crate::rng::Rng;
+
+mod no_pulse;
+
+pub use no_pulse::{
+    NO_PULSE_SECONDS, NoPulse, chord_pair, fast_sweeps, irregular_clicks, no_pulse_set, pink_noise,
+    speech_like, sweep,
+};
 
 /// `len` samples of `amplitude · sin(2π · freq_hz · n / sample_rate)`, starting at phase 0.
 ///

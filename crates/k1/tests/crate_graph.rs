@@ -13,6 +13,8 @@ const LAYERS: &[(&str, u32)] = &[
     // source and the tests.
     ("k1-core", 0),
     ("k1-synth", 0),
+    // Scores of beats, tempo and onsets against ground truth, as mir_eval defines them.
+    ("k1-eval", 0),
     // Audio in and light out on a host: sources, resampling, sinks, wire outputs, the clock.
     ("k1-io", 1),
     // Whole-file analysis and its reports; the live engine's threads. Siblings: neither uses
