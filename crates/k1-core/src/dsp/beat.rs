@@ -19,7 +19,7 @@
 //! Everything here is causal: it sees only the past. How the design was chosen, and what else was
 //! tried, is in `docs/beat-tracking.md`.
 
-use super::beat_space::{BeatSpace, HOPS_PER_FRAME};
+use super::beat_space::{BeatSpace, hops_per_frame};
 use super::tempo::TempoBank;
 use crate::{NUM_TEMPI, tempo_bpm};
 
@@ -36,9 +36,29 @@ const SILENCE_FORGET_SECONDS: f32 = 2.5;
 const ACTIVATION_SCALE: f32 = 8.0;
 /// Time constant of the beat novelty's running mean, seconds.
 const ACTIVATION_MEAN_SECONDS: f32 = 2.0;
-/// How far the output phase runs ahead of the model's, seconds (the novelty's own delay: one
-/// hop on the default engine).
-const LEAD_SECONDS: f32 = 0.005;
+/// Hops the output phase runs ahead of the model's: the novelty's own delay (a hit is seen at
+/// the end of the hop it starts in).
+const LEAD_HOPS: f32 = 1.0;
+/// Weight of the tempo bank's strength at twice a tempo in that tempo's evidence.
+const DOUBLE_WEIGHT: f32 = 0.5;
+/// The bank's evidence for a tempo, `(EVIDENCE_FLOOR + strength)^EVIDENCE_POWER`, weighs each
+/// arrival at a beat in the model.
+const EVIDENCE_FLOOR: f32 = 0.05;
+const EVIDENCE_POWER: f32 = 1.0;
+/// Time constant of the reported tempo's smoothing, seconds.
+const TEMPO_SMOOTH_SECONDS: f32 = 2.0;
+/// Ratios between metrical levels of one pulse, the same level first.
+const LEVELS: [f32; 5] = [1.0, 2.0, 0.5, 1.5, 2.0 / 3.0];
+/// The model's tempo within this ratio of the reported one (at some metrical level) is the same
+/// tempo, and is smoothed rather than taken.
+const SAME_TEMPO: f32 = 0.05;
+/// A tempo change that is no change of metrical level is taken once it has lasted this long,
+/// seconds.
+const PERSIST_SECONDS: f32 = 0.5;
+/// Share of the phase error corrected per hop.
+const PHASE_GAIN: f32 = 0.3;
+/// A phase error larger than this (cycles) is taken at once.
+const SNAP_CYCLES: f32 = 0.25;
 /// Least ratio of on-beat to off-beat activation for beats to fire.
 const MIN_CONTRAST: f32 = 1.5;
 /// Where the contrast is too low, the confidence is held at most at this (under the beat
@@ -78,9 +98,13 @@ pub struct BeatTracker {
     mean_rate: f32,
     frame_activation: f32,
     frame_hop: u32,
+    frame_hops: u32,
     on_mean: f32,
     off_mean: f32,
     contrast_rate: f32,
+    tempo_rate: f32,
+    pending_bpm: f32,
+    pending_hops: u32,
 }
 
 impl BeatTracker {
@@ -93,7 +117,8 @@ impl BeatTracker {
             hops_since_beat: u32::MAX / 2,
             stability: 0.0,
             stability_rate: rate(STABILITY_SECONDS),
-            space: BeatSpace::new(hop_rate / HOPS_PER_FRAME as f32),
+            space: BeatSpace::new(hop_rate / hops_per_frame(hop_rate) as f32),
+            frame_hops: hops_per_frame(hop_rate),
             novelty_mean: 0.0,
             mean_rate: rate(ACTIVATION_MEAN_SECONDS),
             frame_activation: 0.0,
@@ -101,6 +126,9 @@ impl BeatTracker {
             on_mean: 0.0,
             off_mean: 0.0,
             contrast_rate: rate(CONTRAST_SECONDS),
+            tempo_rate: rate(TEMPO_SMOOTH_SECONDS),
+            pending_bpm: 0.0,
+            pending_hops: 0,
         }
     }
 
@@ -116,26 +144,50 @@ impl BeatTracker {
         let activation = novelty / (novelty + ACTIVATION_SCALE * self.novelty_mean + 1e-6);
         self.frame_activation = self.frame_activation.max(activation);
         self.frame_hop += 1;
-        if self.frame_hop >= HOPS_PER_FRAME {
-            self.space.update(self.frame_activation);
+        if self.frame_hop >= self.frame_hops {
+            let (mag, dbl) = (bank.magnitudes(), bank.magnitudes_double());
+            self.space.update(self.frame_activation, |bpm| {
+                let score = interpolate(mag, bpm) + DOUBLE_WEIGHT * interpolate(dbl, bpm);
+                libm::powf(EVIDENCE_FLOOR + score, EVIDENCE_POWER)
+            });
             self.frame_activation = 0.0;
             self.frame_hop = 0;
         }
         let (model_bpm, pos, period_frames) = self.space.best();
-        // Hysteresis: while the model stays within 3 % of the reported tempo (it alternates
-        // between neighbouring whole-frame periods), the bank's peak is sought around the
-        // reported tempo, so the report does not flicker.
+        // The reported tempo: smoothed over about two seconds while the model stays within 5 %
+        // of it (the model alternates between neighbouring whole-frame periods). Any other
+        // change must persist for half a second before it is taken, so a brief flicker of the
+        // model's best state elsewhere moves neither the tempo nor the phase; a move to another
+        // metrical level of the same pulse (×2, ×½, ×3/2, ×2/3) then keeps the smoothed tempo,
+        // scaled.
         let previous = self.state.bpm;
-        let centre = if previous > 0.0 && (model_bpm / previous - 1.0).abs() < 0.03 {
-            previous
+        let same = |p: f32| p > 0.0 && (model_bpm / p - 1.0).abs() <= SAME_TEMPO;
+        let (bpm, follow) = if same(previous) {
+            self.pending_hops = 0;
+            (previous + (model_bpm - previous) * self.tempo_rate, true)
         } else {
-            model_bpm
+            if same(self.pending_bpm) {
+                self.pending_hops += 1;
+            } else {
+                self.pending_bpm = model_bpm;
+                self.pending_hops = 1;
+            }
+            if previous <= 0.0 || self.pending_hops as f32 >= PERSIST_SECONDS * self.hop_rate {
+                // Taken. Another metrical level of the same pulse keeps the smoothed tempo,
+                // scaled, rather than the model's coarser one.
+                let scaled = LEVELS[1..].iter().map(|&r| previous * r).find(|&p| same(p));
+                (scaled.unwrap_or(model_bpm), true)
+            } else {
+                (previous, false)
+            }
         };
-        let bpm = refine(bank.magnitudes(), centre);
-        let period = (period_frames as u32 * HOPS_PER_FRAME) as f32;
-        let model_phase = (pos as u32 * HOPS_PER_FRAME + self.frame_hop) as f32 / period;
+        let period = (period_frames as u32 * self.frame_hops) as f32;
+        let model_phase = (pos as u32 * self.frame_hops + self.frame_hop) as f32 / period;
 
-        let strength = interpolate(bank.magnitudes(), bpm);
+        // A pulse at the tempo or at its double counts: at half tempo the bank's own peak is
+        // at the double.
+        let strength =
+            interpolate(bank.magnitudes(), bpm).max(interpolate(bank.magnitudes(), 2.0 * bpm));
         let forget = quiet_hops as f32 > SILENCE_FORGET_SECONDS * self.hop_rate;
         let steady = (bpm / self.state.bpm.max(1.0) - 1.0).abs() < 0.04;
         self.stability += ((steady as u8 as f32) - self.stability) * self.stability_rate;
@@ -146,7 +198,42 @@ impl BeatTracker {
         };
 
         let step = 1.0 / period;
-        let phase = model_phase + LEAD_SECONDS * self.hop_rate * step;
+        let model_target = model_phase + LEAD_HOPS * step;
+        // The output phase runs at the reported tempo and is pulled towards the model's (which
+        // moves in whole frames and alternates between neighbouring periods); a large error is
+        // a new phase, taken at once. Where the model sits at half or double the reported
+        // tempo, its phase still places the reported beats: every second beat is one of the
+        // model's, or every model beat is one of two reported ones (the nearer is taken).
+        let advanced = self.state.phase + bpm / 60.0 / self.hop_rate;
+        let ratio = model_bpm / bpm.max(1.0);
+        let target = if follow || (ratio - 1.0).abs() <= SAME_TEMPO {
+            Some(model_target)
+        } else if (ratio - 0.5).abs() <= 0.5 * SAME_TEMPO {
+            Some(2.0 * model_target)
+        } else if (ratio - 2.0).abs() <= 2.0 * SAME_TEMPO {
+            let half = 0.5 * model_target;
+            let other = half + 0.5;
+            Some(
+                if wrap(half - advanced).abs() <= wrap(other - advanced).abs() {
+                    half
+                } else {
+                    other
+                },
+            )
+        } else {
+            None
+        };
+        let phase = match target {
+            None => advanced,
+            Some(t) => {
+                let err = wrap(t - advanced);
+                if err.abs() > SNAP_CYCLES {
+                    t
+                } else {
+                    advanced + PHASE_GAIN * err
+                }
+            }
+        };
         let phase = phase - libm::floorf(phase);
 
         let near = !(CONTRAST_WINDOW..=1.0 - CONTRAST_WINDOW).contains(&phase);
@@ -181,34 +268,9 @@ impl BeatTracker {
     }
 }
 
-/// The tempo at finer than the model's whole-frame periods: the tempo bank's peak within 3 % of
-/// the model's tempo, parabolically interpolated, or the model's tempo where the bank has no
-/// peak there (or the tempo is outside the bank's range).
-fn refine(mag: &[f32; NUM_TEMPI], bpm: f32) -> f32 {
-    let centre = libm::roundf(bpm - tempo_bpm(0));
-    let reach = libm::ceilf(0.03 * bpm);
-    let (lo, hi) = (centre - reach, centre + reach);
-    if lo < 1.0 || hi > (NUM_TEMPI - 2) as f32 {
-        return bpm;
-    }
-    let (lo, hi) = (lo as usize, hi as usize);
-    let mut best = lo;
-    for i in lo..=hi {
-        if mag[i] > mag[best] {
-            best = i;
-        }
-    }
-    if best == lo || best == hi {
-        return bpm;
-    }
-    let (a, b, c) = (mag[best - 1], mag[best], mag[best + 1]);
-    let denom = a - 2.0 * b + c;
-    let offset = if denom < 0.0 {
-        (0.5 * (a - c) / denom).clamp(-0.5, 0.5)
-    } else {
-        0.0
-    };
-    tempo_bpm(best) + offset * crate::TEMPO_STEP_BPM
+/// Wraps a phase difference into -0.5..0.5 cycles.
+fn wrap(x: f32) -> f32 {
+    x - libm::floorf(x + 0.5)
 }
 
 /// Linear interpolation of a per-hypothesis value at `bpm`, clamped to the bank's range.

@@ -2,10 +2,12 @@
 //! position in the beat), after Krebs, Böck and Widmer, "An efficient state-space model for joint
 //! tempo and meter tracking" (ISMIR 2015), reduced to one beat instead of one bar.
 //!
-//! * **Frames.** The model steps once every [`HOPS_PER_FRAME`] hops (100 frames a second on the
-//!   default 200 Hz hop clock); a frame's activation is the largest of its hops'.
+//! * **Frames.** The model steps once every [`hops_per_frame`] hops, so about 100 times a second
+//!   (every 2 hops on the default 200 Hz hop clock, every hop at 16 kHz / hop 128); a frame's
+//!   activation is the largest of its hops'.
 //! * **States.** One ring of `P` positions per tempo, for every whole period `P` (in frames) from
-//!   200 BPM down to 50 BPM: about 90 tempi and 6,800 states on the default engine.
+//!   200 BPM down to 50 BPM: 91 tempi and 6,825 states on the default engine, 113 tempi and
+//!   10,622 states at 125 frames a second.
 //! * **Transitions.** Every frame each state moves one position on. Only at the end of a beat may
 //!   the tempo change, to a neighbour with probability `exp(-λ·|P_j/P_i − 1|)` (normalised), and
 //!   the arrival is weighted by a prior over metrical levels (log-normal around 120 BPM) so that a
@@ -21,12 +23,18 @@
 //!
 //! Everything here is causal: the estimate at a frame uses only the frames before it.
 
-/// Hops per frame of the model.
-pub const HOPS_PER_FRAME: u32 = 2;
+/// Frame rate the model aims for, frames per second.
+const TARGET_FRAME_RATE: f32 = 100.0;
+
+/// Hops per frame of the model at `hop_rate` hops a second: the whole number that brings the
+/// frame rate nearest 100 per second, at least 1.
+pub fn hops_per_frame(hop_rate: f32) -> u32 {
+    (libm::roundf(hop_rate / TARGET_FRAME_RATE) as u32).max(1)
+}
 /// Most tempi the space can hold.
 const MAX_TEMPI: usize = 128;
 /// Most states the space can hold (the sum of all periods).
-pub const MAX_STATES: usize = 8_192;
+pub const MAX_STATES: usize = 10_752;
 /// Slowest and fastest tempo, BPM.
 pub const MIN_BPM: f32 = 50.0;
 /// Fastest tempo, BPM.
@@ -42,6 +50,11 @@ const PRIOR_OCTAVES: f32 = 0.5;
 const MAX_STEP: usize = 4;
 /// The beat is the first 1/`OBSERVATION_LAMBDA` of each period.
 const OBSERVATION_LAMBDA: f32 = 16.0;
+/// Tempi within this ratio of the tracked one count as the same tempo for the hysteresis.
+const NEIGHBOURHOOD: f32 = 0.03;
+/// A state elsewhere must be this many times as likely as the best one near the tracked tempo
+/// to move the tracked tempo there.
+const SWITCH_RATIO: f32 = 4.0;
 /// Frames between exact recomputations of the normaliser (it is otherwise kept incrementally).
 const EXACT_SUM_FRAMES: u32 = 128;
 
@@ -148,7 +161,7 @@ impl BeatSpace {
     /// Advances one frame with beat activation `a` (0..1: how much this frame sounds like a beat).
     // The loops index several per-tempo arrays by the same tempo; iterators would hide that.
     #[allow(clippy::needless_range_loop)]
-    pub fn update(&mut self, a: f32) {
+    pub fn update(&mut self, a: f32, evidence: impl Fn(f32) -> f32) {
         let a = if a.is_finite() { a } else { 0.0 };
         let a = a.clamp(0.001, 0.99);
         let ratio = (OBSERVATION_LAMBDA - 1.0) * a / (1.0 - a);
@@ -177,7 +190,7 @@ impl BeatSpace {
             for i in lo..=hi {
                 x += ends[i] * self.trans[i][j + MAX_STEP - i];
             }
-            let x = x * self.prior[j];
+            let x = x * self.prior[j] * evidence(self.bpm_of(j));
             self.alpha[self.start[j] as usize + self.head[j] as usize] = x;
             sum += x;
         }
@@ -199,10 +212,15 @@ impl BeatSpace {
             }
             let mut m = if max_in_region { 0.0 } else { self.ring_max[j] };
             let mut m_arg = self.ring_arg[j];
+            // Position `pos` in the beat gets the factor tapered from `ratio` at the beat itself
+            // to 1 at the end of the beat positions, so the most likely phase sits on the hits.
+            let taper = (ratio - 1.0) / len as f32;
+            let mut pos = 0;
             for range in [h..h + first, 0..len - first] {
                 for k in range {
                     let v = self.alpha[base + k];
-                    let nv = v * ratio;
+                    let nv = v * (ratio - taper * pos as f32);
+                    pos += 1;
                     self.alpha[base + k] = nv;
                     sum += nv - v;
                     if nv > m {
@@ -252,14 +270,49 @@ impl BeatSpace {
                 best = j;
             }
         }
+        // Hysteresis: the tracked tempo follows the best ring freely among its neighbours
+        // (within 3 %), but moves further only when the best ring is clearly more likely than
+        // every ring near the tracked one. A brief flicker of the maximum elsewhere then moves
+        // neither the tempo nor the phase.
+        let cur = self.best.0;
+        let near = |j: usize| {
+            (self.period[j] as f32 / self.period[cur] as f32 - 1.0).abs() <= NEIGHBOURHOOD
+        };
+        if !near(best) {
+            let mut local = cur;
+            for j in 0..n {
+                if near(j) && self.ring_max[j] > self.ring_max[local] {
+                    local = j;
+                }
+            }
+            if self.ring_max[best] < SWITCH_RATIO * self.ring_max[local] {
+                best = local;
+            }
+        }
         let p = self.period[best] as usize;
         let pos = (self.ring_arg[best] as usize + p - self.head[best] as usize) % p;
         self.best = (best, pos);
     }
 
     /// The most likely state: (tempo in BPM, position in the beat in frames, period in frames).
+    /// The tempo is finer than the whole-frame periods: the mean period of the rings within 3 %
+    /// of the best one, each weighted by its largest state.
     pub fn best(&self) -> (f32, usize, usize) {
         let (j, pos) = self.best;
-        (self.bpm_of(j), pos, self.period[j] as usize)
+        let p0 = self.period[j] as f32;
+        let (mut sum_w, mut sum_p) = (0.0f32, 0.0f32);
+        for i in j.saturating_sub(MAX_STEP)..(j + MAX_STEP + 1).min(self.n) {
+            let p = self.period[i] as f32;
+            if (p / p0 - 1.0).abs() <= NEIGHBOURHOOD {
+                sum_w += self.ring_max[i];
+                sum_p += self.ring_max[i] * p;
+            }
+        }
+        let period = if sum_w > 0.0 { sum_p / sum_w } else { p0 };
+        (
+            60.0 * self.frame_rate / period,
+            pos,
+            self.period[j] as usize,
+        )
     }
 }
