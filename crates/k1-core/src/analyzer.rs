@@ -172,9 +172,11 @@ impl Analyzer {
         snap.onset = onset;
 
         self.bank.update(novelty_raw);
-        let beat = self
-            .tracker
-            .update(&self.bank, novelty_raw, self.gate.quiet_hops());
+        let beat = self.tracker.update(
+            &self.bank,
+            self.onsets.beat_novelty(),
+            self.gate.quiet_hops(),
+        );
         snap.tempo_magnitude = *self.bank.magnitudes();
         snap.tempo_phase = *self.bank.phases();
         snap.bpm = beat.bpm;

@@ -12,7 +12,8 @@
 //!                             ├─ dsp::loudness   noise floor, range control, VU, silence
 //!                             ├─ dsp::chroma     12 pitch classes
 //!                             ├─ dsp::onset      band-energy flux → novelty, onsets
-//!                             └─ dsp::tempo      resonator bank 60..=180 BPM → tempo, beat phase, beats
+//!                             ├─ dsp::tempo      resonator bank 60..=180 BPM → tempo strength
+//!                             └─ dsp::beat       beat-pointer HMM 50..=200 BPM → tempo, beat phase, beats
 //!                                    │
 //!                                    ▼
 //!                                 Snapshot  (one Copy struct per hop)

@@ -1,6 +1,7 @@
 //! Signal processing stages of the analyser, in the order the audio flows through them.
 
 pub mod beat;
+pub mod beat_space;
 pub mod biquad;
 pub mod chroma;
 pub mod halfband;

@@ -1,0 +1,318 @@
+//! The beat-pointer state space, filtered forward in time: a hidden Markov model over (tempo,
+//! position in the beat), after Krebs, Böck and Widmer, "An efficient state-space model for joint
+//! tempo and meter tracking" (ISMIR 2015), reduced to one beat instead of one bar.
+//!
+//! * **Frames.** The model steps once every [`hops_per_frame`] hops, so about 100 times a second
+//!   (every 2 hops on the default 200 Hz hop clock, every hop at 16 kHz / hop 128); a frame's
+//!   activation is the largest of its hops'.
+//! * **States.** One ring of `P` positions per tempo, for every whole period `P` (in frames) from
+//!   200 BPM down to 50 BPM: 91 tempi and 6,825 states on the default engine, 113 tempi and
+//!   10,622 states at 125 frames a second.
+//! * **Transitions.** Every frame each state moves one position on. Only at the end of a beat may
+//!   the tempo change, to a neighbour with probability `exp(-λ·|P_j/P_i − 1|)` (normalised), and
+//!   the arrival is weighted by a prior over metrical levels (log-normal around 120 BPM) so that a
+//!   tempo and its double or half do not tie.
+//! * **Observation.** The first `P/16` positions of each beat are the beat; there the likelihood
+//!   is the beat activation `a`, elsewhere `(1 − a)/15`. Only the ratio matters, so the filter
+//!   multiplies just the beat positions by `15·a/(1 − a)`: a strong onset where a hypothesis says
+//!   "no beat" costs it as much as one on its beat gains.
+//!
+//! Moving every state one position on is a change of each ring's head index, not a copy; the
+//! normaliser and each ring's largest state are kept up to date from the few states that change.
+//! So a frame costs a few hundred multiplications, not one per state.
+//!
+//! Everything here is causal: the estimate at a frame uses only the frames before it.
+
+/// Frame rate the model aims for, frames per second.
+const TARGET_FRAME_RATE: f32 = 100.0;
+
+/// Hops per frame of the model at `hop_rate` hops a second: the whole number that brings the
+/// frame rate nearest 100 per second, at least 1.
+pub fn hops_per_frame(hop_rate: f32) -> u32 {
+    (libm::roundf(hop_rate / TARGET_FRAME_RATE) as u32).max(1)
+}
+/// Most tempi the space can hold.
+const MAX_TEMPI: usize = 128;
+/// Most states the space can hold (the sum of all periods).
+pub const MAX_STATES: usize = 10_752;
+/// Slowest and fastest tempo, BPM.
+pub const MIN_BPM: f32 = 50.0;
+/// Fastest tempo, BPM.
+pub const MAX_BPM: f32 = 200.0;
+/// Tempo-change stiffness λ at a beat boundary.
+const TRANSITION_LAMBDA: f32 = 300.0;
+/// Centre of the metrical-level prior, BPM.
+const PRIOR_CENTRE_BPM: f32 = 120.0;
+/// Width (standard deviation) of the prior in octaves: the weight at half or double the centre
+/// is `exp(-0.5 · 4)` ≈ 0.14 per beat.
+const PRIOR_OCTAVES: f32 = 0.5;
+/// How many neighbours on each side a tempo may move to at a beat boundary.
+const MAX_STEP: usize = 4;
+/// The beat is the first 1/`OBSERVATION_LAMBDA` of each period.
+const OBSERVATION_LAMBDA: f32 = 16.0;
+/// Tempi within this ratio of the tracked one count as the same tempo for the hysteresis.
+const NEIGHBOURHOOD: f32 = 0.03;
+/// A state elsewhere must be this many times as likely as the best one near the tracked tempo
+/// to move the tracked tempo there.
+const SWITCH_RATIO: f32 = 4.0;
+/// Frames between exact recomputations of the normaliser (it is otherwise kept incrementally).
+const EXACT_SUM_FRAMES: u32 = 128;
+
+/// The forward-filtered beat-pointer model.
+#[derive(Clone, Debug)]
+pub struct BeatSpace {
+    frame_rate: f32,
+    n: usize,
+    period: [u16; MAX_TEMPI],
+    start: [u16; MAX_TEMPI],
+    head: [u16; MAX_TEMPI],
+    beat_len: [u16; MAX_TEMPI],
+    prior: [f32; MAX_TEMPI],
+    /// Row-normalised transition weights from tempo `i` to `i + d - MAX_STEP`.
+    trans: [[f32; 2 * MAX_STEP + 1]; MAX_TEMPI],
+    /// Each ring's largest state: its value and ring index.
+    ring_max: [f32; MAX_TEMPI],
+    ring_arg: [u16; MAX_TEMPI],
+    alpha: [f32; MAX_STATES],
+    states: usize,
+    sum: f32,
+    since_exact: u32,
+    best: (usize, usize),
+}
+
+impl BeatSpace {
+    /// A model whose frames come `frame_rate` times a second.
+    pub fn new(frame_rate: f32) -> Self {
+        let mut s = Self {
+            frame_rate,
+            n: 0,
+            period: [0; MAX_TEMPI],
+            start: [0; MAX_TEMPI],
+            head: [0; MAX_TEMPI],
+            beat_len: [0; MAX_TEMPI],
+            prior: [0.0; MAX_TEMPI],
+            trans: [[0.0; 2 * MAX_STEP + 1]; MAX_TEMPI],
+            ring_max: [0.0; MAX_TEMPI],
+            ring_arg: [0; MAX_TEMPI],
+            alpha: [0.0; MAX_STATES],
+            states: 0,
+            sum: 0.0,
+            since_exact: 0,
+            best: (0, 0),
+        };
+        let p_min = libm::ceilf(60.0 * frame_rate / MAX_BPM).max(4.0) as usize;
+        let p_max = libm::floorf(60.0 * frame_rate / MIN_BPM) as usize;
+        let mut total = 0usize;
+        for period in p_min..=p_max {
+            if s.n == MAX_TEMPI || total + period > MAX_STATES {
+                break;
+            }
+            s.period[s.n] = period as u16;
+            s.start[s.n] = total as u16;
+            s.beat_len[s.n] = libm::roundf(period as f32 / OBSERVATION_LAMBDA).max(1.0) as u16;
+            total += period;
+            s.n += 1;
+        }
+        s.states = total;
+        for i in 0..s.n {
+            let octaves = libm::log2f(s.bpm_of(i) / PRIOR_CENTRE_BPM) / PRIOR_OCTAVES;
+            s.prior[i] = libm::expf(-0.5 * octaves * octaves);
+            let mut row = [0.0; 2 * MAX_STEP + 1];
+            let mut total = 0.0;
+            for (d, w) in row.iter_mut().enumerate() {
+                let j = i as isize + d as isize - MAX_STEP as isize;
+                if j < 0 || j >= s.n as isize {
+                    continue;
+                }
+                let ratio = s.period[j as usize] as f32 / s.period[i] as f32;
+                *w = libm::expf(-TRANSITION_LAMBDA * (ratio - 1.0).abs());
+                total += *w;
+            }
+            for w in &mut row {
+                *w /= total;
+            }
+            s.trans[i] = row;
+        }
+        s.reset();
+        s
+    }
+
+    /// Forgets everything: every state equally likely.
+    pub fn reset(&mut self) {
+        let v = 1.0 / self.states as f32;
+        self.alpha[..self.states].fill(v);
+        self.sum = 1.0;
+        self.head = [0; MAX_TEMPI];
+        self.ring_max = [v; MAX_TEMPI];
+        self.ring_arg = [0; MAX_TEMPI];
+        self.best = (0, 0);
+    }
+
+    /// Number of tempi in the model.
+    pub fn tempi(&self) -> usize {
+        self.n
+    }
+
+    /// Tempo of tempo state `i`, BPM.
+    pub fn bpm_of(&self, i: usize) -> f32 {
+        60.0 * self.frame_rate / self.period[i] as f32
+    }
+
+    /// Advances one frame with beat activation `a` (0..1: how much this frame sounds like a beat).
+    // The loops index several per-tempo arrays by the same tempo; iterators would hide that.
+    #[allow(clippy::needless_range_loop)]
+    pub fn update(&mut self, a: f32, evidence: impl Fn(f32) -> f32) {
+        let a = if a.is_finite() { a } else { 0.0 };
+        let a = a.clamp(0.001, 0.99);
+        let ratio = (OBSERVATION_LAMBDA - 1.0) * a / (1.0 - a);
+        let n = self.n;
+        let mut ends = [0.0f32; MAX_TEMPI];
+        let mut dirty = [false; MAX_TEMPI];
+        let mut sum = self.sum;
+        // Every ring turns one position: the state at its last position leaves for position 0.
+        for i in 0..n {
+            let p = self.period[i];
+            let h = if self.head[i] == 0 {
+                p - 1
+            } else {
+                self.head[i] - 1
+            };
+            self.head[i] = h;
+            let e = self.alpha[self.start[i] as usize + h as usize];
+            ends[i] = e;
+            sum -= e;
+            dirty[i] = self.ring_arg[i] == h;
+        }
+        for j in 0..n {
+            let lo = j.saturating_sub(MAX_STEP);
+            let hi = (j + MAX_STEP).min(n - 1);
+            let mut x = 0.0;
+            for i in lo..=hi {
+                x += ends[i] * self.trans[i][j + MAX_STEP - i];
+            }
+            let x = x * self.prior[j] * evidence(self.bpm_of(j));
+            self.alpha[self.start[j] as usize + self.head[j] as usize] = x;
+            sum += x;
+        }
+        // The observation scales each ring's beat positions (two slices where the ring wraps).
+        for j in 0..n {
+            let p = self.period[j] as usize;
+            let base = self.start[j] as usize;
+            let h = self.head[j] as usize;
+            let len = self.beat_len[j] as usize;
+            let first = len.min(p - h);
+            let arg = self.ring_arg[j] as usize;
+            let max_in_region = if arg >= h {
+                arg - h < len
+            } else {
+                arg + p - h < len
+            };
+            if max_in_region && ratio < 1.0 {
+                dirty[j] = true;
+            }
+            let mut m = if max_in_region { 0.0 } else { self.ring_max[j] };
+            let mut m_arg = self.ring_arg[j];
+            // Position `pos` in the beat gets the factor tapered from `ratio` at the beat itself
+            // to 1 at the end of the beat positions, so the most likely phase sits on the hits.
+            let taper = (ratio - 1.0) / len as f32;
+            let mut pos = 0;
+            for range in [h..h + first, 0..len - first] {
+                for k in range {
+                    let v = self.alpha[base + k];
+                    let nv = v * (ratio - taper * pos as f32);
+                    pos += 1;
+                    self.alpha[base + k] = nv;
+                    sum += nv - v;
+                    if nv > m {
+                        m = nv;
+                        m_arg = k as u16;
+                    }
+                }
+            }
+            if dirty[j] {
+                let ring = &self.alpha[base..base + p];
+                let (mut bm, mut bk) = (f32::MIN, 0);
+                for (k, &v) in ring.iter().enumerate() {
+                    if v > bm {
+                        bm = v;
+                        bk = k;
+                    }
+                }
+                self.ring_max[j] = bm;
+                self.ring_arg[j] = bk as u16;
+            } else {
+                self.ring_max[j] = m;
+                self.ring_arg[j] = m_arg;
+            }
+        }
+        self.since_exact += 1;
+        if self.since_exact >= EXACT_SUM_FRAMES || !(sum > 1e-30 && sum < 1e30) {
+            self.since_exact = 0;
+            sum = self.alpha[..self.states].iter().sum();
+        }
+        if !(sum > 1e-30 && sum.is_finite()) {
+            self.reset();
+            return;
+        } else if !(1e-12..=1e12).contains(&sum) {
+            let k = 1.0 / sum;
+            for v in &mut self.alpha[..self.states] {
+                *v *= k;
+            }
+            for v in &mut self.ring_max[..n] {
+                *v *= k;
+            }
+            sum = 1.0;
+        }
+        self.sum = sum;
+        let mut best = 0;
+        for j in 1..n {
+            if self.ring_max[j] > self.ring_max[best] {
+                best = j;
+            }
+        }
+        // Hysteresis: the tracked tempo follows the best ring freely among its neighbours
+        // (within 3 %), but moves further only when the best ring is clearly more likely than
+        // every ring near the tracked one. A brief flicker of the maximum elsewhere then moves
+        // neither the tempo nor the phase.
+        let cur = self.best.0;
+        let near = |j: usize| {
+            (self.period[j] as f32 / self.period[cur] as f32 - 1.0).abs() <= NEIGHBOURHOOD
+        };
+        if !near(best) {
+            let mut local = cur;
+            for j in 0..n {
+                if near(j) && self.ring_max[j] > self.ring_max[local] {
+                    local = j;
+                }
+            }
+            if self.ring_max[best] < SWITCH_RATIO * self.ring_max[local] {
+                best = local;
+            }
+        }
+        let p = self.period[best] as usize;
+        let pos = (self.ring_arg[best] as usize + p - self.head[best] as usize) % p;
+        self.best = (best, pos);
+    }
+
+    /// The most likely state: (tempo in BPM, position in the beat in frames, period in frames).
+    /// The tempo is finer than the whole-frame periods: the mean period of the rings within 3 %
+    /// of the best one, each weighted by its largest state.
+    pub fn best(&self) -> (f32, usize, usize) {
+        let (j, pos) = self.best;
+        let p0 = self.period[j] as f32;
+        let (mut sum_w, mut sum_p) = (0.0f32, 0.0f32);
+        for i in j.saturating_sub(MAX_STEP)..(j + MAX_STEP + 1).min(self.n) {
+            let p = self.period[i] as f32;
+            if (p / p0 - 1.0).abs() <= NEIGHBOURHOOD {
+                sum_w += self.ring_max[i];
+                sum_p += self.ring_max[i] * p;
+            }
+        }
+        let period = if sum_w > 0.0 { sum_p / sum_w } else { p0 };
+        (
+            60.0 * self.frame_rate / period,
+            pos,
+            self.period[j] as usize,
+        )
+    }
+}
