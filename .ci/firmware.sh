@@ -85,6 +85,15 @@ echo "K1_OTA_PUBLIC_KEY=$K1_OTA_PUBLIC_KEY"
 build_chip esp32c6 riscv32imac-unknown-none-elf esp32c6 0x40800000 0x40880000
 build_chip esp32c3 riscv32imc-unknown-none-elf esp32c3 0x3FC80000 0x3FCE0000 0x4037C000 0x403E0000
 
+# The S3 cannot be built here (no Xtensa esp-hal), so its second-core code (app/src/second_core.rs)
+# is type-checked on the C6 against stand-ins with esp-rtos's exact bounds: whatever the closure
+# given to start_second_core captures must be Send + 'static (an async driver is not: E0277).
+# Only the app gets the cfg; its dependencies are the C6 release build's above. -Zno-codegen:
+# type-check only (an image with the stand-in could not link, by design).
+section "ESP32-S3 second core: type-checked on the C6 with start_second_core's bounds"
+deb_cargo rustc --release -p k1-firmware --features esp32c6 --target riscv32imac-unknown-none-elf \
+    -Zbuild-std=core,alloc --target-dir "$target_dir" -- --cfg k1_dual_core_check -Zno-codegen -D warnings
+
 section "OTA: both images carry the key; sign the C6 image, verify it as the device would, and refuse a tampered copy"
 python3 - "$K1_OTA_PUBLIC_KEY" "$target_dir"/k1-firmware-esp32c6.bin "$target_dir"/k1-firmware-esp32c3.bin <<'PY'
 import sys

@@ -1,15 +1,38 @@
 //! The audio task: I2S DMA from the microphone, decimated to the engine rate, one hop at a time
 //! through `k1_core::Analyzer`, each snapshot published through the seqlock.
+//!
+//! The task creates its I2S driver itself, from the raw peripherals in [`Microphone`], so the
+//! driver is made on the core that runs the task. That matters on the S3, where the task runs
+//! on the second core: an async esp-hal driver binds its interrupt handler to the core that
+//! creates it, and is `!Send` for that reason (`esp_hal::Async` holds a `*const ()`), so it
+//! cannot be moved into `esp_rtos::start_second_core`'s `Send` closure. The peripherals are.
 
 use embassy_time::Instant;
-use esp_hal::Async;
 use esp_hal::dma::DmaRxStreamBuf;
-use esp_hal::i2s::master::I2sRx;
+use esp_hal::gpio::AnyPin;
+use esp_hal::i2s::master::{Channels, DataFormat, I2s, TdmConfig};
+use esp_hal::peripherals::{DMA_CH0, I2S0};
+use esp_hal::time::Rate;
 use k1_core::{Analyzer, Config, MAX_HOP, SnapshotWriter};
 use log::{error, info};
 
-use crate::config::{DECIMATE, MIC_FULL_SCALE, MIC_RIGHT_SLOT, MIC_SHIFT};
+use crate::config::{DECIMATE, I2S_RATE_HZ, MIC_FULL_SCALE, MIC_RIGHT_SLOT, MIC_SHIFT};
 use crate::metrics;
+
+/// What the audio task needs to make its I2S driver: the peripheral, a DMA channel and the
+/// three pins. All `Send`, unlike the async driver made from them.
+pub struct Microphone {
+    /// The I2S peripheral.
+    pub i2s: I2S0<'static>,
+    /// Its DMA channel.
+    pub dma: DMA_CH0<'static>,
+    /// Bit clock out to the microphone.
+    pub bclk: AnyPin<'static>,
+    /// Word select (LRCLK) out to the microphone.
+    pub ws: AnyPin<'static>,
+    /// Data in from the microphone.
+    pub din: AnyPin<'static>,
+}
 
 /// The newest hop's end (µs since boot), for the latency figure.
 pub static HOP_END_US: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
@@ -24,7 +47,7 @@ fn sample(frame: &[u8]) -> f32 {
 /// Reads the microphone for ever. `analyzer` is boxed by the caller (about 110 KB).
 #[embassy_executor::task]
 pub async fn audio_task(
-    rx: I2sRx<'static, Async>,
+    mic: Microphone,
     buffer: DmaRxStreamBuf,
     analyzer: &'static mut Analyzer,
     mut writer: SnapshotWriter<'static>,
@@ -36,6 +59,23 @@ pub async fn audio_task(
         config.hop,
         esp_hal::system::Cpu::current()
     );
+    // 32-bit stereo slots, DMA into the ring. The configuration is constant, so an error here
+    // is a bug in it (and a panic, which resets the chip).
+    let rx = I2s::new(
+        mic.i2s,
+        mic.dma,
+        TdmConfig::new_tdm_philips()
+            .with_sample_rate(Rate::from_hz(I2S_RATE_HZ))
+            .with_data_format(DataFormat::Data32Channel32)
+            .with_channels(Channels::STEREO),
+    )
+    .expect("I2S configuration")
+    .into_async()
+    .i2s_rx
+    .with_bclk(mic.bclk)
+    .with_ws(mic.ws)
+    .with_din(mic.din)
+    .build();
     let mut transfer = match rx.read(buffer) {
         Ok(t) => t,
         Err((e, _, _)) => {
