@@ -36,6 +36,12 @@ fi
 python3 -m esptool version >/dev/null 2>&1 || python3 -m pip install -q esptool
 python3 -m esptool version | tail -1
 
+# Host builds (tests, k1-ota-sign) use rustup's toolchain. firmware/rust-toolchain.toml names the
+# esp-rs toolchain for S3 builds, which CI does not have, so the host toolchain is named here.
+host_cargo() {
+    (cd "$fw" && RUSTUP_TOOLCHAIN="${K1_HOST_TOOLCHAIN:-stable}" cargo "$@")
+}
+
 deb_cargo() {
     (cd "$fw" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
         /usr/bin/cargo "$@")
@@ -70,7 +76,7 @@ build_chip() {
 }
 
 section "k1-ota-sign: the update key the images are built with"
-(cd "$fw" && cargo build -q -p k1-ota-sign --target-dir "$target_dir/host")
+host_cargo build -q -p k1-ota-sign --target-dir "$target_dir/host"
 sign_tool="$target_dir/host/debug/k1-ota-sign"
 ota_dir="$target_dir/ota"
 mkdir -p "$ota_dir"
@@ -139,6 +145,6 @@ section "mcu-bench: Cortex-M4F under QEMU vs host (recipe 3)"
 bash "$fw/mcu-bench/run.sh"
 
 section "host tests: firmware logic and harness"
-(cd "$fw" && cargo test --target-dir "$target_dir/host")
+host_cargo test --target-dir "$target_dir/host"
 
 section "firmware CI passed in $(($(date +%s) - start)) s"
