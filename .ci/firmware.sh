@@ -9,6 +9,7 @@
 #
 # Usage: bash .ci/firmware.sh
 # Env:   K1_FW_TARGET_DIR  target dir for everything built here (default: <repo>/target/firmware)
+#        K1_PARTITION_TABLE  another partition table CSV to check instead of app/partitions.csv
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -90,6 +91,68 @@ echo "K1_OTA_PUBLIC_KEY=$K1_OTA_PUBLIC_KEY"
 # 0x4037C000-0x403E0000 (the same memory seen on two buses).
 build_chip esp32c6 riscv32imac-unknown-none-elf esp32c6 0x40800000 0x40880000
 build_chip esp32c3 riscv32imc-unknown-none-elf esp32c3 0x3FC80000 0x3FCE0000 0x4037C000 0x403E0000
+
+# The partition table as the tool people flash with reads it: espflash (README, "Build and flash")
+# parses app/partitions.csv and writes each chip's merged image (bootloader, table, app) from it,
+# so a table it cannot parse (a custom data subtype used to panic it) or an invalid one (overlaps,
+# misaligned app slots) fails CI. The table in the merged image is then checked as the firmware
+# reads it: esp-bootloader-esp-idf 0.6 unwraps every entry's subtype (OtaUpdater::new walks them
+# all at boot), so a subtype it does not know would panic the device. Built once into the target
+# dir (a few minutes; needs libudev-dev and pkg-config).
+ESPFLASH_VERSION=4.7.0
+section "partition table: espflash $ESPFLASH_VERSION parses app/partitions.csv and writes merged images"
+espflash="$target_dir/tools/bin/espflash"
+if ! "$espflash" --version 2>/dev/null | grep -qx "espflash $ESPFLASH_VERSION"; then
+    (cd "$root" && RUSTUP_TOOLCHAIN="${K1_HOST_TOOLCHAIN:-stable}" cargo install espflash \
+        --version "=$ESPFLASH_VERSION" --locked --root "$target_dir/tools" --quiet)
+fi
+table="${K1_PARTITION_TABLE:-$fw/app/partitions.csv}"
+"$espflash" partition-table -S "$table"
+"$espflash" partition-table -S --to-binary -o "$target_dir/partitions.bin" "$table"
+for chip_target in esp32c6:riscv32imac-unknown-none-elf esp32c3:riscv32imc-unknown-none-elf; do
+    chip=${chip_target%%:*}
+    "$espflash" save-image -S --chip "$chip" --merge --partition-table "$table" --flash-size 4mb \
+        "$target_dir/${chip_target#*:}/release/k1-firmware" "$target_dir/k1-firmware-$chip-merged.bin"
+done
+python3 - "$target_dir/partitions.bin" "$target_dir"/k1-firmware-esp32c6-merged.bin \
+    "$target_dir"/k1-firmware-esp32c3-merged.bin <<'PY'
+import sys
+table = open(sys.argv[1], "rb").read()
+# esp-bootloader-esp-idf 0.6.0 (src/partitions.rs): the subtypes its enums have.
+DATA = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x81, 0x82, 0x83}
+APP = {0x00, 0x20} | set(range(0x10, 0x20))
+entries, first_app = [], None
+for at in range(0, len(table), 32):
+    e = table[at:at + 32]
+    if e[:2] != b"\xaa\x50":
+        break
+    kind, sub = e[2], e[3]
+    offset, size = int.from_bytes(e[4:8], "little"), int.from_bytes(e[8:12], "little")
+    label = e[12:28].rstrip(b"\0").decode()
+    known = (kind == 0 and sub in APP) or (kind == 1 and sub in DATA)
+    if not known:
+        sys.exit(f"FAIL: partition '{label}' has type {kind:#x} subtype {sub:#x}, which "
+                 "esp-bootloader-esp-idf 0.6 does not know: the firmware would panic at boot")
+    if kind == 0 and first_app is None:
+        first_app = offset
+    entries.append(label)
+if "settings" not in entries or first_app is None:
+    sys.exit(f"FAIL: the table needs a 'settings' data partition and an app slot: {entries}")
+for image in sys.argv[2:]:
+    body = open(image, "rb").read()
+    if body[0x8000:0x8000 + len(table)] != table:
+        sys.exit(f"FAIL: {image} does not carry the table at 0x8000")
+    if body[0] != 0xE9 or body[first_app] != 0xE9:
+        sys.exit(f"FAIL: {image}: no bootloader at 0x0 or no app at {first_app:#x}")
+    open(image + ".app", "wb").write(body[first_app:])
+    print(f"{image}: {len(body)} bytes; bootloader, table ({', '.join(entries)}), app at {first_app:#x}")
+PY
+for chip in esp32c6 esp32c3; do
+    info=$(python3 -m esptool image-info "$target_dir/k1-firmware-$chip-merged.bin.app")
+    grep -iE '^(checksum|validation hash)' <<<"$info"
+    [ "$(grep -ciE '^(checksum|validation hash):.*\(valid\)' <<<"$info")" -eq 2 ] ||
+        { echo "FAIL: the app in the $chip merged image does not validate" >&2; exit 1; }
+done
 
 # The S3 cannot be built here (no Xtensa esp-hal), so its second-core code (app/src/second_core.rs)
 # is type-checked on the C6 against stand-ins with esp-rtos's exact bounds: whatever the closure
