@@ -17,7 +17,7 @@ use k1_core::{Analyzer, Config, MAX_HOP, SnapshotWriter};
 use log::{error, info};
 
 use crate::config::{DECIMATE, I2S_RATE_HZ, MIC_FULL_SCALE, MIC_RIGHT_SLOT, MIC_SHIFT};
-use crate::metrics;
+use crate::{metrics, watchdog};
 
 /// What the audio task needs to make its I2S driver: the peripheral, a DMA channel and the
 /// three pins. All `Send`, unlike the async driver made from them.
@@ -80,6 +80,8 @@ pub async fn audio_task(
         Ok(t) => t,
         Err((e, _, _)) => {
             error!("I2S DMA did not start: {e:?}; audio is off");
+            // Ended on purpose: the watchdog stops waiting for this loop.
+            watchdog::AUDIO.retire();
             return;
         }
     };
@@ -91,6 +93,7 @@ pub async fn audio_task(
     let mut bytes = [0u8; 1024];
     let mut pending = 0;
     loop {
+        watchdog::AUDIO.beat();
         if let Err(e) = transfer.wait_for_available_async().await {
             metrics::bump(&metrics::AUDIO_OVERRUNS);
             error!("I2S DMA: {e:?}");

@@ -44,3 +44,14 @@ pub const WIFI_RX_BUFFERS: (u8, u16) = if cfg!(feature = "esp32c3") { (6, 12) } 
 pub const WIFI_TX_BUFFERS: u16 = if cfg!(feature = "esp32c3") { 12 } else { 32 };
 /// Label of the settings data partition in `partitions.csv`.
 pub const SETTINGS_PARTITION: &str = "settings";
+/// How often the main loop reviews the loops' heartbeats and, if all beat, feeds the
+/// watchdogs (`watchdog.rs`).
+pub const WATCHDOG_REVIEW_MS: u32 = 1_000;
+/// Timer group 0's watchdog: resets the system this long after the last feed.
+pub const MWDT_TIMEOUT_MS: u32 = 5_000;
+/// The RTC watchdog, a backstop on the slow clock: resets the system this long after the last
+/// feed.
+pub const RWDT_TIMEOUT_MS: u32 = 10_000;
+/// How late the feeder may run without a fault: flash erases stall the CPU (an OTA upload
+/// erases one 4 KB sector per page, tens of ms each, with the other tasks running in between).
+pub const FEEDER_LATE_MS: u32 = 1_000;

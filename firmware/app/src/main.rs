@@ -31,6 +31,7 @@ mod render;
 mod second_core;
 mod settings;
 mod state;
+mod watchdog;
 mod ws2812;
 
 use alloc::boxed::Box;
@@ -70,6 +71,8 @@ async fn main(spawner: Spawner) -> ! {
     let timg0 = TimerGroup::new(peripherals.TIMG0);
     esp_rtos::start(timg0.timer0, peripherals.FROM_CPU_INTR0);
     info!("K1 firmware {} on {}", env!("CARGO_PKG_VERSION"), CHIP);
+    // On from here: a hang anywhere in the start-up below resets the chip too.
+    let mut watchdogs = watchdog::Watchdogs::start(timg0.wdt, peripherals.RTC_TIMER);
 
     let mut store = settings::SettingsFlash::new(peripherals.FLASH);
     let mut saved = store.load();
@@ -136,8 +139,10 @@ async fn main(spawner: Spawner) -> ! {
     };
 
     let (mut frames0, mut hops0, mut misses0) = (0, 0, 0);
+    watchdogs.feed();
     loop {
-        Timer::after(Duration::from_secs(1)).await;
+        Timer::after(Duration::from_millis(config::WATCHDOG_REVIEW_MS as u64)).await;
+        watchdogs.review();
         let (frames, hops, misses) = (
             metrics::get(&metrics::FRAMES),
             metrics::get(&metrics::HOPS),

@@ -8,6 +8,7 @@
 //!   log over any `embedded_storage::nor_flash::NorFlash`.
 //! - [`api`]: the JSON of the HTTP API's parameters, select, patterns and palettes routes;
 //!   [`health`]: performance and health, with a latency histogram for the p99.
+//! - [`watchdog`]: feed the hardware watchdogs only while every loop that must run has beaten.
 //!
 //! The chip glue (`firmware/app`) feeds these events and flash handles and does what they say.
 #![no_std]
@@ -21,3 +22,4 @@ pub mod json_object;
 pub mod ota;
 pub mod provision;
 pub mod settings;
+pub mod watchdog;
