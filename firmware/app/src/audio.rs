@@ -7,16 +7,19 @@
 //! creates it, and is `!Send` for that reason (`esp_hal::Async` holds a `*const ()`), so it
 //! cannot be moved into `esp_rtos::start_second_core`'s `Send` closure. The peripherals are.
 
-use embassy_time::Instant;
+use core::sync::atomic::{AtomicU8, Ordering};
+
+use embassy_time::{Duration, Instant};
 use esp_hal::dma::DmaRxStreamBuf;
 use esp_hal::gpio::AnyPin;
 use esp_hal::i2s::master::{Channels, DataFormat, I2s, TdmConfig};
 use esp_hal::peripherals::{DMA_CH0, I2S0};
 use esp_hal::time::Rate;
 use k1_core::{Analyzer, Config, MAX_HOP, SnapshotWriter};
-use log::{error, info};
+use k1_fw_logic::mic::{Decimator, FRAME_BYTES, FRAMING, MicFormat, Slot, SlotProbe, SlotReport};
+use log::{error, info, warn};
 
-use crate::config::{DECIMATE, I2S_RATE_HZ, MIC_FULL_SCALE, MIC_RIGHT_SLOT, MIC_SHIFT};
+use crate::config::I2S_RATE_HZ;
 use crate::{metrics, watchdog};
 
 /// What the audio task needs to make its I2S driver: the peripheral, a DMA channel and the
@@ -37,11 +40,24 @@ pub struct Microphone {
 /// The newest hop's end (µs since boot), for the latency figure.
 pub static HOP_END_US: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
 
-/// Turns one stereo frame of two 32-bit slots into a sample in -1..1.
-fn sample(frame: &[u8]) -> f32 {
-    let slot = if MIC_RIGHT_SLOT { &frame[4..8] } else { &frame[0..4] };
-    let raw = i32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]) >> MIC_SHIFT;
-    raw as f32 / MIC_FULL_SCALE
+/// How the microphone is read, as the settings last said: bit 0 set for the right slot, bit 1
+/// for the one-bit-late correction. Written by the HTTP API (through `state::Device`), read
+/// for every DMA chunk, so a change applies at once.
+static MIC: AtomicU8 = AtomicU8::new(0);
+
+/// Publishes a new microphone format to the audio task.
+pub fn set_format(fmt: MicFormat) {
+    let bits = u8::from(fmt.slot == Slot::Right) | u8::from(fmt.late_bit) << 1;
+    MIC.store(bits, Ordering::Relaxed);
+}
+
+/// The microphone format in force.
+pub fn format() -> MicFormat {
+    let bits = MIC.load(Ordering::Relaxed);
+    MicFormat {
+        slot: if bits & 1 != 0 { Slot::Right } else { Slot::Left },
+        late_bit: bits & 2 != 0,
+    }
 }
 
 /// Reads the microphone for ever. `analyzer` is boxed by the caller (about 110 KB).
@@ -87,11 +103,16 @@ pub async fn audio_task(
     };
     let mut hop = [0.0f32; MAX_HOP];
     let mut filled = 0;
-    let mut acc = 0.0f32;
-    let mut acc_n = 0;
+    // 25.6 kHz -> 12.8 kHz through k1-core's half-band filter (k1_fw_logic::mic::Decimator).
+    let mut decimator = Decimator::new();
+    let mut probe = SlotProbe::new();
+    let mut probed_at = Instant::now();
     // Whole stereo frames (8 bytes) only; a remainder waits for the next read.
     let mut bytes = [0u8; 1024];
+    let mut samples = [0.0f32; 1024 / FRAME_BYTES];
     let mut pending = 0;
+    info!("microphone: {FRAMING}; reading the {} slot{}", format().slot.as_str(),
+        if format().late_bit { ", one bit late" } else { "" });
     loop {
         watchdog::AUDIO.beat();
         if let Err(e) = transfer.wait_for_available_async().await {
@@ -105,16 +126,14 @@ pub async fn audio_task(
                 break;
             }
             let total = pending + n;
-            let whole = total - total % 8;
-            for frame in bytes[..whole].chunks_exact(8) {
-                acc += sample(frame);
-                acc_n += 1;
-                if acc_n < DECIMATE {
-                    continue;
-                }
-                hop[filled] = acc / DECIMATE as f32;
-                acc = 0.0;
-                acc_n = 0;
+            let whole = total - total % FRAME_BYTES;
+            let fmt = format();
+            for frame in bytes[..whole].chunks_exact(FRAME_BYTES) {
+                probe.push(frame.try_into().expect("chunks_exact"), fmt);
+            }
+            let k = decimator.process(&bytes[..whole], fmt, &mut samples);
+            for &x in &samples[..k] {
+                hop[filled] = x;
                 filled += 1;
                 if filled == config.hop {
                     filled = 0;
@@ -131,5 +150,36 @@ pub async fn audio_task(
             bytes.copy_within(whole..total, 0);
             pending = total - whole;
         }
+        if probed_at.elapsed() >= PROBE_EVERY {
+            probed_at = Instant::now();
+            if let Some(report) = probe.take() {
+                check_wiring(&report, format());
+            }
+        }
+    }
+}
+
+/// How often the wiring checks run.
+const PROBE_EVERY: Duration = Duration::from_secs(10);
+
+/// Logs what the frames say about the wiring (see `k1_fw_logic::mic::SlotProbe`).
+fn check_wiring(report: &SlotReport, fmt: MicFormat) {
+    if let Some(other) = report.wrong_slot(fmt.slot) {
+        warn!(
+            "microphone: the {} slot is silent but the {} slot carries data: the select pin is \
+             wired the other way; POST /api/device/microphone {{\"slot\":\"{}\"}}",
+            fmt.slot.as_str(),
+            other.as_str(),
+            other.as_str()
+        );
+    }
+    if report.mostly_misaligned() {
+        warn!(
+            "microphone: {} of {} frames have bits set below the 18-bit sample: the data may be \
+             latched a clock late (try {{\"late_bit\":{}}}), or the microphone is not an SPH0645",
+            report.misaligned,
+            report.frames,
+            !fmt.late_bit
+        );
     }
 }

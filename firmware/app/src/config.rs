@@ -6,16 +6,10 @@ pub const LEDS_PER_STRIP: usize = 160;
 /// LEDs in a frame: both strips, index 0 at the far end of strip A (centre-out layout).
 pub const LEDS: usize = 2 * LEDS_PER_STRIP;
 /// Sample rate the I2S microphone is clocked at. 25.6 kHz puts BCLK (64 × fs = 1.64 MHz) inside
-/// the SPH0645's and INMP441's 1.0–4.1 MHz range; pairs are averaged down to the engine's 12.8 kHz.
+/// the SPH0645's and INMP441's 1.0–4.1 MHz range; k1-core's half-band filter halves it to the
+/// engine's 12.8 kHz (`k1_fw_logic::mic::Decimator`). The slot, the sample format and the
+/// one-bit-late correction are in `k1_fw_logic::mic`; the slot is a setting.
 pub const I2S_RATE_HZ: u32 = 25_600;
-/// I2S samples averaged into one engine sample.
-pub const DECIMATE: usize = 2;
-/// Bits to shift a 32-bit slot right to get the microphone's sample (SPH0645: 18 bits).
-pub const MIC_SHIFT: u32 = 14;
-/// Full scale of the shifted sample.
-pub const MIC_FULL_SCALE: f32 = (1u32 << 17) as f32;
-/// The microphone's data is in the right slot (SPH0645 with SEL high; INMP441 with L/R high).
-pub const MIC_RIGHT_SLOT: bool = true;
 /// RMT clock: 80 MHz, so one tick is 12.5 ns.
 pub const RMT_MHZ: u32 = 80;
 /// WS2812B bit timings in RMT ticks (0: 0.4 µs high, 0.85 µs low; 1: 0.8 µs high, 0.45 µs low).

@@ -16,6 +16,7 @@ use k1_core::ParamsWriter;
 use k1_core::params::Params;
 use k1_core::render::PatternId;
 use k1_fw_logic::credentials::Credentials;
+use k1_fw_logic::mic::MicFormat;
 use k1_fw_logic::settings::Settings;
 
 use crate::render::PATTERN;
@@ -44,6 +45,7 @@ impl Device {
     pub fn new(flash: SettingsFlash, settings: Settings, mut params: ParamsWriter<'static>) -> Self {
         params.write(&settings.params);
         PATTERN.store(settings.pattern as u32, Ordering::Relaxed);
+        crate::audio::set_format(settings.mic);
         Device { flash, settings, params }
     }
 
@@ -58,6 +60,13 @@ impl Device {
     pub fn set_pattern(&mut self, pattern: PatternId) {
         self.settings.pattern = pattern;
         PATTERN.store(pattern as u32, Ordering::Relaxed);
+        SAVE.signal(());
+    }
+
+    /// A new microphone format: read from the next DMA chunk, saved soon.
+    pub fn set_mic(&mut self, mic: MicFormat) {
+        self.settings.mic = mic;
+        crate::audio::set_format(mic);
         SAVE.signal(());
     }
 

@@ -95,3 +95,24 @@ pub async fn health() -> impl IntoResponse {
     let body = HealthBody::new(&metrics::window());
     reply(body.http_status(), body)
 }
+
+/// `GET /api/device/microphone`: the slot and the one-bit-late correction in force.
+pub async fn get_microphone() -> Result<impl IntoResponse, impl IntoResponse> {
+    match device().await.as_ref() {
+        Some(d) => Ok(reply(200, d.settings.mic)),
+        None => Err(refused(starting())),
+    }
+}
+
+/// `POST /api/device/microphone`: `slot` and/or `late_bit`; applies at once, saved soon.
+pub async fn post_microphone(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl IntoResponse> {
+    let mut guard = device().await;
+    let Some(d) = guard.as_mut() else { return Err(refused(starting())) };
+    match shapes::post_microphone(&body, d.settings.mic) {
+        Ok(mic) => {
+            d.set_mic(mic);
+            Ok(reply(200, mic))
+        }
+        Err(e) => Err(refused(e)),
+    }
+}

@@ -47,6 +47,7 @@ impl AppBuilder for App {
             .route("/api/patterns", get(api::patterns))
             .route("/api/palettes", get(api::palettes))
             .route("/api/device/performance", get(api::performance))
+            .route("/api/device/microphone", get(api::get_microphone).post(api::post_microphone))
             .route("/api/health", get(api::health))
             .route("/api/ota", post_service(ota::OtaUpload))
     }

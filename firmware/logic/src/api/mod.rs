@@ -6,6 +6,8 @@
 //!   host ([`params`]).
 //! - `POST /api/select` takes [`SelectRequest`] (`index` or `id`) → [`Selected`].
 //! - `GET /api/patterns` → [`PatternsBody`], `GET /api/palettes` → [`PalettesBody`].
+//! - `GET /api/device/microphone` → [`MicFormat`] (`{"slot":"left","late_bit":false}`);
+//!   `POST` ([`post_microphone`]) takes either field and answers with both (device only).
 
 pub mod params;
 
@@ -13,6 +15,8 @@ use heapless::String;
 use k1_core::palettes::{PALETTE_COUNT, PALETTES};
 use k1_core::render::{PATTERNS, PatternId};
 use serde::{Deserialize, Serialize};
+
+use crate::mic::{MicFormat, Slot};
 
 pub use params::{ParamsBody, post_params};
 
@@ -315,6 +319,38 @@ pub fn post_select(body: &[u8]) -> Result<PatternId, Refusal> {
     })
 }
 
+/// The body of `POST /api/device/microphone`.
+#[derive(Deserialize)]
+struct MicRequest<'a> {
+    slot: Option<&'a str>,
+    late_bit: Option<bool>,
+}
+
+/// `POST /api/device/microphone`: `current` with the fields `body` gives; nothing changes if
+/// one is bad.
+pub fn post_microphone(body: &[u8], current: MicFormat) -> Result<MicFormat, Refusal> {
+    let (req, _) = serde_json_core::from_slice::<MicRequest>(body).map_err(|_| {
+        refusal(400, "invalid_json", None, "the body must be a JSON object with `slot` or `late_bit`")
+    })?;
+    if req.slot.is_none() && req.late_bit.is_none() {
+        return Err(refusal(400, "missing_field", Some("slot"), "give `slot` or `late_bit`"));
+    }
+    let mut next = current;
+    if let Some(slot) = req.slot {
+        next.slot = match slot {
+            "left" => Slot::Left,
+            "right" => Slot::Right,
+            _ => {
+                return Err(refusal(400, "invalid_value", Some("slot"), "`slot` is \"left\" or \"right\""));
+            }
+        };
+    }
+    if let Some(late_bit) = req.late_bit {
+        next.late_bit = late_bit;
+    }
+    Ok(next)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -378,5 +414,26 @@ pub(crate) mod tests {
             json(&post_select(b"{}").unwrap_err()).as_str(),
             r#"{"error":"missing_field","field":"index","message":"give `index` (a number) or `id` (a string)","status":400}"#
         );
+    }
+
+    #[test]
+    fn microphone_route() {
+        let left = MicFormat::DEFAULT;
+        assert_eq!(json(&left).as_str(), r#"{"slot":"left","late_bit":false}"#);
+        let right = post_microphone(br#"{"slot":"right"}"#, left).unwrap();
+        assert_eq!(right, MicFormat { slot: Slot::Right, late_bit: false });
+        assert_eq!(json(&right).as_str(), r#"{"slot":"right","late_bit":false}"#);
+        let late = post_microphone(br#"{"late_bit":true}"#, right).unwrap();
+        assert_eq!(late, MicFormat { slot: Slot::Right, late_bit: true });
+        let both = post_microphone(br#"{"slot":"left","late_bit":false}"#, late).unwrap();
+        assert_eq!(both, left);
+        let e = post_microphone(br#"{"slot":"mono","late_bit":true}"#, left).unwrap_err();
+        assert_eq!((e.status, e.error, e.field.as_deref()), (400, "invalid_value", Some("slot")));
+        let e = post_microphone(br#"{}"#, left).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "missing_field"));
+        let e = post_microphone(b"slot=left", left).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "invalid_json"));
+        let e = post_microphone(br#"{"late_bit":"yes"}"#, left).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "invalid_json"));
     }
 }
