@@ -1,12 +1,11 @@
-//! The `k1.local` responder (edge-mdns) on the station: answers A queries with the address
-//! DHCP gave, so `http://k1.local/` works on the home network. It waits for an address, and
-//! starts again with the new one whenever the address changes or the link drops.
+//! The mDNS responder (edge-mdns) on the station: `k1-xxxx.local` (A, the address DHCP gave)
+//! and the `_http._tcp` and `_k1._tcp` services with their TXT records, as
+//! `k1_fw_logic::mdns` builds them (tested on the host). It waits for an address, and starts
+//! again with the new one whenever the address changes or the link drops.
 
-use core::net::{Ipv4Addr, Ipv6Addr};
+use core::net::Ipv4Addr;
 
 use edge_mdns::buf::VecBufAccess;
-use edge_mdns::domain::base::Ttl;
-use edge_mdns::host::Host;
 use edge_mdns::io::{self, IPV4_DEFAULT_SOCKET};
 use edge_mdns::HostAnswersMdnsHandler;
 use edge_nal::UdpSplit;
@@ -16,13 +15,12 @@ use embassy_net::Stack;
 use embassy_sync::blocking_mutex::raw::NoopRawMutex;
 use embassy_sync::signal::Signal;
 use embassy_time::{Duration, Timer};
+use k1_fw_logic::mdns::{Identity, Responder};
 use log::{info, warn};
 use static_cell::StaticCell;
 
-use super::HOSTNAME;
-
 #[embassy_executor::task]
-pub async fn mdns_task(sta: Stack<'static>) -> ! {
+pub async fn mdns_task(sta: Stack<'static>, id: &'static Identity) -> ! {
     static BUFFERS: StaticCell<UdpBuffers<1, 1500, 1500, 4>> = StaticCell::new();
     static RECV: StaticCell<VecBufAccess<NoopRawMutex, 1500>> = StaticCell::new();
     static SEND: StaticCell<VecBufAccess<NoopRawMutex, 1500>> = StaticCell::new();
@@ -32,13 +30,9 @@ pub async fn mdns_task(sta: Stack<'static>) -> ! {
         sta.wait_config_up().await;
         let Some(config) = sta.config_v4() else { continue };
         let ip = config.address.address();
-        let host = Host {
-            hostname: HOSTNAME,
-            ipv4: Ipv4Addr::from(ip.octets()),
-            ipv6: Ipv6Addr::UNSPECIFIED,
-            ttl: Ttl::from_secs(60),
-        };
-        info!("mDNS: {HOSTNAME}.local is {ip}");
+        let txt = id.k1_txt();
+        let responder = Responder::new(id, &txt, Ipv4Addr::from(ip.octets()));
+        info!("mDNS: {}.local is {ip}, with _http._tcp and _k1._tcp", id.hostname());
         let run = async {
             let mut socket = match io::bind(&udp, IPV4_DEFAULT_SOCKET, Some(Ipv4Addr::UNSPECIFIED), None).await {
                 Ok(s) => s,
@@ -60,7 +54,7 @@ pub async fn mdns_task(sta: Stack<'static>) -> ! {
                 esp_hal::rng::Rng::new(),
                 &signal,
             );
-            if let Err(e) = mdns.run(HostAnswersMdnsHandler::new(&host)).await {
+            if let Err(e) = mdns.run(HostAnswersMdnsHandler::new(responder.answers())).await {
                 warn!("mDNS stopped: {e:?}");
             }
         };

@@ -59,7 +59,7 @@ fn radio_config(mode: Mode, creds: Option<&Credentials>, ap_ssid: &str) -> Resul
 
 /// One attempt to join: associate, then wait for a DHCP lease. On failure the station is
 /// disconnected, so the next attempt starts clean.
-async fn attempt(wifi: &mut WifiController<'static>, sta: Stack<'static>) -> bool {
+async fn attempt(wifi: &mut WifiController<'static>, sta: Stack<'static>, hostname: &str) -> bool {
     match with_timeout(ASSOCIATE_TIMEOUT, wifi.connect_async()).await {
         Ok(Ok(info)) => info!("Wi-Fi: associated with {:?} on channel {}", info.ssid, info.channel),
         Ok(Err(e)) => {
@@ -75,7 +75,7 @@ async fn attempt(wifi: &mut WifiController<'static>, sta: Stack<'static>) -> boo
     match with_timeout(DHCP_TIMEOUT, sta.wait_config_up()).await {
         Ok(()) => {
             if let Some(ip) = super::station_address(sta) {
-                info!("Wi-Fi: online at {ip} (http://{ip}/, http://{}.local/)", super::HOSTNAME);
+                info!("Wi-Fi: online at {ip} (http://{ip}/, http://{hostname}.local/)");
             }
             true
         }
@@ -94,6 +94,7 @@ pub async fn wifi_task(
     sta: Stack<'static>,
     ap_ssid: String<16>,
     mac: [u8; 6],
+    hostname: &'static str,
 ) -> ! {
     let mut creds = device().await.as_ref().and_then(|d| d.settings.wifi.clone());
     let seed = u32::from_le_bytes([mac[2], mac[3], mac[4], mac[5]]);
@@ -121,7 +122,7 @@ pub async fn wifi_task(
         }
         match prov.poll(now_ms()) {
             Step::Connect => {
-                let ok = attempt(&mut wifi, sta).await;
+                let ok = attempt(&mut wifi, sta, hostname).await;
                 prov.event(if ok { Event::Online } else { Event::Failed }, now_ms());
                 if !ok && prov.failures() > 0 {
                     info!("Wi-Fi: attempt {} failed; mode {:?}", prov.failures(), prov.mode());
