@@ -55,7 +55,11 @@ pub fn set_format(fmt: MicFormat) {
 pub fn format() -> MicFormat {
     let bits = MIC.load(Ordering::Relaxed);
     MicFormat {
-        slot: if bits & 1 != 0 { Slot::Right } else { Slot::Left },
+        slot: if bits & 1 != 0 {
+            Slot::Right
+        } else {
+            Slot::Left
+        },
         late_bit: bits & 2 != 0,
     }
 }
@@ -111,8 +115,15 @@ pub async fn audio_task(
     let mut bytes = [0u8; 1024];
     let mut samples = [0.0f32; 1024 / FRAME_BYTES];
     let mut pending = 0;
-    info!("microphone: {FRAMING}; reading the {} slot{}", format().slot.as_str(),
-        if format().late_bit { ", one bit late" } else { "" });
+    info!(
+        "microphone: {FRAMING}; reading the {} slot{}",
+        format().slot.as_str(),
+        if format().late_bit {
+            ", one bit late"
+        } else {
+            ""
+        }
+    );
     loop {
         watchdog::AUDIO.beat();
         if let Err(e) = transfer.wait_for_available_async().await {
@@ -177,9 +188,7 @@ fn check_wiring(report: &SlotReport, fmt: MicFormat) {
         warn!(
             "microphone: {} of {} frames have bits set below the 18-bit sample: the data may be \
              latched a clock late (try {{\"late_bit\":{}}}), or the microphone is not an SPH0645",
-            report.misaligned,
-            report.frames,
-            !fmt.late_bit
+            report.misaligned, report.frames, !fmt.late_bit
         );
     }
 }

@@ -27,13 +27,21 @@ pub const FPS: u32 = 200;
 /// Heap: the analyser (about 110 KB) and the frame state (about 64 KB) are boxed into it at
 /// boot, so they never sit in a task's stack. The ESP32-C3 (400 KB of SRAM, less than the C6's
 /// 512 KB) gets 32 KB less, which its Wi-Fi buffers ([`WIFI_RX_BUFFERS`]) are cut to fit.
-pub const HEAP_BYTES: usize = if cfg!(feature = "esp32c3") { 160 * 1024 } else { 192 * 1024 };
+pub const HEAP_BYTES: usize = if cfg!(feature = "esp32c3") {
+    160 * 1024
+} else {
+    192 * 1024
+};
 /// More heap in the RAM the bootloader used (free once the app runs), for the Wi-Fi driver's
 /// buffers, its task's stack and the OTA page.
 pub const RECLAIMED_HEAP_BYTES: usize = 64 * 1024;
 /// Wi-Fi receive buffers (static, dynamic) and transmit buffers (dynamic), 1.6 KB each when in
 /// use. esp-radio's defaults (10, 32, 32) on chips with room; fewer on the C3.
-pub const WIFI_RX_BUFFERS: (u8, u16) = if cfg!(feature = "esp32c3") { (6, 12) } else { (10, 32) };
+pub const WIFI_RX_BUFFERS: (u8, u16) = if cfg!(feature = "esp32c3") {
+    (6, 12)
+} else {
+    (10, 32)
+};
 /// See [`WIFI_RX_BUFFERS`].
 pub const WIFI_TX_BUFFERS: u16 = if cfg!(feature = "esp32c3") { 12 } else { 32 };
 /// Label of the settings data partition in `partitions.csv`.

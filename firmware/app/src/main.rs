@@ -105,14 +105,28 @@ async fn main(spawner: Spawner) -> ! {
         .with_clk_divider(1)
         .with_idle_output(true)
         .with_idle_output_level(Level::Low);
-    let strip_a = rmt.channel0.configure_tx(&tx).expect("RMT channel 0").with_pin(pins.strip_a);
-    let strip_b = rmt.channel1.configure_tx(&tx).expect("RMT channel 1").with_pin(pins.strip_b);
+    let strip_a = rmt
+        .channel0
+        .configure_tx(&tx)
+        .expect("RMT channel 0")
+        .with_pin(pins.strip_a);
+    let strip_b = rmt
+        .channel1
+        .configure_tx(&tx)
+        .expect("RMT channel 1")
+        .with_pin(pins.strip_b);
     let frame = Box::leak(Box::new(render::Frame::new(pattern)));
 
     #[cfg(not(any(feature = "esp32s3", k1_dual_core_check)))]
     spawner.spawn(audio::audio_task(mic, buffer, analyzer, writer).expect("audio task"));
     #[cfg(any(feature = "esp32s3", k1_dual_core_check))]
-    second_core::start_audio(second_core_peripherals!(peripherals), mic, buffer, analyzer, writer);
+    second_core::start_audio(
+        second_core_peripherals!(peripherals),
+        mic,
+        buffer,
+        analyzer,
+        writer,
+    );
     spawner.spawn(
         render::render_task(frame, SNAPSHOTS.reader(), PARAMS.reader(), strip_a, strip_b)
             .expect("render task"),
@@ -178,7 +192,10 @@ async fn main(spawner: Spawner) -> ! {
                     trial = None;
                 }
                 Verdict::Rollback(why) => {
-                    warn!("OTA: health did not hold ({why:?}, last bad {:?}); rolling back", t.last_bad());
+                    warn!(
+                        "OTA: health did not hold ({why:?}, last bad {:?}); rolling back",
+                        t.last_bad()
+                    );
                     rollback().await;
                 }
             }

@@ -56,7 +56,10 @@ pub struct SecondCore {
 #[cfg(not(k1_dual_core_check))]
 macro_rules! second_core_peripherals {
     ($p:ident) => {
-        second_core::SecondCore { cpu_ctrl: $p.CPU_CTRL, int1: $p.FROM_CPU_INTR1 }
+        second_core::SecondCore {
+            cpu_ctrl: $p.CPU_CTRL,
+            int1: $p.FROM_CPU_INTR1,
+        }
     };
 }
 
@@ -64,7 +67,10 @@ macro_rules! second_core_peripherals {
 #[cfg(k1_dual_core_check)]
 macro_rules! second_core_peripherals {
     ($p:ident) => {
-        second_core::SecondCore { cpu_ctrl: second_core::CPU_CTRL::stand_in(), int1: $p.FROM_CPU_INTR1 }
+        second_core::SecondCore {
+            cpu_ctrl: second_core::CPU_CTRL::stand_in(),
+            int1: $p.FROM_CPU_INTR1,
+        }
     };
 }
 
@@ -78,12 +84,17 @@ pub fn start_audio(
 ) {
     static STACK: StaticCell<Stack<STACK_BYTES>> = StaticCell::new();
     static EXECUTOR: StaticCell<Executor> = StaticCell::new();
-    start_second_core(core.cpu_ctrl, core.int1, STACK.init(Stack::new()), move || {
-        let executor = EXECUTOR.init(Executor::new());
-        executor.run(|spawner| {
-            spawner.spawn(audio_task(mic, buffer, analyzer, writer).expect("audio task"));
-        })
-    });
+    start_second_core(
+        core.cpu_ctrl,
+        core.int1,
+        STACK.init(Stack::new()),
+        move || {
+            let executor = EXECUTOR.init(Executor::new());
+            executor.run(|spawner| {
+                spawner.spawn(audio_task(mic, buffer, analyzer, writer).expect("audio task"));
+            })
+        },
+    );
 }
 
 /// Stand-ins for the dual-core API on a single-core chip, for `k1_dual_core_check` only. The
@@ -118,7 +129,9 @@ mod stand_in {
         /// An uninitialised stack.
         pub const fn new() -> Stack<SIZE> {
             const { assert!(SIZE.is_multiple_of(16)) };
-            Stack { mem: MaybeUninit::uninit() }
+            Stack {
+                mem: MaybeUninit::uninit(),
+            }
         }
     }
 

@@ -124,7 +124,11 @@ impl SettingsFlash {
     /// Decides at boot whether this image is on trial, and records the trial boot.
     pub fn boot_decision(&mut self, settings: &mut Settings) -> BootDecision {
         let state = self
-            .ota(|u| u.current_ota_state().map(image_state).unwrap_or(ImageState::Undefined))
+            .ota(|u| {
+                u.current_ota_state()
+                    .map(image_state)
+                    .unwrap_or(ImageState::Undefined)
+            })
             .unwrap_or(ImageState::Undefined);
         let decision = on_boot(state, settings.trial_boots);
         if let BootDecision::Trial { boots } = decision {

@@ -42,11 +42,19 @@ pub const SAVE_AFTER: Duration = Duration::from_secs(2);
 
 impl Device {
     /// Wraps the flash, the loaded settings and the parameters writer, publishing the settings.
-    pub fn new(flash: SettingsFlash, settings: Settings, mut params: ParamsWriter<'static>) -> Self {
+    pub fn new(
+        flash: SettingsFlash,
+        settings: Settings,
+        mut params: ParamsWriter<'static>,
+    ) -> Self {
         params.write(&settings.params);
         PATTERN.store(settings.pattern as u32, Ordering::Relaxed);
         crate::audio::set_format(settings.mic);
-        Device { flash, settings, params }
+        Device {
+            flash,
+            settings,
+            params,
+        }
     }
 
     /// New parameters: shown from the next frame, saved soon.

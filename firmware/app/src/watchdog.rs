@@ -25,8 +25,16 @@ pub static RENDER: Heartbeat = Heartbeat::new();
 /// The loops' names, in the order [`Watchdogs::review`] passes them.
 const NAMES: [&str; 2] = ["audio", "render"];
 
-const _: () = assert!(timeout_is_safe(MWDT_TIMEOUT_MS, WATCHDOG_REVIEW_MS, FEEDER_LATE_MS));
-const _: () = assert!(timeout_is_safe(RWDT_TIMEOUT_MS, WATCHDOG_REVIEW_MS, FEEDER_LATE_MS));
+const _: () = assert!(timeout_is_safe(
+    MWDT_TIMEOUT_MS,
+    WATCHDOG_REVIEW_MS,
+    FEEDER_LATE_MS
+));
+const _: () = assert!(timeout_is_safe(
+    RWDT_TIMEOUT_MS,
+    WATCHDOG_REVIEW_MS,
+    FEEDER_LATE_MS
+));
 
 /// The two watchdogs and the policy that decides when to feed them.
 pub struct Watchdogs {
@@ -38,12 +46,22 @@ pub struct Watchdogs {
 impl Watchdogs {
     /// Arms both watchdogs (each resets the system when it runs out) and feeds them once.
     pub fn start(mut mwdt: Wdt<TIMG0<'static>>, rtc_timer: RTC_TIMER<'static>) -> Self {
-        mwdt.set_timeout(MwdtStage::Stage0, Duration::from_millis(MWDT_TIMEOUT_MS as u64));
+        mwdt.set_timeout(
+            MwdtStage::Stage0,
+            Duration::from_millis(MWDT_TIMEOUT_MS as u64),
+        );
         mwdt.enable();
         let mut rtc = Rtc::new(rtc_timer);
-        rtc.rwdt.set_timeout(RwdtStage::Stage0, Duration::from_millis(RWDT_TIMEOUT_MS as u64));
+        rtc.rwdt.set_timeout(
+            RwdtStage::Stage0,
+            Duration::from_millis(RWDT_TIMEOUT_MS as u64),
+        );
         rtc.rwdt.enable();
-        let mut dogs = Watchdogs { mwdt, rtc, supervisor: Supervisor::new() };
+        let mut dogs = Watchdogs {
+            mwdt,
+            rtc,
+            supervisor: Supervisor::new(),
+        };
         dogs.feed();
         info!(
             "watchdogs on: MWDT {MWDT_TIMEOUT_MS} ms, RWDT {RWDT_TIMEOUT_MS} ms; last reset: {:?}",

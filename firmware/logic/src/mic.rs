@@ -80,7 +80,10 @@ pub struct MicFormat {
 impl MicFormat {
     /// The K1 wiring: the SPH0645's `SEL` tied to GND, so its data is in the left slot (the
     /// common breakouts tie or pull `SEL` low too), and no bit correction.
-    pub const DEFAULT: MicFormat = MicFormat { slot: Slot::Left, late_bit: false };
+    pub const DEFAULT: MicFormat = MicFormat {
+        slot: Slot::Left,
+        late_bit: false,
+    };
 }
 
 impl Default for MicFormat {
@@ -167,12 +170,19 @@ pub struct SlotProbe {
 impl SlotProbe {
     /// A probe that has seen nothing.
     pub const fn new() -> Self {
-        SlotProbe { prev: [0; 2], report: None }
+        SlotProbe {
+            prev: [0; 2],
+            report: None,
+        }
     }
 
     /// Looks at one frame.
     pub fn push(&mut self, frame: &[u8; FRAME_BYTES], format: MicFormat) {
-        let r = self.report.get_or_insert(SlotReport { frames: 0, changes: [0; 2], misaligned: 0 });
+        let r = self.report.get_or_insert(SlotReport {
+            frames: 0,
+            changes: [0; 2],
+            misaligned: 0,
+        });
         r.frames += 1;
         for (i, slot) in [Slot::Left, Slot::Right].into_iter().enumerate() {
             let s = sample_18(slot_word(frame, slot), format.late_bit);
@@ -201,7 +211,9 @@ pub struct Decimator {
 impl Decimator {
     /// A decimator with an empty history.
     pub fn new() -> Self {
-        Decimator { filter: HalfBand::new() }
+        Decimator {
+            filter: HalfBand::new(),
+        }
     }
 
     /// Converts the whole frames in `bytes` (a multiple of [`FRAME_BYTES`]) and decimates them

@@ -26,7 +26,10 @@ pub struct Heartbeat {
 impl Heartbeat {
     /// A heartbeat that has not beaten yet.
     pub const fn new() -> Self {
-        Heartbeat { count: AtomicU32::new(0), retired: AtomicBool::new(false) }
+        Heartbeat {
+            count: AtomicU32::new(0),
+            retired: AtomicBool::new(false),
+        }
     }
 
     /// One beat. Call it from the owning loop only (load and store: one writer).
@@ -84,7 +87,10 @@ impl<const N: usize> Supervisor<N> {
     /// A supervisor for `N` loops. A loop that has never beaten counts as silent at the first
     /// review, so a loop that never starts resets the chip too.
     pub const fn new() -> Self {
-        Supervisor { last: [None; N], silent: [0; N] }
+        Supervisor {
+            last: [None; N],
+            silent: [0; N],
+        }
     }
 
     /// Reviews the loops' heartbeats as read now (`beats[i]` from loop `i`'s
@@ -110,7 +116,10 @@ impl<const N: usize> Supervisor<N> {
         }
         match first_silent {
             None => Decision::Feed,
-            Some(index) => Decision::Withhold { index, reviews: self.silent[index] },
+            Some(index) => Decision::Withhold {
+                index,
+                reviews: self.silent[index],
+            },
         }
     }
 }
@@ -176,14 +185,26 @@ mod tests {
         // The audio core stops; render goes on.
         for n in 1..=3 {
             r.beat();
-            assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: AUDIO, reviews: n });
+            assert_eq!(
+                s.review(beats(&a, &r)),
+                Decision::Withhold {
+                    index: AUDIO,
+                    reviews: n
+                }
+            );
         }
         a.beat();
         r.beat();
         assert_eq!(s.review(beats(&a, &r)), Decision::Feed);
         // Now render stops.
         a.beat();
-        assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: RENDER, reviews: 1 });
+        assert_eq!(
+            s.review(beats(&a, &r)),
+            Decision::Withhold {
+                index: RENDER,
+                reviews: 1
+            }
+        );
     }
 
     #[test]
@@ -194,10 +215,28 @@ mod tests {
         r.beat();
         assert_eq!(s.review(beats(&a, &r)), Decision::Feed);
         a.beat();
-        assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: RENDER, reviews: 1 });
-        assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: AUDIO, reviews: 1 });
+        assert_eq!(
+            s.review(beats(&a, &r)),
+            Decision::Withhold {
+                index: RENDER,
+                reviews: 1
+            }
+        );
+        assert_eq!(
+            s.review(beats(&a, &r)),
+            Decision::Withhold {
+                index: AUDIO,
+                reviews: 1
+            }
+        );
         a.beat();
-        assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: RENDER, reviews: 3 });
+        assert_eq!(
+            s.review(beats(&a, &r)),
+            Decision::Withhold {
+                index: RENDER,
+                reviews: 3
+            }
+        );
     }
 
     #[test]
@@ -205,7 +244,13 @@ mod tests {
         let (a, r) = (Heartbeat::new(), Heartbeat::new());
         let mut s = Supervisor::<2>::new();
         r.beat();
-        assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: AUDIO, reviews: 1 });
+        assert_eq!(
+            s.review(beats(&a, &r)),
+            Decision::Withhold {
+                index: AUDIO,
+                reviews: 1
+            }
+        );
     }
 
     #[test]
@@ -223,7 +268,13 @@ mod tests {
             assert_eq!(s.review(beats(&a, &r)), Decision::Feed);
         }
         // Retiring does not excuse the others.
-        assert_eq!(s.review(beats(&a, &r)), Decision::Withhold { index: RENDER, reviews: 1 });
+        assert_eq!(
+            s.review(beats(&a, &r)),
+            Decision::Withhold {
+                index: RENDER,
+                reviews: 1
+            }
+        );
     }
 
     #[test]
@@ -237,7 +288,13 @@ mod tests {
         a.beat(); // 0
         assert_eq!(a.read(), Some(0));
         assert_eq!(s.review([a.read()]), Decision::Feed);
-        assert_eq!(s.review([a.read()]), Decision::Withhold { index: 0, reviews: 1 });
+        assert_eq!(
+            s.review([a.read()]),
+            Decision::Withhold {
+                index: 0,
+                reviews: 1
+            }
+        );
     }
 
     #[test]

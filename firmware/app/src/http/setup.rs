@@ -64,9 +64,15 @@ pub async fn page() -> impl IntoResponse {
 pub async fn submit(body: Vec<u8, BODY_MAX>) -> impl IntoResponse {
     match Credentials::from_form(&body) {
         Ok(c) => {
-            let stored = device().await.as_mut().is_some_and(|d| d.set_wifi(c.clone()));
+            let stored = device()
+                .await
+                .as_mut()
+                .is_some_and(|d| d.set_wifi(c.clone()));
             NEW_CREDENTIALS.signal(c);
-            Response::new(StatusCode::OK, Html([HEAD, if stored { "" } else { NOT_STORED }, JOINING, "", ""]))
+            Response::new(
+                StatusCode::OK,
+                Html([HEAD, if stored { "" } else { NOT_STORED }, JOINING, "", ""]),
+            )
         }
         Err(e) => Response::new(
             StatusCode::BAD_REQUEST,

@@ -5,9 +5,9 @@
 
 use core::net::Ipv4Addr;
 
+use edge_mdns::HostAnswersMdnsHandler;
 use edge_mdns::buf::VecBufAccess;
 use edge_mdns::io::{self, IPV4_DEFAULT_SOCKET};
-use edge_mdns::HostAnswersMdnsHandler;
 use edge_nal::UdpSplit;
 use edge_nal_embassy::{Udp, UdpBuffers};
 use embassy_futures::select::{Either, select};
@@ -25,39 +25,54 @@ pub async fn mdns_task(sta: Stack<'static>, id: &'static Identity) -> ! {
     static RECV: StaticCell<VecBufAccess<NoopRawMutex, 1500>> = StaticCell::new();
     static SEND: StaticCell<VecBufAccess<NoopRawMutex, 1500>> = StaticCell::new();
     let udp = Udp::new(sta, BUFFERS.init(UdpBuffers::new()));
-    let (recv_buf, send_buf) = (&*RECV.init(VecBufAccess::new()), &*SEND.init(VecBufAccess::new()));
+    let (recv_buf, send_buf) = (
+        &*RECV.init(VecBufAccess::new()),
+        &*SEND.init(VecBufAccess::new()),
+    );
     loop {
         sta.wait_config_up().await;
-        let Some(config) = sta.config_v4() else { continue };
+        let Some(config) = sta.config_v4() else {
+            continue;
+        };
         let ip = config.address.address();
         let txt = id.k1_txt();
         let responder = Responder::new(id, &txt, Ipv4Addr::from(ip.octets()));
-        info!("mDNS: {}.local is {ip}, with _http._tcp and _k1._tcp", id.hostname());
-        let run = async {
-            let mut socket = match io::bind(&udp, IPV4_DEFAULT_SOCKET, Some(Ipv4Addr::UNSPECIFIED), None).await {
-                Ok(s) => s,
-                Err(e) => {
-                    warn!("mDNS: no socket: {e:?}");
-                    return;
+        info!(
+            "mDNS: {}.local is {ip}, with _http._tcp and _k1._tcp",
+            id.hostname()
+        );
+        let run =
+            async {
+                let mut socket =
+                    match io::bind(&udp, IPV4_DEFAULT_SOCKET, Some(Ipv4Addr::UNSPECIFIED), None)
+                        .await
+                    {
+                        Ok(s) => s,
+                        Err(e) => {
+                            warn!("mDNS: no socket: {e:?}");
+                            return;
+                        }
+                    };
+                let (recv, send) = socket.split();
+                let signal = Signal::<NoopRawMutex, ()>::new();
+                let mdns = io::Mdns::<_, _, _, _, _, NoopRawMutex>::new(
+                    Some(Ipv4Addr::UNSPECIFIED),
+                    None,
+                    recv,
+                    send,
+                    recv_buf,
+                    send_buf,
+                    // Random delays before answers (RFC 6762); esp-hal's RNG is seeded by the radio.
+                    esp_hal::rng::Rng::new(),
+                    &signal,
+                );
+                if let Err(e) = mdns
+                    .run(HostAnswersMdnsHandler::new(responder.answers()))
+                    .await
+                {
+                    warn!("mDNS stopped: {e:?}");
                 }
             };
-            let (recv, send) = socket.split();
-            let signal = Signal::<NoopRawMutex, ()>::new();
-            let mdns = io::Mdns::<_, _, _, _, _, NoopRawMutex>::new(
-                Some(Ipv4Addr::UNSPECIFIED),
-                None,
-                recv,
-                send,
-                recv_buf,
-                send_buf,
-                // Random delays before answers (RFC 6762); esp-hal's RNG is seeded by the radio.
-                esp_hal::rng::Rng::new(),
-                &signal,
-            );
-            if let Err(e) = mdns.run(HostAnswersMdnsHandler::new(responder.answers())).await {
-                warn!("mDNS stopped: {e:?}");
-            }
-        };
         match select(run, sta.wait_config_down()).await {
             Either::First(()) => Timer::after(Duration::from_secs(2)).await,
             Either::Second(()) => info!("mDNS: station address lost"),

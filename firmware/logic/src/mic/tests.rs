@@ -40,7 +40,11 @@ impl Wire {
                 let word24 = ((s as u32) << 6) & 0xff_ffff; // 18 bits, then 6 driven zeros
                 for k in 0..31 {
                     let driven = slot == self.slot && k < 24;
-                    line.push(if driven { word24 >> (23 - k) & 1 == 1 } else { idle });
+                    line.push(if driven {
+                        word24 >> (23 - k) & 1 == 1
+                    } else {
+                        idle
+                    });
                 }
             }
         }
@@ -69,7 +73,9 @@ fn receive(line: &[bool], frames: usize, late: bool) -> Vec<u8> {
 }
 
 fn frame(bytes: &[u8], i: usize) -> &[u8; FRAME_BYTES] {
-    bytes[i * FRAME_BYTES..(i + 1) * FRAME_BYTES].try_into().unwrap()
+    bytes[i * FRAME_BYTES..(i + 1) * FRAME_BYTES]
+        .try_into()
+        .unwrap()
 }
 
 /// Edge values and a few in between, 18-bit.
@@ -81,10 +87,17 @@ fn both_slots_signs_and_18_bit_alignment_from_the_wire() {
         for undriven in [Undriven::Low, Undriven::High] {
             let wire = Wire { slot, undriven };
             let bytes = receive(&wire.line(&VALUES), VALUES.len(), false);
-            let format = MicFormat { slot, late_bit: false };
+            let format = MicFormat {
+                slot,
+                late_bit: false,
+            };
             for (i, &v) in VALUES.iter().enumerate() {
                 let word = slot_word(frame(&bytes, i), slot);
-                assert_eq!(sample_18(word, false), v, "{slot:?} frame {i}: word {word:#010x}");
+                assert_eq!(
+                    sample_18(word, false),
+                    v,
+                    "{slot:?} frame {i}: word {word:#010x}"
+                );
                 assert_eq!(pad_bits(word, false), 0, "driven zeros below the sample");
                 assert_eq!(sample(frame(&bytes, i), format), v as f32 / FULL_SCALE);
             }
@@ -105,7 +118,10 @@ fn literal_dma_layouts() {
         ([0xff, 0x40, 0x00, 0x00, 0, 0, 0, 0], 1),
     ];
     for (bytes, v) in frames {
-        let left = MicFormat { slot: Slot::Left, late_bit: false };
+        let left = MicFormat {
+            slot: Slot::Left,
+            late_bit: false,
+        };
         assert_eq!(sample_18(slot_word(&bytes, Slot::Left), false), v);
         assert_eq!(pad_bits(slot_word(&bytes, Slot::Left), false), 0);
         assert_eq!(sample(&bytes, left), v as f32 / FULL_SCALE);
@@ -113,11 +129,17 @@ fn literal_dma_layouts() {
         // The same words in the right slot.
         let mut swapped = [0u8; 8];
         swapped[4..].copy_from_slice(&bytes[..4]);
-        let right = MicFormat { slot: Slot::Right, late_bit: false };
+        let right = MicFormat {
+            slot: Slot::Right,
+            late_bit: false,
+        };
         assert_eq!(sample(&swapped, right), v as f32 / FULL_SCALE);
     }
     // And the wire model agrees with these layouts.
-    let wire = Wire { slot: Slot::Left, undriven: Undriven::Low };
+    let wire = Wire {
+        slot: Slot::Left,
+        undriven: Undriven::Low,
+    };
     let bytes = receive(&wire.line(&[1, -1]), 2, false);
     assert_eq!(frame(&bytes, 0), &[0x00, 0x40, 0x00, 0x00, 0, 0, 0, 0]);
     assert_eq!(frame(&bytes, 1), &[0x00, 0xc0, 0xff, 0xff, 0, 0, 0, 0]);
@@ -126,26 +148,41 @@ fn literal_dma_layouts() {
 #[test]
 fn a_capture_one_clock_late_is_seen_in_the_pad_bits_and_undone_by_late_bit() {
     // Noise-like samples, so about half have their lowest bit set.
-    let values: Vec<i32> = (0..400).map(|i: i32| (i * 7919 % 65_521) - 32_760).collect();
+    let values: Vec<i32> = (0..400)
+        .map(|i: i32| (i * 7919 % 65_521) - 32_760)
+        .collect();
     for slot in [Slot::Left, Slot::Right] {
         for undriven in [Undriven::Low, Undriven::High] {
             let wire = Wire { slot, undriven };
             let bytes = receive(&wire.line(&values), values.len(), true);
             let mut as_set = SlotProbe::new();
             let mut corrected = SlotProbe::new();
-            let plain = MicFormat { slot, late_bit: false };
-            let fixed = MicFormat { slot, late_bit: true };
+            let plain = MicFormat {
+                slot,
+                late_bit: false,
+            };
+            let fixed = MicFormat {
+                slot,
+                late_bit: true,
+            };
             let mut wrong = 0;
             for (i, &v) in values.iter().enumerate() {
                 let f = frame(&bytes, i);
                 as_set.push(f, plain);
                 corrected.push(f, fixed);
-                assert_eq!(sample_18(slot_word(f, slot), true), v, "late_bit restores frame {i}");
+                assert_eq!(
+                    sample_18(slot_word(f, slot), true),
+                    v,
+                    "late_bit restores frame {i}"
+                );
                 if sample_18(slot_word(f, slot), false) != v {
                     wrong += 1;
                 }
             }
-            assert!(wrong > values.len() * 9 / 10, "read as set, the samples are wrong");
+            assert!(
+                wrong > values.len() * 9 / 10,
+                "read as set, the samples are wrong"
+            );
             let r = as_set.take().unwrap();
             assert!(r.mostly_misaligned(), "{r:?}");
             let r = corrected.take().unwrap();
@@ -160,10 +197,24 @@ fn the_probe_finds_the_microphone_in_the_other_slot() {
     let values: Vec<i32> = (0..256).map(|i: i32| (i * 104_729 % 2001) - 1000).collect();
     for (wired, set) in [(Slot::Right, Slot::Left), (Slot::Left, Slot::Right)] {
         for undriven in [Undriven::Low, Undriven::High] {
-            let bytes = receive(&Wire { slot: wired, undriven }.line(&values), values.len(), false);
+            let bytes = receive(
+                &Wire {
+                    slot: wired,
+                    undriven,
+                }
+                .line(&values),
+                values.len(),
+                false,
+            );
             let mut probe = SlotProbe::new();
             for i in 0..values.len() {
-                probe.push(frame(&bytes, i), MicFormat { slot: set, late_bit: false });
+                probe.push(
+                    frame(&bytes, i),
+                    MicFormat {
+                        slot: set,
+                        late_bit: false,
+                    },
+                );
             }
             let r = probe.take().unwrap();
             assert_eq!(r.frames, values.len() as u32);
@@ -176,7 +227,13 @@ fn the_probe_finds_the_microphone_in_the_other_slot() {
 
 #[test]
 fn the_k1_default_is_the_left_slot() {
-    assert_eq!(MicFormat::default(), MicFormat { slot: Slot::Left, late_bit: false });
+    assert_eq!(
+        MicFormat::default(),
+        MicFormat {
+            slot: Slot::Left,
+            late_bit: false
+        }
+    );
     assert_eq!(Slot::Left.as_str(), "left");
     assert_eq!(Slot::Right.as_str(), "right");
 }
@@ -187,9 +244,19 @@ fn decimated_amplitude(hz: f64) -> f64 {
     const RATE: f64 = 25_600.0;
     let n = 25_600;
     let values: Vec<i32> = (0..n)
-        .map(|i| (0.5 * (2.0 * core::f64::consts::PI * hz * i as f64 / RATE).sin() * 131_071.0) as i32)
+        .map(|i| {
+            (0.5 * (2.0 * core::f64::consts::PI * hz * i as f64 / RATE).sin() * 131_071.0) as i32
+        })
         .collect();
-    let bytes = receive(&Wire { slot: Slot::Left, undriven: Undriven::Low }.line(&values), n, false);
+    let bytes = receive(
+        &Wire {
+            slot: Slot::Left,
+            undriven: Undriven::Low,
+        }
+        .line(&values),
+        n,
+        false,
+    );
     let mut d = Decimator::new();
     let mut out = Vec::new();
     let mut scratch = [0.0f32; 128];
@@ -200,7 +267,11 @@ fn decimated_amplitude(hz: f64) -> f64 {
     }
     assert_eq!(out.len(), n / 2);
     let settled = &out[200..];
-    let power: f64 = settled.iter().map(|&y| (y as f64) * (y as f64)).sum::<f64>() / settled.len() as f64;
+    let power: f64 = settled
+        .iter()
+        .map(|&y| (y as f64) * (y as f64))
+        .sum::<f64>()
+        / settled.len() as f64;
     (2.0 * power).sqrt() / 0.5
 }
 
