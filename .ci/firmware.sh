@@ -2,7 +2,9 @@
 # K1 firmware CI: the ESP32-C6 and ESP32-C3 firmware built, linked and turned into images (with
 # flash and RAM use), k1-core compiled to Xtensa (the ESP32-S3's ISA) with its code checked, the
 # Cortex-M4F QEMU harness against the host (checksums must be equal) with instructions per hop
-# and per frame, and the firmware's host-side unit tests.
+# and per frame, and the firmware's host-side unit tests; before them rustfmt and clippy; between
+# them the S3's second-core code type-checked on the C6, and the partition table parsed by
+# espflash with merged images written from it.
 #
 # Recipes: ../shared/embedded/README.md. Bare-metal builds use Debian's rustc-web with
 # -Zbuild-std; the host tests use rustup's toolchain. Installs what is missing with apt and pip.
@@ -21,7 +23,8 @@ export CARGO_INCREMENTAL=0
 start=$(date +%s)
 section() { printf '\n== %s (%ss)\n' "$*" "$(($(date +%s) - start))"; }
 
-APT=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 llvm-22 qemu-system-arm libudev-dev pkg-config gcc)
+APT=(rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22 llvm-22 qemu-system-arm libudev-dev
+    pkg-config gcc)
 section "install: ${APT[*]} and esptool"
 missing=()
 for p in "${APT[@]}"; do
@@ -47,6 +50,19 @@ deb_cargo() {
     (cd "$fw" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
         /usr/bin/cargo "$@")
 }
+
+# Formatting and lints fail CI. rustfmt formats every member (the app too) and xtensa-check (its
+# own workspace, whose manifest stable cargo cannot read, so rustfmt is run on its file). Clippy:
+# the host-buildable crates (logic, mcu-bench, k1-ota-sign, with their tests) with rustup's
+# toolchain; the app (and logic again, for the chip) for the C6 with Debian's clippy
+# (rust-web-clippy), found first on PATH so /usr/bin/cargo runs its cargo-clippy, not rustup's.
+section "lint: rustfmt --check and clippy -D warnings"
+host_cargo fmt --check
+RUSTUP_TOOLCHAIN="${K1_HOST_TOOLCHAIN:-stable}" rustfmt --edition 2024 --check "$fw/xtensa-check/src/lib.rs"
+host_cargo clippy --all-targets --target-dir "$target_dir/host" -- -D warnings
+(cd "$fw" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc \
+    RUSTC_BOOTSTRAP=1 /usr/bin/cargo clippy --release -p k1-firmware --features esp32c6 \
+    --target riscv32imac-unknown-none-elf -Zbuild-std=core,alloc --target-dir "$target_dir" -- -D warnings)
 
 # build_chip FEATURE TARGET ESPTOOL_CHIP RAM_RANGES...: builds, links and images the firmware,
 # and prints flash (image size, against the 1.5 MB OTA slot) and static RAM use.
@@ -189,9 +205,17 @@ echo "tampered update refused, as it must be"
 
 section "xtensa: k1-core analysis compiled for the ESP32 (recipe 2)"
 spec="$root/../shared/embedded/xtensa-esp32-codegen.json"
+# A failed build fails CI (it used to end in `|| true`, so a stale staticlib could pass). The
+# "'-fp' is not a recognized feature" lines are the recipe's known noise and are left out of the
+# log shown; grep's status 1 only means that nothing else was printed.
+xtensa_log="$target_dir/xtensa-build.log"
+mkdir -p "$target_dir"
+xtensa_rc=0
 (cd "$fw/xtensa-check" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
     /usr/bin/cargo build --release -Zbuild-std=core,alloc -Zjson-target-spec --target "$spec" \
-    --target-dir "$target_dir/xtensa" 2>&1 | grep -v "is not a recognized feature" || true)
+    --target-dir "$target_dir/xtensa") >"$xtensa_log" 2>&1 || xtensa_rc=$?
+grep -v "is not a recognized feature" "$xtensa_log" || [ $? -eq 1 ]
+[ "$xtensa_rc" -eq 0 ] || { echo "FAIL: the Xtensa build failed (exit $xtensa_rc)" >&2; exit 1; }
 lib="$target_dir/xtensa/xtensa-esp32-codegen/release/libk1_xtensa_check.a"
 test -f "$lib" || { echo "FAIL: no Xtensa staticlib" >&2; exit 1; }
 counts=$(llvm-objdump-22 --mcpu=esp32 -d "$lib" | awk '
