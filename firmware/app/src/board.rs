@@ -54,4 +54,3 @@ pub const CHIP: &str = if cfg!(feature = "esp32s3") {
 } else {
     "ESP32-C3"
 };
-

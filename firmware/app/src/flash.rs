@@ -1,7 +1,9 @@
 //! The settings partition as an `embedded_storage` NOR flash: offsets relative to the partition,
 //! bounds checked, over esp-storage's driver for the whole chip.
 
-use embedded_storage::nor_flash::{ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash};
+use embedded_storage::nor_flash::{
+    ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
+};
 use esp_storage::{FlashStorage, FlashStorageError};
 
 /// A window `[base, base + len)` of the flash.
@@ -36,7 +38,9 @@ impl<'a, 'd> Partition<'a, 'd> {
     }
 
     fn check(&self, offset: u32, n: usize) -> Result<u32, PartitionError> {
-        let end = offset.checked_add(n as u32).ok_or(PartitionError::OutOfBounds)?;
+        let end = offset
+            .checked_add(n as u32)
+            .ok_or(PartitionError::OutOfBounds)?;
         if end > self.len {
             return Err(PartitionError::OutOfBounds);
         }
@@ -71,6 +75,8 @@ impl NorFlash for Partition<'_, '_> {
         let at = self.check(offset, bytes.len())?;
         // NOR semantics (bits only cleared, no erase): the settings log's power-loss safety
         // depends on it. esp-storage's plain `write` would erase and rewrite the whole sector.
-        self.flash.write_nor(at, bytes).map_err(PartitionError::Flash)
+        self.flash
+            .write_nor(at, bytes)
+            .map_err(PartitionError::Flash)
     }
 }

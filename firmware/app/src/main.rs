@@ -24,10 +24,14 @@ mod http;
 mod metrics;
 mod net;
 mod render;
-#[cfg(feature = "esp32s3")]
+// The S3's second core; `k1_dual_core_check` compiles it on a single-core chip against a
+// stand-in for esp-rtos's `start_second_core` (check builds only: see `second_core.rs`).
+#[cfg(any(feature = "esp32s3", k1_dual_core_check))]
+#[macro_use]
 mod second_core;
 mod settings;
 mod state;
+mod watchdog;
 mod ws2812;
 
 use alloc::boxed::Box;
@@ -38,7 +42,6 @@ use esp_backtrace as _;
 use esp_hal::clock::CpuClock;
 use esp_hal::dma_rx_stream_buffer;
 use esp_hal::gpio::Level;
-use esp_hal::i2s::master::{Channels, DataFormat, I2s, TdmConfig};
 use esp_hal::rmt::{Rmt, TxChannelConfig, TxChannelCreator};
 use esp_hal::time::Rate;
 use esp_hal::timer::timg::TimerGroup;
@@ -48,7 +51,7 @@ use k1_fw_logic::ota::trial::{BootDecision, Health, Trial, TrialConfig, Verdict}
 use log::{error, info, warn};
 
 use crate::board::{CHIP, Pins};
-use crate::config::{HEAP_BYTES, I2S_RATE_HZ, RECLAIMED_HEAP_BYTES, RMT_MHZ};
+use crate::config::{HEAP_BYTES, RECLAIMED_HEAP_BYTES, RMT_MHZ};
 use crate::state::{DEVICE, Device, device};
 
 esp_bootloader_esp_idf::esp_app_desc!();
@@ -68,6 +71,8 @@ async fn main(spawner: Spawner) -> ! {
     let timg0 = TimerGroup::new(peripherals.TIMG0);
     esp_rtos::start(timg0.timer0, peripherals.FROM_CPU_INTR0);
     info!("K1 firmware {} on {}", env!("CARGO_PKG_VERSION"), CHIP);
+    // On from here: a hang anywhere in the start-up below resets the chip too.
+    let mut watchdogs = watchdog::Watchdogs::start(timg0.wdt, peripherals.RTC_TIMER);
 
     let mut store = settings::SettingsFlash::new(peripherals.FLASH);
     let mut saved = store.load();
@@ -78,23 +83,14 @@ async fn main(spawner: Spawner) -> ! {
 
     let pins: Pins = board_pins!(peripherals);
 
-    // Audio: I2S in, 32-bit stereo slots, DMA into a ring.
-    let i2s = I2s::new(
-        peripherals.I2S0,
-        peripherals.DMA_CH0,
-        TdmConfig::new_tdm_philips()
-            .with_sample_rate(Rate::from_hz(I2S_RATE_HZ))
-            .with_data_format(DataFormat::Data32Channel32)
-            .with_channels(Channels::STEREO),
-    )
-    .expect("I2S configuration")
-    .into_async();
-    let rx = i2s
-        .i2s_rx
-        .with_bclk(pins.bclk)
-        .with_ws(pins.ws)
-        .with_din(pins.din)
-        .build();
+    // Audio: the I2S peripheral, its DMA channel and pins; the audio task makes the driver.
+    let mic = audio::Microphone {
+        i2s: peripherals.I2S0,
+        dma: peripherals.DMA_CH0,
+        bclk: pins.bclk,
+        ws: pins.ws,
+        din: pins.din,
+    };
     let buffer = dma_rx_stream_buffer!(8 * 1024, 1024);
     let analyzer = Box::leak(Box::new(
         Analyzer::new(Config::DEFAULT).expect("the default analysis config is valid"),
@@ -109,17 +105,24 @@ async fn main(spawner: Spawner) -> ! {
         .with_clk_divider(1)
         .with_idle_output(true)
         .with_idle_output_level(Level::Low);
-    let strip_a = rmt.channel0.configure_tx(&tx).expect("RMT channel 0").with_pin(pins.strip_a);
-    let strip_b = rmt.channel1.configure_tx(&tx).expect("RMT channel 1").with_pin(pins.strip_b);
+    let strip_a = rmt
+        .channel0
+        .configure_tx(&tx)
+        .expect("RMT channel 0")
+        .with_pin(pins.strip_a);
+    let strip_b = rmt
+        .channel1
+        .configure_tx(&tx)
+        .expect("RMT channel 1")
+        .with_pin(pins.strip_b);
     let frame = Box::leak(Box::new(render::Frame::new(pattern)));
 
-    #[cfg(not(feature = "esp32s3"))]
-    spawner.spawn(audio::audio_task(rx, buffer, analyzer, writer).expect("audio task"));
-    #[cfg(feature = "esp32s3")]
+    #[cfg(not(any(feature = "esp32s3", k1_dual_core_check)))]
+    spawner.spawn(audio::audio_task(mic, buffer, analyzer, writer).expect("audio task"));
+    #[cfg(any(feature = "esp32s3", k1_dual_core_check))]
     second_core::start_audio(
-        peripherals.CPU_CTRL,
-        peripherals.FROM_CPU_INTR1,
-        rx,
+        second_core_peripherals!(peripherals),
+        mic,
         buffer,
         analyzer,
         writer,
@@ -150,8 +153,12 @@ async fn main(spawner: Spawner) -> ! {
     };
 
     let (mut frames0, mut hops0, mut misses0) = (0, 0, 0);
+    watchdogs.feed();
     loop {
+        // One second: the watchdog review period, and the window of the health figures below.
+        const _: () = assert!(config::WATCHDOG_REVIEW_MS == 1_000);
         Timer::after(Duration::from_secs(1)).await;
+        watchdogs.review();
         let (frames, hops, misses) = (
             metrics::get(&metrics::FRAMES),
             metrics::get(&metrics::HOPS),
@@ -187,7 +194,10 @@ async fn main(spawner: Spawner) -> ! {
                     trial = None;
                 }
                 Verdict::Rollback(why) => {
-                    warn!("OTA: health did not hold ({why:?}, last bad {:?}); rolling back", t.last_bad());
+                    warn!(
+                        "OTA: health did not hold ({why:?}, last bad {:?}); rolling back",
+                        t.last_bad()
+                    );
                     rollback().await;
                 }
             }

@@ -66,6 +66,7 @@ pub async fn render_task(
     let mut latencies = LatencyHistogram::new();
     loop {
         ticker.next().await;
+        crate::watchdog::RENDER.beat();
         let now = Instant::now();
         let dt = (now - last).as_micros() as f32 * 1e-6;
         if now - last > period * 2 {

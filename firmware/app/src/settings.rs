@@ -37,7 +37,20 @@ fn image_state(s: OtaImageState) -> ImageState {
 impl SettingsFlash {
     /// Opens the flash and finds the settings partition.
     pub fn new(flash: FLASH<'static>) -> Self {
-        let mut flash = FlashStorage::new(flash);
+        let flash = FlashStorage::new(flash);
+        // Dual-core chips (the S3): esp-storage 0.10 defaults to `MultiCoreStrategy::Error`,
+        // which fails every erase and write with `OtherCoreRunning` once the second core runs
+        // (it runs the audio task from boot), so settings, Wi-Fi credentials, OTA and
+        // mark-valid would all fail. While the flash is erased or written its cache is off, so
+        // no core may fetch code or data from it; the second core runs from flash, so it must be
+        // stopped. `multicore_auto_park` parks it (RTC_CNTL stall) for each erase or write call
+        // and unparks it after. `multicore_ignore` would be unsound here. The parked core holds
+        // no lock the write needs: esp-storage takes only its own lock, which the audio core
+        // never touches. Cost: the audio core stops for the length of each call (a 4 KB sector
+        // erase is tens of ms; the DMA ring holds 40 ms), so an OTA upload may drop audio.
+        #[cfg(feature = "esp32s3")]
+        let flash = flash.multicore_auto_park();
+        let mut flash = flash;
         let mut buf = [0u8; PARTITION_TABLE_MAX_LEN];
         let region = match read_partition_table(&mut flash, &mut buf) {
             Ok(table) => table
@@ -111,7 +124,11 @@ impl SettingsFlash {
     /// Decides at boot whether this image is on trial, and records the trial boot.
     pub fn boot_decision(&mut self, settings: &mut Settings) -> BootDecision {
         let state = self
-            .ota(|u| u.current_ota_state().map(image_state).unwrap_or(ImageState::Undefined))
+            .ota(|u| {
+                u.current_ota_state()
+                    .map(image_state)
+                    .unwrap_or(ImageState::Undefined)
+            })
             .unwrap_or(ImageState::Undefined);
         let decision = on_boot(state, settings.trial_boots);
         if let BootDecision::Trial { boots } = decision {

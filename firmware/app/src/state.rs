@@ -16,6 +16,7 @@ use k1_core::ParamsWriter;
 use k1_core::params::Params;
 use k1_core::render::PatternId;
 use k1_fw_logic::credentials::Credentials;
+use k1_fw_logic::mic::MicFormat;
 use k1_fw_logic::settings::Settings;
 
 use crate::render::PATTERN;
@@ -41,10 +42,19 @@ pub const SAVE_AFTER: Duration = Duration::from_secs(2);
 
 impl Device {
     /// Wraps the flash, the loaded settings and the parameters writer, publishing the settings.
-    pub fn new(flash: SettingsFlash, settings: Settings, mut params: ParamsWriter<'static>) -> Self {
+    pub fn new(
+        flash: SettingsFlash,
+        settings: Settings,
+        mut params: ParamsWriter<'static>,
+    ) -> Self {
         params.write(&settings.params);
         PATTERN.store(settings.pattern as u32, Ordering::Relaxed);
-        Device { flash, settings, params }
+        crate::audio::set_format(settings.mic);
+        Device {
+            flash,
+            settings,
+            params,
+        }
     }
 
     /// New parameters: shown from the next frame, saved soon.
@@ -58,6 +68,13 @@ impl Device {
     pub fn set_pattern(&mut self, pattern: PatternId) {
         self.settings.pattern = pattern;
         PATTERN.store(pattern as u32, Ordering::Relaxed);
+        SAVE.signal(());
+    }
+
+    /// A new microphone format: read from the next DMA chunk, saved soon.
+    pub fn set_mic(&mut self, mic: MicFormat) {
+        self.settings.mic = mic;
+        crate::audio::set_format(mic);
         SAVE.signal(());
     }
 

@@ -68,7 +68,11 @@ impl LatencyHistogram {
         for (i, &n) in self.buckets.iter().enumerate() {
             seen += n as u32;
             if seen >= rank {
-                return Some(if i == BUCKETS { u32::MAX } else { (i as u32 + 1) * BUCKET_US });
+                return Some(if i == BUCKETS {
+                    u32::MAX
+                } else {
+                    (i as u32 + 1) * BUCKET_US
+                });
             }
         }
         Some(u32::MAX)
@@ -263,13 +267,31 @@ mod tests {
         let ok = HealthBody::new(&window());
         assert_eq!((ok.status, ok.healthy, ok.http_status()), ("ok", true, 200));
         let text = json(&ok);
-        assert!(text.starts_with(r#"{"status":"ok","healthy":true,"checks":[{"name":"fps","#), "{text}");
+        assert!(
+            text.starts_with(r#"{"status":"ok","healthy":true,"checks":[{"name":"fps","#),
+            "{text}"
+        );
         for (i, w) in [
-            Window { fps: 99.0, ..window() },
-            Window { latency_p99_ms: Some(20.0), ..window() },
-            Window { latency_p99_ms: None, ..window() },
-            Window { deadline_misses: 1, ..window() },
-            Window { hops_per_second: 10.0, ..window() },
+            Window {
+                fps: 99.0,
+                ..window()
+            },
+            Window {
+                latency_p99_ms: Some(20.0),
+                ..window()
+            },
+            Window {
+                latency_p99_ms: None,
+                ..window()
+            },
+            Window {
+                deadline_misses: 1,
+                ..window()
+            },
+            Window {
+                hops_per_second: 10.0,
+                ..window()
+            },
         ]
         .iter()
         .enumerate()
@@ -277,7 +299,10 @@ mod tests {
             let h = HealthBody::new(w);
             assert_eq!((h.status, h.http_status()), ("failing", 503), "case {i}");
         }
-        let starting = HealthBody::new(&Window { seconds: 0.0, ..window() });
+        let starting = HealthBody::new(&Window {
+            seconds: 0.0,
+            ..window()
+        });
         assert_eq!(
             json(&starting).as_str(),
             r#"{"status":"starting","healthy":false,"checks":[],"window_seconds":0.0}"#

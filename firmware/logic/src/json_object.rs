@@ -40,7 +40,11 @@ fn is_space(b: u8) -> bool {
 impl<'a> Entries<'a> {
     /// Starts reading `bytes`, which must hold one object and nothing else but whitespace.
     pub fn new(bytes: &'a [u8]) -> Result<Self, Malformed> {
-        let mut e = Entries { bytes, at: 0, done: false };
+        let mut e = Entries {
+            bytes,
+            at: 0,
+            done: false,
+        };
         e.skip_space();
         e.expect(b'{')?;
         e.skip_space();
@@ -74,7 +78,11 @@ impl<'a> Entries<'a> {
     fn finish(&mut self) -> Result<(), Malformed> {
         self.done = true;
         self.skip_space();
-        if self.at == self.bytes.len() { Ok(()) } else { Err(Malformed) }
+        if self.at == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(Malformed)
+        }
     }
 
     fn string(&mut self) -> Result<&'a str, Malformed> {
@@ -105,7 +113,10 @@ impl<'a> Entries<'a> {
 
     fn number(&mut self) -> Result<f32, Malformed> {
         let start = self.at;
-        while self.peek().is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
+        while self
+            .peek()
+            .is_some_and(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
             self.at += 1;
         }
         let text = core::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| Malformed)?;
@@ -125,8 +136,7 @@ impl<'a> Entries<'a> {
                     self.at += 1;
                     let inner = &self.bytes[start..self.at];
                     // Check it now, so the caller's reading of it cannot fail differently.
-                    let mut check = Entries::new(inner)?;
-                    while let Some(item) = check.next() {
+                    for item in Entries::new(inner)? {
                         if matches!(item?.1, JsonValue::Object(_)) {
                             return Err(Malformed);
                         }
@@ -201,8 +211,10 @@ mod tests {
 
     #[test]
     fn reads_every_kind_of_value() {
-        let got = all(br#" {"a": 0.5, "b":true,"c" : false, "d":null, "e":"Ocean", "f":-1e2,
-            "g": {"style": "wave", "x": 3}} "#)
+        let got = all(
+            br#" {"a": 0.5, "b":true,"c" : false, "d":null, "e":"Ocean", "f":-1e2,
+            "g": {"style": "wave", "x": 3}} "#,
+        )
         .unwrap();
         assert_eq!(got.len(), 7);
         assert_eq!(got[0], ("a", JsonValue::Number(0.5)));
@@ -210,7 +222,9 @@ mod tests {
         assert_eq!(got[3], ("d", JsonValue::Null));
         assert_eq!(got[4], ("e", JsonValue::Str("Ocean")));
         assert_eq!(got[5], ("f", JsonValue::Number(-100.0)));
-        let JsonValue::Object(inner) = got[6].1 else { panic!() };
+        let JsonValue::Object(inner) = got[6].1 else {
+            panic!()
+        };
         assert_eq!(all(inner).unwrap()[0], ("style", JsonValue::Str("wave")));
         assert_eq!(all(b"{}").unwrap(), []);
     }
@@ -218,9 +232,21 @@ mod tests {
     #[test]
     fn refuses_what_it_does_not_read() {
         for bad in [
-            &b""[..], b"[]", b"{", b"{\"a\"}", b"{\"a\":}", b"{\"a\":1,}", b"{\"a\":1} x",
-            b"{\"a\":tru}", b"{\"a\":1e99}", b"{\"a\":\"x\\\"\"}", b"{\"a\":[1]}",
-            b"{\"a\":{\"b\":{}}}", b"{a:1}", b"{\"a\":1 \"b\":2}", b"{\"a\":\"\xff\"}",
+            &b""[..],
+            b"[]",
+            b"{",
+            b"{\"a\"}",
+            b"{\"a\":}",
+            b"{\"a\":1,}",
+            b"{\"a\":1} x",
+            b"{\"a\":tru}",
+            b"{\"a\":1e99}",
+            b"{\"a\":\"x\\\"\"}",
+            b"{\"a\":[1]}",
+            b"{\"a\":{\"b\":{}}}",
+            b"{a:1}",
+            b"{\"a\":1 \"b\":2}",
+            b"{\"a\":\"\xff\"}",
         ] {
             assert!(all(bad).is_err(), "{:?}", core::str::from_utf8(bad));
         }

@@ -8,6 +8,10 @@
 //!   log over any `embedded_storage::nor_flash::NorFlash`.
 //! - [`api`]: the JSON of the HTTP API's parameters, select, patterns and palettes routes;
 //!   [`health`]: performance and health, with a latency histogram for the p99.
+//! - [`mdns`]: the `k1-xxxx.local` name and the `_http._tcp` and `_k1._tcp` services.
+//! - [`mic`]: the I2S microphone's samples (slot, 18-bit alignment, the one-bit-late check) and
+//!   the 2:1 half-band decimation to the engine's rate.
+//! - [`watchdog`]: feed the hardware watchdogs only while every loop that must run has beaten.
 //!
 //! The chip glue (`firmware/app`) feeds these events and flash handles and does what they say.
 #![no_std]
@@ -18,6 +22,9 @@ pub mod backoff;
 pub mod credentials;
 pub mod health;
 pub mod json_object;
+pub mod mdns;
+pub mod mic;
 pub mod ota;
 pub mod provision;
 pub mod settings;
+pub mod watchdog;

@@ -205,7 +205,11 @@ mod tests {
         assert_eq!(p.poll(5_001), Step::Idle, "one attempt at a time");
         p.event(Event::Online, 8_000);
         assert!(p.online());
-        assert_eq!(p.mode(), Mode::StationAndSetupAp, "the page can still say where it went");
+        assert_eq!(
+            p.mode(),
+            Mode::StationAndSetupAp,
+            "the page can still say where it went"
+        );
         assert_eq!(p.poll(9_000), Step::WaitUntil(8_000 + AP_LINGER_MS));
         assert_eq!(p.poll(8_000 + AP_LINGER_MS), Step::Idle);
         assert_eq!(p.mode(), Mode::Station);
@@ -227,7 +231,11 @@ mod tests {
         assert_eq!(p.mode(), Mode::StationAndSetupAp);
         assert_eq!(p.poll(2_000), Step::Connect);
         p.radio_restarted(2_100);
-        assert_eq!(p.poll(2_100), Step::Idle, "restart while offline changes nothing");
+        assert_eq!(
+            p.poll(2_100),
+            Step::Idle,
+            "restart while offline changes nothing"
+        );
     }
 
     #[test]
@@ -260,7 +268,11 @@ mod tests {
         assert_eq!(p.poll(now), Step::Connect);
         p.event(Event::Online, now);
         assert_eq!(p.failures(), 0);
-        assert_eq!(p.poll(now), Step::WaitUntil(now + AP_LINGER_MS), "the AP lingers");
+        assert_eq!(
+            p.poll(now),
+            Step::WaitUntil(now + AP_LINGER_MS),
+            "the AP lingers"
+        );
         let later = now + AP_LINGER_MS;
         assert_eq!((p.poll(later), p.mode()), (Step::Idle, Mode::Station));
     }

@@ -19,13 +19,17 @@ use crate::state::device;
 
 /// A JSON reply with a status.
 fn reply<T: serde::Serialize>(status: u16, body: T) -> impl IntoResponse {
-    Json(body).into_response().with_status_code(StatusCode::new(status))
+    Json(body)
+        .into_response()
+        .with_status_code(StatusCode::new(status))
 }
 
 /// A refusal in the host's error shape, with its status.
 fn refused(e: Refusal) -> impl IntoResponse {
     let status = e.status;
-    Json(e).into_response().with_status_code(StatusCode::new(status))
+    Json(e)
+        .into_response()
+        .with_status_code(StatusCode::new(status))
 }
 
 /// Before `main` installed the device state (the first milliseconds of boot).
@@ -36,7 +40,10 @@ fn starting() -> Refusal {
 /// `GET /api/params`.
 pub async fn get_params() -> Result<impl IntoResponse, impl IntoResponse> {
     match device().await.as_ref() {
-        Some(d) => Ok(reply(200, ParamsBody::new(&d.settings.params, d.settings.pattern))),
+        Some(d) => Ok(reply(
+            200,
+            ParamsBody::new(&d.settings.params, d.settings.pattern),
+        )),
         None => Err(refused(starting())),
     }
 }
@@ -44,7 +51,9 @@ pub async fn get_params() -> Result<impl IntoResponse, impl IntoResponse> {
 /// `POST /api/params`: a partial update; replies with the whole object.
 pub async fn post_params(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl IntoResponse> {
     let mut guard = device().await;
-    let Some(d) = guard.as_mut() else { return Err(refused(starting())) };
+    let Some(d) = guard.as_mut() else {
+        return Err(refused(starting()));
+    };
     match shapes::post_params(&body, &d.settings.params, d.settings.pattern) {
         Ok(p) => {
             d.set_params(p);
@@ -61,7 +70,9 @@ pub async fn select(body: Vec<u8, BODY_MAX>) -> Result<impl IntoResponse, impl I
         Err(e) => return Err(refused(e)),
     };
     let mut guard = device().await;
-    let Some(d) = guard.as_mut() else { return Err(refused(starting())) };
+    let Some(d) = guard.as_mut() else {
+        return Err(refused(starting()));
+    };
     d.set_pattern(id);
     Ok(reply(200, Selected::from(id)))
 }
@@ -94,4 +105,29 @@ pub async fn performance() -> impl IntoResponse {
 pub async fn health() -> impl IntoResponse {
     let body = HealthBody::new(&metrics::window());
     reply(body.http_status(), body)
+}
+
+/// `GET /api/device/microphone`: the slot and the one-bit-late correction in force.
+pub async fn get_microphone() -> Result<impl IntoResponse, impl IntoResponse> {
+    match device().await.as_ref() {
+        Some(d) => Ok(reply(200, d.settings.mic)),
+        None => Err(refused(starting())),
+    }
+}
+
+/// `POST /api/device/microphone`: `slot` and/or `late_bit`; applies at once, saved soon.
+pub async fn post_microphone(
+    body: Vec<u8, BODY_MAX>,
+) -> Result<impl IntoResponse, impl IntoResponse> {
+    let mut guard = device().await;
+    let Some(d) = guard.as_mut() else {
+        return Err(refused(starting()));
+    };
+    match shapes::post_microphone(&body, d.settings.mic) {
+        Ok(mic) => {
+            d.set_mic(mic);
+            Ok(reply(200, mic))
+        }
+        Err(e) => Err(refused(e)),
+    }
 }

@@ -47,6 +47,10 @@ impl AppBuilder for App {
             .route("/api/patterns", get(api::patterns))
             .route("/api/palettes", get(api::palettes))
             .route("/api/device/performance", get(api::performance))
+            .route(
+                "/api/device/microphone",
+                get(api::get_microphone).post(api::post_microphone),
+            )
             .route("/api/health", get(api::health))
             .route("/api/ota", post_service(ota::OtaUpload))
     }
@@ -70,8 +74,7 @@ async fn http_task(id: usize, stack: Stack<'static>, app: &'static AppRouter) ->
     let mut http = [0u8; 2048];
     match picoserve::Server::new(app, &CONFIG, &mut http)
         .listen_and_serve(id, stack, PORT, &mut rx, &mut tx)
-        .await
-    {}
+        .await {}
 }
 
 /// Starts the servers: [`STA_SERVERS`] on the station, one on the setup access point.

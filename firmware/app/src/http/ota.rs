@@ -20,11 +20,11 @@ use k1_fw_logic::api::ErrorBody;
 use k1_fw_logic::ota::key::parse_public_key_hex;
 use k1_fw_logic::ota::{OtaError, Slot, Upload};
 use log::{error, info, warn};
+use picoserve::ResponseSent;
 use picoserve::io::Read;
 use picoserve::request::Request;
 use picoserve::response::{IntoResponse, Json, ResponseWriter, StatusCode};
 use picoserve::routing::RequestHandlerService;
-use picoserve::ResponseSent;
 use serde::Serialize;
 
 use crate::state::device;
@@ -93,7 +93,8 @@ impl Slot for FlashSlot<'_> {
 
     fn write(&mut self, offset: u32, mut data: &[u8]) -> Result<(), FlashStorageError> {
         // `Upload` writes in order; anything else is a bug worth refusing, not hiding.
-        if offset != self.page_at + self.page_len as u32 || offset + data.len() as u32 > self.limit {
+        if offset != self.page_at + self.page_len as u32 || offset + data.len() as u32 > self.limit
+        {
             return Err(FlashStorageError::OutOfBounds);
         }
         while !data.is_empty() {
@@ -122,16 +123,27 @@ struct Accepted {
 }
 
 fn refusal(error: &'static str, message: &'static str, status: u16) -> ErrorBody<'static> {
-    ErrorBody { error, field: None, message, status }
+    ErrorBody {
+        error,
+        field: None,
+        message,
+        status,
+    }
 }
 
 fn explain(e: &OtaError<FlashStorageError>) -> (&'static str, u16) {
     match e {
-        OtaError::BadLength { .. } => ("the body must be an app image plus a 64-byte signature, and fit the slot", 413),
+        OtaError::BadLength { .. } => (
+            "the body must be an app image plus a 64-byte signature, and fit the slot",
+            413,
+        ),
         OtaError::TooLong => ("more bytes arrived than Content-Length announced", 400),
         OtaError::Truncated { .. } => ("the body ended early; nothing was changed", 400),
         OtaError::NotAnImage => ("the body does not start with an ESP app image (0xE9)", 400),
-        OtaError::BadSignature => ("the signature does not verify against this device's update key", 403),
+        OtaError::BadSignature => (
+            "the signature does not verify against this device's update key",
+            403,
+        ),
         OtaError::Flash(_) => ("writing the flash failed; the running image stays", 500),
     }
 }
@@ -145,15 +157,24 @@ async fn receive<R: Read>(request: &mut Request<'_, R>) -> Result<u32, ErrorBody
             503,
         ));
     };
-    let key = VerifyingKey::from_bytes(&key)
-        .map_err(|_| refusal("ota_disabled", "the built-in update key is not a valid ed25519 key", 503))?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| {
+        refusal(
+            "ota_disabled",
+            "the built-in update key is not a valid ed25519 key",
+            503,
+        )
+    })?;
     let body_len = request.body_connection.content_length() as u32;
     let mut guard = device().await;
     let Some(d) = guard.as_mut() else {
         return Err(refusal("starting", "the device is starting", 503));
     };
     let Some((base, len)) = d.flash.update_slot() else {
-        return Err(refusal("no_update_slot", "the partition table has no second app slot", 500));
+        return Err(refusal(
+            "no_update_slot",
+            "the partition table has no second app slot",
+            500,
+        ));
     };
     info!("OTA: receiving {body_len} bytes into the slot at {base:#x}");
     let slot = FlashSlot {
@@ -182,7 +203,11 @@ async fn receive<R: Read>(request: &mut Request<'_, R>) -> Result<u32, ErrorBody
     let bytes = upload.received();
     upload.finish().map_err(fail)?;
     if !d.flash.activate_update() {
-        return Err(refusal("flash_error", "the new image could not be selected; the running image stays", 500));
+        return Err(refusal(
+            "flash_error",
+            "the new image could not be selected; the running image stays",
+            500,
+        ));
     }
     info!("OTA: {bytes} bytes verified; the new image boots next, on trial");
     Ok(bytes)
@@ -203,9 +228,13 @@ impl RequestHandlerService<()> for OtaUpload {
         let connection = request.body_connection.finalize().await?;
         match result {
             Ok(bytes) => {
-                let _ = Json(Accepted { status: "ok", bytes, rebooting: true })
-                    .write_to(connection, response_writer)
-                    .await;
+                let _ = Json(Accepted {
+                    status: "ok",
+                    bytes,
+                    rebooting: true,
+                })
+                .write_to(connection, response_writer)
+                .await;
                 Timer::after(Duration::from_millis(500)).await;
                 info!("OTA: restarting into the new image");
                 esp_hal::system::software_reset()
@@ -215,7 +244,11 @@ impl RequestHandlerService<()> for OtaUpload {
                     error!("OTA: {}", e.message);
                 }
                 let status = StatusCode::new(e.status);
-                Json(e).into_response().with_status_code(status).write_to(connection, response_writer).await
+                Json(e)
+                    .into_response()
+                    .with_status_code(status)
+                    .write_to(connection, response_writer)
+                    .await
             }
         }
     }

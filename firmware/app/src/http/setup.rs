@@ -28,8 +28,8 @@ const FORM: &str = "<p>Choose the Wi-Fi network K1 should join.</p>\
 <button>Save and join</button></form></body></html>";
 
 const JOINING: &str = "<p>Saved. K1 is joining the network now. When it succeeds, this setup \
-network closes after 30 s; then open <a href='http://k1.local/'>http://k1.local/</a> on that \
-network. If it fails, this setup network stays up: come back here and check the password.</p>\
+network closes after 30 s; then open http://k1-XXXX.local/ on that network, where XXXX are \
+the four characters at the end of this setup network's name. If it fails, this setup network stays up: come back here and check the password.</p>\
 </body></html>";
 
 const NOT_STORED: &str = "<p class=err>The network could not be stored in flash; K1 uses it \
@@ -64,9 +64,15 @@ pub async fn page() -> impl IntoResponse {
 pub async fn submit(body: Vec<u8, BODY_MAX>) -> impl IntoResponse {
     match Credentials::from_form(&body) {
         Ok(c) => {
-            let stored = device().await.as_mut().is_some_and(|d| d.set_wifi(c.clone()));
+            let stored = device()
+                .await
+                .as_mut()
+                .is_some_and(|d| d.set_wifi(c.clone()));
             NEW_CREDENTIALS.signal(c);
-            Response::new(StatusCode::OK, Html([HEAD, if stored { "" } else { NOT_STORED }, JOINING, "", ""]))
+            Response::new(
+                StatusCode::OK,
+                Html([HEAD, if stored { "" } else { NOT_STORED }, JOINING, "", ""]),
+            )
         }
         Err(e) => Response::new(
             StatusCode::BAD_REQUEST,

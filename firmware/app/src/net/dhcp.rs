@@ -30,7 +30,10 @@ pub async fn dhcp_server_task(ap: Stack<'static>) -> ! {
     loop {
         let mut server = Server::<_, LEASES>::new_with_et(ip);
         match udp
-            .bind(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, DEFAULT_SERVER_PORT)))
+            .bind(SocketAddr::V4(SocketAddrV4::new(
+                Ipv4Addr::UNSPECIFIED,
+                DEFAULT_SERVER_PORT,
+            )))
             .await
         {
             Ok(mut socket) => {

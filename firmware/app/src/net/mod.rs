@@ -1,13 +1,14 @@
 //! The network side of the device: the Wi-Fi radio in station mode (and the `K1-Setup-XXXX`
 //! access point when there is no network to join), one embassy-net stack per interface, the
-//! setup network's DHCP server, the `k1.local` mDNS responder and the HTTP servers.
+//! setup network's DHCP server, the `k1-xxxx.local` mDNS responder (with the `_http._tcp` and
+//! `_k1._tcp` services) and the HTTP servers.
 //!
 //! | Task | Interface | What |
 //! |---|---|---|
 //! | [`wifi::wifi_task`] | radio | joins the stored network, with `k1_fw_logic::provision` deciding when to retry and when the setup AP is up |
 //! | `net_task` × 2 | both | embassy-net's runners |
 //! | [`dhcp::dhcp_server_task`] | AP | leases 192.168.4.2.. to phones on the setup network |
-//! | [`mdns::mdns_task`] | station | answers `k1.local` |
+//! | [`mdns::mdns_task`] | station | answers `k1-xxxx.local`, `_http._tcp`, `_k1._tcp` |
 //! | `http_task` × 3 | 2 on the station, 1 on the AP | the HTTP API and the setup page ([`crate::http`]) |
 
 pub mod dhcp;
@@ -18,15 +19,14 @@ use embassy_executor::Spawner;
 use embassy_net::{Config, DhcpConfig, Ipv4Cidr, Runner, Stack, StackResources, StaticConfigV4};
 use esp_hal::peripherals::WIFI;
 use esp_radio::wifi::{ControllerConfig, Interface, PowerSaveMode, WifiController};
+use k1_fw_logic::mdns::Identity;
 use k1_fw_logic::provision::setup_ssid;
 use log::{error, info};
 use static_cell::StaticCell;
 
-use crate::config::{WIFI_RX_BUFFERS, WIFI_TX_BUFFERS};
+use crate::config::{LEDS, WIFI_RX_BUFFERS, WIFI_TX_BUFFERS};
 use crate::http;
 
-/// The device's host name, for DHCP and mDNS (`k1.local`).
-pub const HOSTNAME: &str = "k1";
 /// The setup network's address of the device (the page is at `http://192.168.4.1/`).
 pub const AP_ADDRESS: [u8; 4] = [192, 168, 4, 1];
 
@@ -67,8 +67,12 @@ pub fn start(spawner: &Spawner, wifi: WIFI<'static>, seed: u64) {
     let ssid = setup_ssid(&mac);
     info!("Wi-Fi MAC {mac:02x?}; setup network {ssid}");
 
+    // `k1-xxxx` from the MAC, so two devices on one network do not collide (DHCP and mDNS).
+    static IDENTITY: StaticCell<Identity> = StaticCell::new();
+    let id: &'static Identity = IDENTITY.init(Identity::new(&mac, LEDS, env!("CARGO_PKG_VERSION")));
+    info!("host name {}.local", id.hostname());
     let mut dhcp = DhcpConfig::default();
-    dhcp.hostname = heapless::String::try_from(HOSTNAME).ok();
+    dhcp.hostname = heapless::String::try_from(id.hostname()).ok();
     static STA_RES: StaticCell<StackResources<STA_SOCKETS>> = StaticCell::new();
     static AP_RES: StaticCell<StackResources<AP_SOCKETS>> = StaticCell::new();
     let (sta, sta_runner) = embassy_net::new(
@@ -92,9 +96,9 @@ pub fn start(spawner: &Spawner, wifi: WIFI<'static>, seed: u64) {
 
     spawner.spawn(net_task(sta_runner).expect("net task"));
     spawner.spawn(net_task(ap_runner).expect("net task"));
-    spawner.spawn(wifi::wifi_task(controller, sta, ssid, mac).expect("wifi task"));
+    spawner.spawn(wifi::wifi_task(controller, sta, ssid, mac, id.hostname()).expect("wifi task"));
     spawner.spawn(dhcp::dhcp_server_task(ap).expect("dhcp task"));
-    spawner.spawn(mdns::mdns_task(sta).expect("mdns task"));
+    spawner.spawn(mdns::mdns_task(sta, id).expect("mdns task"));
     http::start(spawner, sta, ap);
 }
 

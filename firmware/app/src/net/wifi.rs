@@ -31,23 +31,41 @@ fn now_ms() -> u64 {
 }
 
 /// The radio configuration for `mode`.
-fn radio_config(mode: Mode, creds: Option<&Credentials>, ap_ssid: &str) -> Result<Config, WifiError> {
+fn radio_config(
+    mode: Mode,
+    creds: Option<&Credentials>,
+    ap_ssid: &str,
+) -> Result<Config, WifiError> {
     let ap = || -> Result<AccessPointConfig, WifiError> {
         Ok(AccessPointConfig::default()
-            .with_ssid(ap_ssid.try_into().map_err(|_| WifiError::InvalidArguments)?)
+            .with_ssid(
+                ap_ssid
+                    .try_into()
+                    .map_err(|_| WifiError::InvalidArguments)?,
+            )
             .with_authentication(AuthenticationMethodConfig::Open))
     };
     let sta = || -> Result<StationConfig, WifiError> {
-        let Some(c) = creds else { return Ok(StationConfig::default()) };
+        let Some(c) = creds else {
+            return Ok(StationConfig::default());
+        };
         let auth = if c.password.is_empty() {
             AuthenticationMethodConfig::Open
         } else {
             AuthenticationMethodConfig::Wpa2Personal(
-                c.password.as_str().try_into().map_err(|_| WifiError::InvalidArguments)?,
+                c.password
+                    .as_str()
+                    .try_into()
+                    .map_err(|_| WifiError::InvalidArguments)?,
             )
         };
         Ok(StationConfig::default()
-            .with_ssid(c.ssid.as_str().try_into().map_err(|_| WifiError::InvalidArguments)?)
+            .with_ssid(
+                c.ssid
+                    .as_str()
+                    .try_into()
+                    .map_err(|_| WifiError::InvalidArguments)?,
+            )
             .with_authentication(auth))
     };
     Ok(match mode {
@@ -59,15 +77,21 @@ fn radio_config(mode: Mode, creds: Option<&Credentials>, ap_ssid: &str) -> Resul
 
 /// One attempt to join: associate, then wait for a DHCP lease. On failure the station is
 /// disconnected, so the next attempt starts clean.
-async fn attempt(wifi: &mut WifiController<'static>, sta: Stack<'static>) -> bool {
+async fn attempt(wifi: &mut WifiController<'static>, sta: Stack<'static>, hostname: &str) -> bool {
     match with_timeout(ASSOCIATE_TIMEOUT, wifi.connect_async()).await {
-        Ok(Ok(info)) => info!("Wi-Fi: associated with {:?} on channel {}", info.ssid, info.channel),
+        Ok(Ok(info)) => info!(
+            "Wi-Fi: associated with {:?} on channel {}",
+            info.ssid, info.channel
+        ),
         Ok(Err(e)) => {
             warn!("Wi-Fi: could not join: {e:?}");
             return false;
         }
         Err(_) => {
-            warn!("Wi-Fi: no association after {} s", ASSOCIATE_TIMEOUT.as_secs());
+            warn!(
+                "Wi-Fi: no association after {} s",
+                ASSOCIATE_TIMEOUT.as_secs()
+            );
             let _ = wifi.disconnect_async().await;
             return false;
         }
@@ -75,7 +99,7 @@ async fn attempt(wifi: &mut WifiController<'static>, sta: Stack<'static>) -> boo
     match with_timeout(DHCP_TIMEOUT, sta.wait_config_up()).await {
         Ok(()) => {
             if let Some(ip) = super::station_address(sta) {
-                info!("Wi-Fi: online at {ip} (http://{ip}/, http://{}.local/)", super::HOSTNAME);
+                info!("Wi-Fi: online at {ip} (http://{ip}/, http://{hostname}.local/)");
             }
             true
         }
@@ -94,8 +118,12 @@ pub async fn wifi_task(
     sta: Stack<'static>,
     ap_ssid: String<16>,
     mac: [u8; 6],
+    hostname: &'static str,
 ) -> ! {
-    let mut creds = device().await.as_ref().and_then(|d| d.settings.wifi.clone());
+    let mut creds = device()
+        .await
+        .as_ref()
+        .and_then(|d| d.settings.wifi.clone());
     let seed = u32::from_le_bytes([mac[2], mac[3], mac[4], mac[5]]);
     let mut prov = Provisioner::new(creds.is_some(), seed);
     let mut applied: Option<Mode> = None;
@@ -121,10 +149,14 @@ pub async fn wifi_task(
         }
         match prov.poll(now_ms()) {
             Step::Connect => {
-                let ok = attempt(&mut wifi, sta).await;
+                let ok = attempt(&mut wifi, sta, hostname).await;
                 prov.event(if ok { Event::Online } else { Event::Failed }, now_ms());
                 if !ok && prov.failures() > 0 {
-                    info!("Wi-Fi: attempt {} failed; mode {:?}", prov.failures(), prov.mode());
+                    info!(
+                        "Wi-Fi: attempt {} failed; mode {:?}",
+                        prov.failures(),
+                        prov.mode()
+                    );
                 }
             }
             Step::WaitUntil(t) => {

@@ -6,6 +6,12 @@
 //!   host ([`params`]).
 //! - `POST /api/select` takes [`SelectRequest`] (`index` or `id`) → [`Selected`].
 //! - `GET /api/patterns` → [`PatternsBody`], `GET /api/palettes` → [`PalettesBody`].
+//! - `GET /api/device/microphone` → [`MicFormat`] (`{"slot":"left","late_bit":false}`);
+//!   `POST` ([`post_microphone`]) takes either field and answers with both (device only).
+
+// A refusal carries its field and message inline (about 200 bytes) so the device needs no heap
+// on the error path of a request; boxing it to please clippy would add one.
+#![allow(clippy::result_large_err)]
 
 pub mod params;
 
@@ -13,6 +19,8 @@ use heapless::String;
 use k1_core::palettes::{PALETTE_COUNT, PALETTES};
 use k1_core::render::{PATTERNS, PatternId};
 use serde::{Deserialize, Serialize};
+
+use crate::mic::{MicFormat, Slot};
 
 pub use params::{ParamsBody, post_params};
 
@@ -192,7 +200,11 @@ struct Color {
 
 impl Serialize for Preview {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|c| Color { r: c.r, g: c.g, b: c.b }))
+        s.collect_seq(self.0.iter().map(|c| Color {
+            r: c.r,
+            g: c.g,
+            b: c.b,
+        }))
     }
 }
 
@@ -288,7 +300,12 @@ pub fn refusal(status: u16, error: &'static str, field: Option<&str>, message: &
             break;
         }
     }
-    Refusal { error, field: field.and_then(|f| String::try_from(f).ok()), message: m, status }
+    Refusal {
+        error,
+        field: field.and_then(|f| String::try_from(f).ok()),
+        message: m,
+        status,
+    }
 }
 
 impl From<ErrorBody<'static>> for Refusal {
@@ -300,12 +317,20 @@ impl From<ErrorBody<'static>> for Refusal {
 /// `POST /api/select`: the pattern `body` names.
 pub fn post_select(body: &[u8]) -> Result<PatternId, Refusal> {
     let (req, _) = serde_json_core::from_slice::<SelectRequest>(body).map_err(|_| {
-        refusal(400, "invalid_json", None, "the body must be a JSON object with `index` or `id`")
+        refusal(
+            400,
+            "invalid_json",
+            None,
+            "the body must be a JSON object with `index` or `id`",
+        )
     })?;
     req.resolve().map_err(|e| match e {
-        SelectError::MissingField => {
-            refusal(400, "missing_field", Some("index"), "give `index` (a number) or `id` (a string)")
-        }
+        SelectError::MissingField => refusal(
+            400,
+            "missing_field",
+            Some("index"),
+            "give `index` (a number) or `id` (a string)",
+        ),
         SelectError::NotFound => refusal(
             404,
             "pattern_not_found",
@@ -313,6 +338,53 @@ pub fn post_select(body: &[u8]) -> Result<PatternId, Refusal> {
             "no such pattern; GET /api/patterns lists them",
         ),
     })
+}
+
+/// The body of `POST /api/device/microphone`.
+#[derive(Deserialize)]
+struct MicRequest<'a> {
+    slot: Option<&'a str>,
+    late_bit: Option<bool>,
+}
+
+/// `POST /api/device/microphone`: `current` with the fields `body` gives; nothing changes if
+/// one is bad.
+pub fn post_microphone(body: &[u8], current: MicFormat) -> Result<MicFormat, Refusal> {
+    let (req, _) = serde_json_core::from_slice::<MicRequest>(body).map_err(|_| {
+        refusal(
+            400,
+            "invalid_json",
+            None,
+            "the body must be a JSON object with `slot` or `late_bit`",
+        )
+    })?;
+    if req.slot.is_none() && req.late_bit.is_none() {
+        return Err(refusal(
+            400,
+            "missing_field",
+            Some("slot"),
+            "give `slot` or `late_bit`",
+        ));
+    }
+    let mut next = current;
+    if let Some(slot) = req.slot {
+        next.slot = match slot {
+            "left" => Slot::Left,
+            "right" => Slot::Right,
+            _ => {
+                return Err(refusal(
+                    400,
+                    "invalid_value",
+                    Some("slot"),
+                    "`slot` is \"left\" or \"right\"",
+                ));
+            }
+        };
+    }
+    if let Some(late_bit) = req.late_bit {
+        next.late_bit = late_bit;
+    }
+    Ok(next)
 }
 
 #[cfg(test)]
@@ -353,22 +425,37 @@ pub(crate) mod tests {
             patterns.starts_with(r#"{"patterns":[{"index":0,"id":"departure","#),
             "{patterns}"
         );
-        assert!(patterns.ends_with(r#""current_pattern":3,"count":17}"#), "{patterns}");
+        assert!(
+            patterns.ends_with(r#""current_pattern":3,"count":17}"#),
+            "{patterns}"
+        );
         assert!(patterns.contains(r#""is_audio_reactive":"#));
-        assert!(patterns.contains(r#""custom_params":[{"name":"#), "{patterns}");
+        assert!(
+            patterns.contains(r#""custom_params":[{"name":"#),
+            "{patterns}"
+        );
         assert!(patterns.contains(r#""param":"custom_param_"#), "{patterns}");
         let palettes = json(&PalettesBody::new());
         assert!(palettes.contains(r#"{"position":0,"r":"#), "{palettes}");
         assert!(palettes.ends_with(r#""count":33}"#));
-        assert!(palettes.starts_with(r#"{"palettes":[{"id":0,"key":""#), "{palettes}");
+        assert!(
+            palettes.starts_with(r#"{"palettes":[{"id":0,"key":""#),
+            "{palettes}"
+        );
         assert!(palettes.contains(r#""colors":[{"r":"#), "{palettes}");
     }
 
     #[test]
     fn post_bodies_are_checked() {
-        let p = post_params(br#"{"brightness":0.25}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap();
+        let p = post_params(
+            br#"{"brightness":0.25}"#,
+            &Params::DEFAULT,
+            PatternId::Spectrum,
+        )
+        .unwrap();
         assert_eq!(p.brightness, 0.25);
-        let e = post_params(b"{\"brightness\":", &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
+        let e =
+            post_params(b"{\"brightness\":", &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
         assert_eq!((e.status, e.error), (400, "invalid_json"));
         assert_eq!(post_select(br#"{"id":"bloom"}"#), Ok(PatternId::Bloom));
         assert_eq!(post_select(b"{}").unwrap_err().error, "missing_field");
@@ -378,5 +465,44 @@ pub(crate) mod tests {
             json(&post_select(b"{}").unwrap_err()).as_str(),
             r#"{"error":"missing_field","field":"index","message":"give `index` (a number) or `id` (a string)","status":400}"#
         );
+    }
+
+    #[test]
+    fn microphone_route() {
+        let left = MicFormat::DEFAULT;
+        assert_eq!(json(&left).as_str(), r#"{"slot":"left","late_bit":false}"#);
+        let right = post_microphone(br#"{"slot":"right"}"#, left).unwrap();
+        assert_eq!(
+            right,
+            MicFormat {
+                slot: Slot::Right,
+                late_bit: false
+            }
+        );
+        assert_eq!(
+            json(&right).as_str(),
+            r#"{"slot":"right","late_bit":false}"#
+        );
+        let late = post_microphone(br#"{"late_bit":true}"#, right).unwrap();
+        assert_eq!(
+            late,
+            MicFormat {
+                slot: Slot::Right,
+                late_bit: true
+            }
+        );
+        let both = post_microphone(br#"{"slot":"left","late_bit":false}"#, late).unwrap();
+        assert_eq!(both, left);
+        let e = post_microphone(br#"{"slot":"mono","late_bit":true}"#, left).unwrap_err();
+        assert_eq!(
+            (e.status, e.error, e.field.as_deref()),
+            (400, "invalid_value", Some("slot"))
+        );
+        let e = post_microphone(br#"{}"#, left).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "missing_field"));
+        let e = post_microphone(b"slot=left", left).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "invalid_json"));
+        let e = post_microphone(br#"{"late_bit":"yes"}"#, left).unwrap_err();
+        assert_eq!((e.status, e.error), (400, "invalid_json"));
     }
 }

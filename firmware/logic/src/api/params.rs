@@ -20,7 +20,11 @@ pub const PATTERN_PARAMS: &str = "pattern_params";
 
 /// The API's name for a core parameter (`palette` is the original's `palette_id`).
 pub fn api_field(core: &str) -> &str {
-    if core == "palette" { "palette_id" } else { core }
+    if core == "palette" {
+        "palette_id"
+    } else {
+        core
+    }
 }
 
 /// The parameter object for `params` with `pattern` showing.
@@ -35,7 +39,10 @@ pub struct ParamsBody {
 impl ParamsBody {
     /// The object for `params` with `pattern` showing.
     pub fn new(params: &Params, pattern: PatternId) -> Self {
-        ParamsBody { params: *params, pattern }
+        ParamsBody {
+            params: *params,
+            pattern,
+        }
     }
 }
 
@@ -69,7 +76,9 @@ impl Serialize for ParamsBody {
         for info in GLOBAL.iter() {
             let key = api_field(info.name);
             match (info.kind, p.get(info.name, &[])) {
-                (ParamKind::Palette, Some(Value::Number(i))) => map.serialize_entry(key, &(i as u32))?,
+                (ParamKind::Palette, Some(Value::Number(i))) => {
+                    map.serialize_entry(key, &(i as u32))?
+                }
                 (ParamKind::Palette, _) => map.serialize_entry(key, &())?,
                 (ParamKind::Bool { .. }, Some(Value::Bool(b))) if info.name == "dithering" => {
                     map.serialize_entry(key, &u8::from(b))?
@@ -78,7 +87,10 @@ impl Serialize for ParamsBody {
                 (_, None) => {}
             }
         }
-        map.serialize_entry(PATTERN_PARAMS, &PatternParams(p, self.pattern.info().custom))?;
+        map.serialize_entry(
+            PATTERN_PARAMS,
+            &PatternParams(p, self.pattern.info().custom),
+        )?;
         map.end()
     }
 }
@@ -96,7 +108,12 @@ fn param_refusal(e: &ParamError, key: &str) -> Refusal {
     r
 }
 
-fn set_one(next: &mut Params, key: &str, value: JsonValue<'_>, custom: &'static [CustomParam]) -> Result<(), Refusal> {
+fn set_one(
+    next: &mut Params,
+    key: &str,
+    value: JsonValue<'_>,
+    custom: &'static [CustomParam],
+) -> Result<(), Refusal> {
     let name = if key == "palette_id" { "palette" } else { key };
     let v = match value {
         JsonValue::Number(x) => Value::Number(x),
@@ -104,9 +121,15 @@ fn set_one(next: &mut Params, key: &str, value: JsonValue<'_>, custom: &'static 
         JsonValue::Str(t) => Value::Text(t.trim()),
         JsonValue::Null if name == "palette" => Value::Text("none"),
         JsonValue::Null | JsonValue::Object(_) => {
-            let known = custom.iter().any(|c| c.name == name) || GLOBAL.iter().any(|p| p.name == name);
+            let known =
+                custom.iter().any(|c| c.name == name) || GLOBAL.iter().any(|p| p.name == name);
             let mut r = if known {
-                refusal(400, "invalid_value", None, "must be a number, a boolean or a string")
+                refusal(
+                    400,
+                    "invalid_value",
+                    None,
+                    "must be a number, a boolean or a string",
+                )
             } else {
                 refusal(400, "unknown_field", None, "unknown parameter")
             };
@@ -114,26 +137,44 @@ fn set_one(next: &mut Params, key: &str, value: JsonValue<'_>, custom: &'static 
             return Err(r);
         }
     };
-    next.set_value(name, v, custom).map_err(|e| param_refusal(&e, key))
+    next.set_value(name, v, custom)
+        .map_err(|e| param_refusal(&e, key))
 }
 
 /// `POST /api/params`: `body` applied to `current` for `pattern`, all or nothing.
 pub fn post_params(body: &[u8], current: &Params, pattern: PatternId) -> Result<Params, Refusal> {
-    let invalid = || refusal(400, "invalid_json", None, "the body must be a JSON object of parameters");
+    let invalid = || {
+        refusal(
+            400,
+            "invalid_json",
+            None,
+            "the body must be a JSON object of parameters",
+        )
+    };
     let custom = pattern.info().custom;
     let mut next = *current;
     for entry in Entries::new(body).map_err(|_| invalid())? {
         let (key, value) = entry.map_err(|_| invalid())?;
         if key == PATTERN_PARAMS {
             let JsonValue::Object(inner) = value else {
-                let mut r = refusal(400, "invalid_value", None, "pattern_params must be an object");
+                let mut r = refusal(
+                    400,
+                    "invalid_value",
+                    None,
+                    "pattern_params must be an object",
+                );
                 r.field = String::try_from(key).ok();
                 return Err(r);
             };
             for inner_entry in Entries::new(inner).map_err(|_| invalid())? {
                 let (name, v) = inner_entry.map_err(|_| invalid())?;
                 if !custom.iter().any(|c| c.name == name) {
-                    let mut r = refusal(400, "unknown_field", None, "the current pattern has no such parameter");
+                    let mut r = refusal(
+                        400,
+                        "unknown_field",
+                        None,
+                        "the current pattern has no such parameter",
+                    );
                     r.field = String::try_from(name).ok();
                     return Err(r);
                 }
@@ -168,27 +209,70 @@ mod tests {
         assert!(!text.contains(r#""palette":"#), "{text}");
         let mut none = Params::DEFAULT;
         none.set("palette", "none", &[]).unwrap();
-        assert!(json(&ParamsBody::new(&none, PatternId::Spectrum)).contains(r#""palette_id":null"#));
+        assert!(
+            json(&ParamsBody::new(&none, PatternId::Spectrum)).contains(r#""palette_id":null"#)
+        );
     }
 
     #[test]
     fn partial_updates_are_all_or_nothing() {
-        let p = post_params(br#"{"brightness": 0.5, "palette_id": 3, "mirror": false}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap();
-        assert_eq!((p.brightness, p.palette_index(), p.mirror), (0.5, Some(3), 0));
+        let p = post_params(
+            br#"{"brightness": 0.5, "palette_id": 3, "mirror": false}"#,
+            &Params::DEFAULT,
+            PatternId::Spectrum,
+        )
+        .unwrap();
+        assert_eq!(
+            (p.brightness, p.palette_index(), p.mirror),
+            (0.5, Some(3), 0)
+        );
         let p = post_params(br#"{"palette_id": null}"#, &p, PatternId::Spectrum).unwrap();
         assert_eq!(p.palette_index(), None);
 
-        let e = post_params(br#"{"brightness": 0.5, "speed": 7}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
-        assert_eq!((e.status, e.error, e.field.as_deref()), (400, "invalid_value", Some("speed")));
-        let e = post_params(br#"{"sparkle": 1}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
-        assert_eq!((e.error, e.field.as_deref()), ("unknown_field", Some("sparkle")));
-        let e = post_params(br#"{"brightness": "x"}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
-        assert_eq!((e.error, e.field.as_deref()), ("invalid_value", Some("brightness")));
+        let e = post_params(
+            br#"{"brightness": 0.5, "speed": 7}"#,
+            &Params::DEFAULT,
+            PatternId::Spectrum,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.status, e.error, e.field.as_deref()),
+            (400, "invalid_value", Some("speed"))
+        );
+        let e =
+            post_params(br#"{"sparkle": 1}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
+        assert_eq!(
+            (e.error, e.field.as_deref()),
+            ("unknown_field", Some("sparkle"))
+        );
+        let e = post_params(
+            br#"{"brightness": "x"}"#,
+            &Params::DEFAULT,
+            PatternId::Spectrum,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.error, e.field.as_deref()),
+            ("invalid_value", Some("brightness"))
+        );
         assert!(!e.message.is_empty());
-        let e = post_params(br#"{"brightness": 0.5"#, &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
+        let e = post_params(
+            br#"{"brightness": 0.5"#,
+            &Params::DEFAULT,
+            PatternId::Spectrum,
+        )
+        .unwrap_err();
         assert_eq!((e.status, e.error), (400, "invalid_json"));
-        let e = post_params(br#"{"pattern_params": {"nope": 1}}"#, &Params::DEFAULT, PatternId::Spectrum).unwrap_err();
-        assert_eq!((e.error, e.field.as_deref()), ("unknown_field", Some("nope")));
+        let e = post_params(
+            br#"{"pattern_params": {"nope": 1}}"#,
+            &Params::DEFAULT,
+            PatternId::Spectrum,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.error, e.field.as_deref()),
+            ("unknown_field", Some("nope"))
+        );
     }
 
     #[test]
@@ -200,19 +284,27 @@ mod tests {
                 let text = json(&ParamsBody::new(&Params::DEFAULT, pattern));
                 let mut key = String::<64>::new();
                 let _ = write!(key, r#""pattern_params":{{"#);
-                assert!(text.contains(key.as_str()) && text.contains(c.name), "{text}");
+                assert!(
+                    text.contains(key.as_str()) && text.contains(c.name),
+                    "{text}"
+                );
                 let mut body = String::<128>::new();
                 if let Some(label) = c.labels.last() {
                     let _ = write!(body, r#"{{"pattern_params": {{"{}": "{label}"}}}}"#, c.name);
                     let p = post_params(body.as_bytes(), &Params::DEFAULT, pattern).unwrap();
                     let mut want = String::<64>::new();
                     let _ = write!(want, r#""{}":"{label}""#, c.name);
-                    assert!(json(&ParamsBody::new(&p, pattern)).contains(want.as_str()), "{body}");
+                    assert!(
+                        json(&ParamsBody::new(&p, pattern)).contains(want.as_str()),
+                        "{body}"
+                    );
                 } else {
                     let at = |v: f32| {
                         let mut b = String::<128>::new();
                         let _ = write!(b, r#"{{"{}": {v}}}"#, c.name);
-                        post_params(b.as_bytes(), &Params::DEFAULT, pattern).unwrap().custom[c.slot]
+                        post_params(b.as_bytes(), &Params::DEFAULT, pattern)
+                            .unwrap()
+                            .custom[c.slot]
                     };
                     assert!(at(c.min) != at(c.max), "{}", c.name);
                 }

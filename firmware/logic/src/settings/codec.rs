@@ -8,6 +8,7 @@ use k1_core::params::{GLOBAL, Params, Value};
 use k1_core::render::PatternId;
 
 use crate::credentials::Credentials;
+use crate::mic::{MicFormat, Slot};
 
 /// Largest encoded record, in bytes.
 pub const MAX_ENCODED: usize = 1024;
@@ -17,6 +18,8 @@ const TAG_PATTERN: u8 = 2;
 const TAG_SSID: u8 = 3;
 const TAG_PASSWORD: u8 = 4;
 const TAG_TRIAL_BOOTS: u8 = 5;
+const TAG_MIC_SLOT: u8 = 6;
+const TAG_MIC_LATE_BIT: u8 = 7;
 
 /// Everything the device keeps across power cycles.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +32,8 @@ pub struct Settings {
     pub wifi: Option<Credentials>,
     /// Boots of a new OTA image that have not yet confirmed it (see `ota::trial`).
     pub trial_boots: u8,
+    /// How the microphone is read (its slot; see [`crate::mic`]).
+    pub mic: MicFormat,
 }
 
 impl Default for Settings {
@@ -38,6 +43,7 @@ impl Default for Settings {
             pattern: PatternId::Spectrum,
             wifi: None,
             trial_boots: 0,
+            mic: MicFormat::DEFAULT,
         }
     }
 }
@@ -85,6 +91,8 @@ impl Settings {
             w.field(TAG_PASSWORD, c.password.as_bytes())?;
         }
         w.field(TAG_TRIAL_BOOTS, &[self.trial_boots])?;
+        w.field(TAG_MIC_SLOT, self.mic.slot.as_str().as_bytes())?;
+        w.field(TAG_MIC_LATE_BIT, &[u8::from(self.mic.late_bit)])?;
         Ok(w.len)
     }
 
@@ -113,6 +121,9 @@ impl Settings {
                 (TAG_SSID, Some(t)) => ssid = Some(t),
                 (TAG_PASSWORD, Some(t)) => password = t,
                 (TAG_TRIAL_BOOTS, _) => s.trial_boots = data.first().copied().unwrap_or(0),
+                (TAG_MIC_SLOT, Some("left")) => s.mic.slot = Slot::Left,
+                (TAG_MIC_SLOT, Some("right")) => s.mic.slot = Slot::Right,
+                (TAG_MIC_LATE_BIT, _) => s.mic.late_bit = data.first() == Some(&1),
                 _ => {}
             }
         }

@@ -12,6 +12,7 @@ use k1_core::render::PatternId;
 
 use super::{Settings, Store, StoreError};
 use crate::credentials::Credentials;
+use crate::mic::{MicFormat, Slot};
 
 const SECTOR: usize = 4096;
 
@@ -123,6 +124,14 @@ fn settings(n: u32) -> Settings {
     s.pattern = PatternId::ALL[n as usize % PatternId::ALL.len()];
     s.wifi = Some(Credentials::new("home network", "correct horse battery").unwrap());
     s.trial_boots = (n % 4) as u8;
+    s.mic = MicFormat {
+        slot: if n.is_multiple_of(2) {
+            Slot::Left
+        } else {
+            Slot::Right
+        },
+        late_bit: n.is_multiple_of(3),
+    };
     s
 }
 
@@ -145,6 +154,35 @@ fn codec_round_trips_and_ignores_junk() {
     assert_eq!(Settings::decode(&junk), s);
     assert_eq!(Settings::decode(&[]), Settings::default());
     assert_eq!(Settings::decode(&[1, 9, b'b']).params, Params::DEFAULT);
+}
+
+#[test]
+fn the_microphone_setting_round_trips_and_an_old_record_keeps_the_default() {
+    for slot in [Slot::Left, Slot::Right] {
+        for late_bit in [false, true] {
+            let s = Settings {
+                mic: MicFormat { slot, late_bit },
+                ..Settings::default()
+            };
+            let mut buf = [0u8; super::MAX_ENCODED];
+            let n = s.encode(&mut buf).unwrap();
+            assert_eq!(Settings::decode(&buf[..n]).mic, s.mic);
+        }
+    }
+    // A record from before the setting (no tags 6 and 7), and one with a slot this firmware
+    // does not know: the K1 default.
+    assert_eq!(Settings::decode(&[5, 1, 0]).mic, MicFormat::DEFAULT);
+    assert_eq!(
+        Settings::decode(&[6, 4, b'm', b'o', b'n', b'o']).mic,
+        MicFormat::DEFAULT
+    );
+    assert_eq!(
+        Settings::decode(&[6, 5, b'r', b'i', b'g', b'h', b't', 7, 1, 1]).mic,
+        MicFormat {
+            slot: Slot::Right,
+            late_bit: true
+        }
+    );
 }
 
 #[test]

@@ -20,7 +20,9 @@ pub enum Error {
     #[error("a key must be 64 hex digits (32 bytes){0}")]
     BadKey(&'static str),
     /// The image does not start with the ESP-IDF magic byte.
-    #[error("not an ESP-IDF app image (first byte {0:#04x}, expected 0xe9); make one with `esptool elf2image`")]
+    #[error(
+        "not an ESP-IDF app image (first byte {0:#04x}, expected 0xe9); make one with `esptool elf2image`"
+    )]
     NotAnImage(u8),
     /// The image is larger than a u32 length.
     #[error("the image is too large")]

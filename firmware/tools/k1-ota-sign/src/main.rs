@@ -61,25 +61,41 @@ fn run(args: Args) -> Result<()> {
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options
-                .open(&out)
-                .with_context(|| format!("creating {} (an existing key is never overwritten)", out.display()))?;
+            let mut file = options.open(&out).with_context(|| {
+                format!(
+                    "creating {} (an existing key is never overwritten)",
+                    out.display()
+                )
+            })?;
             file.write_all(k1_ota_sign::secret_text(&key).as_bytes())?;
             println!("{}", k1_ota_sign::public_hex(&key));
-            eprintln!("secret key written to {}; build the firmware with K1_OTA_PUBLIC_KEY set to the line above", out.display());
+            eprintln!(
+                "secret key written to {}; build the firmware with K1_OTA_PUBLIC_KEY set to the line above",
+                out.display()
+            );
         }
         Command::Pubkey { key } => {
-            let text = fs::read_to_string(&key).with_context(|| format!("reading {}", key.display()))?;
-            println!("{}", k1_ota_sign::public_hex(&k1_ota_sign::parse_secret(&text)?));
+            let text =
+                fs::read_to_string(&key).with_context(|| format!("reading {}", key.display()))?;
+            println!(
+                "{}",
+                k1_ota_sign::public_hex(&k1_ota_sign::parse_secret(&text)?)
+            );
         }
         Command::Sign { key, image, out } => {
-            let text = fs::read_to_string(&key).with_context(|| format!("reading {}", key.display()))?;
+            let text =
+                fs::read_to_string(&key).with_context(|| format!("reading {}", key.display()))?;
             let key = k1_ota_sign::parse_secret(&text)?;
             let bytes = fs::read(&image).with_context(|| format!("reading {}", image.display()))?;
             let body = k1_ota_sign::sign(&key, &bytes)?;
-            k1_ota_sign::verify(&key.verifying_key(), &body).context("self-check of the signed body")?;
+            k1_ota_sign::verify(&key.verifying_key(), &body)
+                .context("self-check of the signed body")?;
             fs::write(&out, &body).with_context(|| format!("writing {}", out.display()))?;
-            println!("{}: {} byte image + 64 byte signature", out.display(), bytes.len());
+            println!(
+                "{}: {} byte image + 64 byte signature",
+                out.display(),
+                bytes.len()
+            );
         }
         Command::Verify { public_key, body } => {
             let key = k1_ota_sign::parse_public(&public_key)?;
