@@ -3,6 +3,7 @@
 //! ```text
 //! k1 analyze FILE|--demo [--json] [--beats P] [--onsets P] [--features-csv P]
 //!                        [--rate 12800|16000] [--lowest-note MIDI] [--noise-profile P]
+//! k1 eval PATH... [--truth DIR] [--skip SECONDS] [--json] [--rate 12800|16000]
 //! k1 calibrate FILE -o PATH [--seconds N]
 //! k1 bench analyze [FILE]
 //! k1 bench cpu [--seconds N] [--fps N] [--leds N]
@@ -20,6 +21,7 @@
 //!  k1 (this binary: cli, commands)
 //!   ├─► k1-api      HTTP/WebSocket API, web UI, persistence          (k1 run)
 //!   │    └─► k1-engine   audio + render threads, sink threads, outputs, metrics, checks
+//!   ├─► k1-eval     beat, tempo and onset scores as mir_eval defines them (k1 eval)
 //!   ├─► k1-offline  a whole file analysed at once, reports, pictures (analyze, render, calibrate)
 //!   │    └─► k1-io       sources (files, stdin, mic, demo), resampling, sinks, LED wire outputs, clock
 //!   └──────────► k1-core (no_std: analysis, snapshot exchange, patterns, colour, wire formats)
@@ -69,6 +71,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
     match cli::resolve(args)? {
         cli::Command::Analyze(job) => commands::analyze::run(*job),
         cli::Command::Calibrate(job) => commands::calibrate::run(job),
+        cli::Command::Eval(job) => commands::eval::run(job),
         cli::Command::BenchAnalyze(job) => commands::bench::run(job),
         cli::Command::Run(job) => commands::run::run(*job),
         cli::Command::Render(job) => commands::render::run(*job),

@@ -44,6 +44,9 @@ pub enum CommandArgs {
     /// Analyse an audio file (WAV, FLAC, MP3, OGG Vorbis): tempo, beats, onsets, features.
     #[command(after_help = ANALYZE_AFTER_HELP)]
     Analyze(AnalyzeArgs),
+    /// Score K1's beats, tempo and onsets against ground truth (.beats, .bpm, .onsets files).
+    #[command(after_help = super::eval_args::EVAL_AFTER_HELP)]
+    Eval(super::eval_args::EvalArgs),
     /// Learn the room's noise floor from a recording of room noise and save it as JSON.
     Calibrate(CalibrateArgs),
     /// Benchmarks.

@@ -1,11 +1,13 @@
 //! The command line, in two stages: [`args`] (clap structs, syntax only) and [`resolve`]
 //! (checked, loaded, ready-to-run jobs).
 //!
-//! Imports point one way: `args` ─► `measure_args`, `render_args`, `look` ─► `common`;
-//! `resolve` ─► `run_job`, `render_job`, `measure_jobs` ─► `common`, `look` (tests aside).
+//! Imports point one way: `args` ─► `measure_args`, `render_args`, `eval_args`, `look` ─►
+//! `common`; `resolve` ─► `run_job`, `render_job`, `measure_jobs` ─► `common`, `look` (tests
+//! aside).
 
 pub mod args;
 pub mod common;
+pub mod eval_args;
 pub mod look;
 pub mod measure_args;
 pub mod measure_jobs;
@@ -18,7 +20,7 @@ pub use args::Args;
 pub use common::Input;
 pub use measure_jobs::{CpuBenchJob, LatencyJob, OutputsBenchJob, SoakJob};
 pub use render_job::{Picture, RenderJob};
-pub use resolve::{AnalyzeJob, BenchJob, CalibrateJob, Command, resolve};
+pub use resolve::{AnalyzeJob, BenchJob, CalibrateJob, Command, EvalJob, resolve};
 pub use run_job::{LiveInput, RunJob, SinkKind};
 
 /// A mistake in how k1 was called (exit code 2), as opposed to a failure while running (1).

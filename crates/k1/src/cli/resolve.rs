@@ -12,6 +12,7 @@ use k1_core::{Config, NoiseFloor};
 use super::UsageError;
 use super::args::{AnalyzeArgs, Args, BenchAnalyzeArgs, BenchArgs, CalibrateArgs, CommandArgs};
 use super::common::{DEMO_LOOPS, Input, engine_config};
+use super::eval_args::EvalArgs;
 use super::run_job::RunJob;
 
 /// The longest calibration accepted, in seconds.
@@ -24,6 +25,8 @@ pub enum Command {
     Analyze(Box<AnalyzeJob>),
     /// `k1 calibrate`.
     Calibrate(CalibrateJob),
+    /// `k1 eval`.
+    Eval(EvalJob),
     /// `k1 bench analyze`.
     BenchAnalyze(BenchJob),
     /// `k1 run` (boxed: it carries a whole noise floor).
@@ -68,6 +71,21 @@ pub struct AnalyzeJob {
     pub outputs: Outputs,
 }
 
+/// `k1 eval`, resolved.
+#[derive(Debug)]
+pub struct EvalJob {
+    /// Audio files and folders, as given.
+    pub paths: Vec<PathBuf>,
+    /// Where the truth files are, if not beside the audio.
+    pub truth: Option<PathBuf>,
+    /// Seconds at the start not scored for beats (finite, >= 0).
+    pub skip: f64,
+    /// Print JSON instead of the table.
+    pub json: bool,
+    /// The checked engine configuration.
+    pub config: Config,
+}
+
 /// `k1 calibrate`, resolved.
 #[derive(Debug)]
 pub struct CalibrateJob {
@@ -97,6 +115,7 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
     match args.command {
         CommandArgs::Analyze(a) => Ok(Command::Analyze(Box::new(analyze(a)?))),
         CommandArgs::Calibrate(c) => Ok(Command::Calibrate(calibrate(c)?)),
+        CommandArgs::Eval(e) => Ok(Command::Eval(eval(e)?)),
         CommandArgs::Bench(BenchArgs::Analyze(b)) => Ok(Command::BenchAnalyze(bench(b)?)),
         CommandArgs::Run(r) => Ok(Command::Run(Box::new(super::run_job::run(*r)?))),
         CommandArgs::Render(r) => Ok(Command::Render(Box::new(super::render_job::resolve(*r)?))),
@@ -140,6 +159,24 @@ fn analyze(a: AnalyzeArgs) -> anyhow::Result<AnalyzeJob> {
             onsets: a.onsets,
             features_csv: a.features_csv,
         },
+    })
+}
+
+fn eval(e: EvalArgs) -> anyhow::Result<EvalJob> {
+    let config = engine_config(&e.engine)?;
+    if !(e.skip.is_finite() && e.skip >= 0.0) {
+        return Err(UsageError(format!(
+            "--skip must be a number of seconds, 0 or more, got {}",
+            e.skip
+        ))
+        .into());
+    }
+    Ok(EvalJob {
+        paths: e.paths,
+        truth: e.truth,
+        skip: e.skip,
+        json: e.json,
+        config,
     })
 }
 
@@ -356,6 +393,21 @@ mod tests {
             let arg = format!("--brightness={bad}");
             let err = run_job(&[arg.as_str()]).unwrap_err();
             assert!(err.downcast_ref::<UsageError>().is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn eval_skip_is_checked() {
+        for bad in ["-1", "NaN", "inf"] {
+            let skip = format!("--skip={bad}");
+            let err = resolve_args(&["eval", "a.wav", skip.as_str()]).unwrap_err();
+            assert!(err.downcast_ref::<UsageError>().is_some(), "{bad}");
+        }
+        match resolve_args(&["eval", "a.wav", "--skip", "0", "--rate", "16000"]).unwrap() {
+            Command::Eval(job) => {
+                assert_eq!((job.skip, job.config), (0.0, Config::RATE_16K));
+            }
+            other => panic!("{other:?}"),
         }
     }
 

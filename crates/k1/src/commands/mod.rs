@@ -8,6 +8,8 @@ pub mod bench;
 pub mod bench_outputs;
 pub mod calibrate;
 pub mod discover;
+pub mod eval;
+pub mod eval_report;
 pub mod latency;
 pub mod render;
 pub mod run;
