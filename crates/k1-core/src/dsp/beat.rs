@@ -39,12 +39,6 @@ const ACTIVATION_MEAN_SECONDS: f32 = 2.0;
 /// Hops the output phase runs ahead of the model's: the novelty's own delay (a hit is seen at
 /// the end of the hop it starts in).
 const LEAD_HOPS: f32 = 1.0;
-/// Weight of the tempo bank's strength at twice a tempo in that tempo's evidence.
-const DOUBLE_WEIGHT: f32 = 0.5;
-/// The bank's evidence for a tempo, `(EVIDENCE_FLOOR + strength)^EVIDENCE_POWER`, weighs each
-/// arrival at a beat in the model.
-const EVIDENCE_FLOOR: f32 = 0.05;
-const EVIDENCE_POWER: f32 = 1.0;
 /// Time constant of the reported tempo's smoothing, seconds.
 const TEMPO_SMOOTH_SECONDS: f32 = 2.0;
 /// Ratios between metrical levels of one pulse, the same level first.
@@ -145,11 +139,11 @@ impl BeatTracker {
         self.frame_activation = self.frame_activation.max(activation);
         self.frame_hop += 1;
         if self.frame_hop >= self.frame_hops {
-            let (mag, dbl) = (bank.magnitudes(), bank.magnitudes_double());
-            self.space.update(self.frame_activation, |bpm| {
-                let score = interpolate(mag, bpm) + DOUBLE_WEIGHT * interpolate(dbl, bpm);
-                libm::powf(EVIDENCE_FLOOR + score, EVIDENCE_POWER)
-            });
+            self.space.update(
+                self.frame_activation,
+                bank.magnitudes(),
+                bank.magnitudes_double(),
+            );
             self.frame_activation = 0.0;
             self.frame_hop = 0;
         }

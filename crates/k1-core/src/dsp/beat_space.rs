@@ -17,11 +17,14 @@
 //!   multiplies just the beat positions by `15·a/(1 − a)`: a strong onset where a hypothesis says
 //!   "no beat" costs it as much as one on its beat gains.
 //!
-//! Moving every state one position on is a change of each ring's head index, not a copy; the
-//! normaliser and each ring's largest state are kept up to date from the few states that change.
+//! Moving every state one position on is a change of each ring's head index, not a copy, and
+//! each ring's largest state is kept up to date from the few states that change; the states are
+//! rescaled (by the largest) only when they drift 15 decades from 1.
 //! So a frame costs a few hundred multiplications, not one per state.
 //!
 //! Everything here is causal: the estimate at a frame uses only the frames before it.
+
+use crate::{NUM_TEMPI, tempo_bpm};
 
 /// Frame rate the model aims for, frames per second.
 const TARGET_FRAME_RATE: f32 = 100.0;
@@ -41,6 +44,11 @@ pub const MIN_BPM: f32 = 50.0;
 pub const MAX_BPM: f32 = 200.0;
 /// Tempo-change stiffness λ at a beat boundary.
 const TRANSITION_LAMBDA: f32 = 300.0;
+/// Weight of the bank's strength at twice a tempo in that tempo's evidence: a tempo whose
+/// off-beats are also present is preferred to its double.
+const DOUBLE_WEIGHT: f32 = 0.5;
+/// Evidence of a tempo with no strength in the bank (so the bank can favour, never forbid).
+const EVIDENCE_FLOOR: f32 = 0.05;
 /// Centre of the metrical-level prior, BPM.
 const PRIOR_CENTRE_BPM: f32 = 120.0;
 /// Width (standard deviation) of the prior in octaves: the weight at half or double the centre
@@ -55,8 +63,15 @@ const NEIGHBOURHOOD: f32 = 0.03;
 /// A state elsewhere must be this many times as likely as the best one near the tracked tempo
 /// to move the tracked tempo there.
 const SWITCH_RATIO: f32 = 4.0;
-/// Frames between exact recomputations of the normaliser (it is otherwise kept incrementally).
-const EXACT_SUM_FRAMES: u32 = 128;
+/// States below this are set to 0: far too unlikely to matter, and kept out of the subnormal
+/// range, where arithmetic is slow on some CPUs.
+const FLUSH: f32 = 1e-30;
+
+/// `x`, or 0 if it is below [`FLUSH`].
+#[inline(always)]
+fn flush(x: f32) -> f32 {
+    if x < FLUSH { 0.0 } else { x }
+}
 
 /// The forward-filtered beat-pointer model.
 #[derive(Clone, Debug)]
@@ -68,15 +83,18 @@ pub struct BeatSpace {
     head: [u16; MAX_TEMPI],
     beat_len: [u16; MAX_TEMPI],
     prior: [f32; MAX_TEMPI],
-    /// Row-normalised transition weights from tempo `i` to `i + d - MAX_STEP`.
-    trans: [[f32; 2 * MAX_STEP + 1]; MAX_TEMPI],
+    /// Transition weights by step: `flow[d][i]` is the probability of moving from tempo `i` to
+    /// `i + d - MAX_STEP` at a beat boundary (each `i`'s weights sum to 1).
+    flow: [[f32; MAX_TEMPI]; 2 * MAX_STEP + 1],
+    /// Where each tempo falls in the tempo bank: the lower hypothesis and the fraction towards
+    /// the next, for linear interpolation of its strength.
+    bank_lo: [u8; MAX_TEMPI],
+    bank_t: [f32; MAX_TEMPI],
     /// Each ring's largest state: its value and ring index.
     ring_max: [f32; MAX_TEMPI],
     ring_arg: [u16; MAX_TEMPI],
     alpha: [f32; MAX_STATES],
     states: usize,
-    sum: f32,
-    since_exact: u32,
     best: (usize, usize),
 }
 
@@ -91,13 +109,13 @@ impl BeatSpace {
             head: [0; MAX_TEMPI],
             beat_len: [0; MAX_TEMPI],
             prior: [0.0; MAX_TEMPI],
-            trans: [[0.0; 2 * MAX_STEP + 1]; MAX_TEMPI],
+            flow: [[0.0; MAX_TEMPI]; 2 * MAX_STEP + 1],
+            bank_lo: [0; MAX_TEMPI],
+            bank_t: [0.0; MAX_TEMPI],
             ring_max: [0.0; MAX_TEMPI],
             ring_arg: [0; MAX_TEMPI],
             alpha: [0.0; MAX_STATES],
             states: 0,
-            sum: 0.0,
-            since_exact: 0,
             best: (0, 0),
         };
         let p_min = libm::ceilf(60.0 * frame_rate / MAX_BPM).max(4.0) as usize;
@@ -131,7 +149,13 @@ impl BeatSpace {
             for w in &mut row {
                 *w /= total;
             }
-            s.trans[i] = row;
+            for (d, w) in row.iter().enumerate() {
+                s.flow[d][i] = *w;
+            }
+            let pos = (s.bpm_of(i) - tempo_bpm(0)).clamp(0.0, (NUM_TEMPI - 1) as f32);
+            let lo = (pos as usize).min(NUM_TEMPI - 2);
+            s.bank_lo[i] = lo as u8;
+            s.bank_t[i] = pos - lo as f32;
         }
         s.reset();
         s
@@ -141,7 +165,6 @@ impl BeatSpace {
     pub fn reset(&mut self) {
         let v = 1.0 / self.states as f32;
         self.alpha[..self.states].fill(v);
-        self.sum = 1.0;
         self.head = [0; MAX_TEMPI];
         self.ring_max = [v; MAX_TEMPI];
         self.ring_arg = [0; MAX_TEMPI];
@@ -158,17 +181,18 @@ impl BeatSpace {
         60.0 * self.frame_rate / self.period[i] as f32
     }
 
-    /// Advances one frame with beat activation `a` (0..1: how much this frame sounds like a beat).
+    /// Advances one frame with beat activation `a` (0..1: how much this frame sounds like a beat)
+    /// and the tempo bank's strengths at each hypothesis (`mag`) and at twice it (`dbl`), which
+    /// weigh each tempo's arrivals: `EVIDENCE_FLOOR + mag + DOUBLE_WEIGHT · dbl`.
     // The loops index several per-tempo arrays by the same tempo; iterators would hide that.
     #[allow(clippy::needless_range_loop)]
-    pub fn update(&mut self, a: f32, evidence: impl Fn(f32) -> f32) {
+    pub fn update(&mut self, a: f32, mag: &[f32; NUM_TEMPI], dbl: &[f32; NUM_TEMPI]) {
         let a = if a.is_finite() { a } else { 0.0 };
         let a = a.clamp(0.001, 0.99);
         let ratio = (OBSERVATION_LAMBDA - 1.0) * a / (1.0 - a);
         let n = self.n;
         let mut ends = [0.0f32; MAX_TEMPI];
         let mut dirty = [false; MAX_TEMPI];
-        let mut sum = self.sum;
         // Every ring turns one position: the state at its last position leaves for position 0.
         for i in 0..n {
             let p = self.period[i];
@@ -180,19 +204,36 @@ impl BeatSpace {
             self.head[i] = h;
             let e = self.alpha[self.start[i] as usize + h as usize];
             ends[i] = e;
-            sum -= e;
             dirty[i] = self.ring_arg[i] == h;
         }
-        for j in 0..n {
-            let lo = j.saturating_sub(MAX_STEP);
-            let hi = (j + MAX_STEP).min(n - 1);
-            let mut x = 0.0;
-            for i in lo..=hi {
-                x += ends[i] * self.trans[i][j + MAX_STEP - i];
+        // Arrivals at position 0: the leavers spread over the neighbouring tempi, one pass per
+        // step so that each pass runs over contiguous slices.
+        let mut arrive = [0.0f32; MAX_TEMPI];
+        for (d, w) in self.flow.iter().enumerate() {
+            let off = d as isize - MAX_STEP as isize;
+            let len = n - off.unsigned_abs();
+            let (from, to) = if off < 0 {
+                (off.unsigned_abs(), 0)
+            } else {
+                (0, off as usize)
+            };
+            for ((a, &e), &w) in arrive[to..to + len]
+                .iter_mut()
+                .zip(&ends[from..from + len])
+                .zip(&w[from..from + len])
+            {
+                *a += e * w;
             }
-            let x = x * self.prior[j] * evidence(self.bpm_of(j));
-            self.alpha[self.start[j] as usize + self.head[j] as usize] = x;
-            sum += x;
+        }
+        // Each arrival is weighed by the prior and by the tempo bank's evidence for its tempo.
+        for j in 0..n {
+            let lo = self.bank_lo[j] as usize;
+            let t = self.bank_t[j];
+            let strength = mag[lo]
+                + t * (mag[lo + 1] - mag[lo])
+                + DOUBLE_WEIGHT * (dbl[lo] + t * (dbl[lo + 1] - dbl[lo]));
+            let x = arrive[j] * self.prior[j] * (EVIDENCE_FLOOR + strength);
+            self.alpha[self.start[j] as usize + self.head[j] as usize] = flush(x);
         }
         // The observation scales each ring's beat positions (two slices where the ring wraps).
         for j in 0..n {
@@ -221,8 +262,8 @@ impl BeatSpace {
                     let v = self.alpha[base + k];
                     let nv = v * (ratio - taper * pos as f32);
                     pos += 1;
+                    let nv = flush(nv);
                     self.alpha[base + k] = nv;
-                    sum += nv - v;
                     if nv > m {
                         m = nv;
                         m_arg = k as u16;
@@ -245,29 +286,26 @@ impl BeatSpace {
                 self.ring_arg[j] = m_arg;
             }
         }
-        self.since_exact += 1;
-        if self.since_exact >= EXACT_SUM_FRAMES || !(sum > 1e-30 && sum < 1e30) {
-            self.since_exact = 0;
-            sum = self.alpha[..self.states].iter().sum();
-        }
-        if !(sum > 1e-30 && sum.is_finite()) {
-            self.reset();
-            return;
-        } else if !(1e-12..=1e12).contains(&sum) {
-            let k = 1.0 / sum;
-            for v in &mut self.alpha[..self.states] {
-                *v *= k;
-            }
-            for v in &mut self.ring_max[..n] {
-                *v *= k;
-            }
-            sum = 1.0;
-        }
-        self.sum = sum;
+        // Only ratios between states matter: keep the largest near 1 (f32 has 38 decades on
+        // either side), rescaling every state only when it has drifted 15 decades away.
         let mut best = 0;
         for j in 1..n {
             if self.ring_max[j] > self.ring_max[best] {
                 best = j;
+            }
+        }
+        let top = self.ring_max[best];
+        if !(top.is_finite() && top > 1e-30) {
+            self.reset();
+            return;
+        }
+        if !(1e-15..=1e15).contains(&top) {
+            let k = 1.0 / top;
+            for v in &mut self.alpha[..self.states] {
+                *v = flush(*v * k);
+            }
+            for v in &mut self.ring_max[..n] {
+                *v *= k;
             }
         }
         // Hysteresis: the tracked tempo follows the best ring freely among its neighbours
