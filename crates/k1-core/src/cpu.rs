@@ -8,10 +8,41 @@
 //! `std`'s feature detection would, but without `std`. No FMA is enabled, so both versions do
 //! the same IEEE operations in the same order: their results are identical bit for bit (tested).
 
+/// Proof that this CPU and its operating system support AVX2.
+///
+/// The AVX2 code paths take one of these as an argument, and only [`Avx2::detect`] makes one
+/// (the field is private), after the CPU said yes: safe code cannot reach AVX2 instructions on
+/// a CPU without them, which is the contract `#[target_feature(enable = "avx2")]` asks callers
+/// to keep. (RustFFT's rule: the fast path cannot even be named unless detection succeeded.)
+/// Copying it is harmless: a CPU does not lose AVX2.
+///
+/// ```
+/// use k1_core::cpu::Avx2;
+/// // The only way to a token: `Some` on an AVX2 CPU, `None` elsewhere.
+/// let _maybe: Option<Avx2> = Avx2::detect();
+/// ```
+///
+/// Code outside the module cannot forge one:
+///
+/// ```compile_fail,E0423
+/// let forged = k1_core::cpu::Avx2(());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Avx2(());
+
+impl Avx2 {
+    /// The token when the CPU and the operating system support AVX2 (checked once, then
+    /// cached); `None` on other CPUs and architectures, and under Miri.
+    #[inline]
+    pub fn detect() -> Option<Avx2> {
+        if has_avx2() { Some(Avx2(())) } else { None }
+    }
+}
+
 /// True when the CPU and the operating system support AVX2 (checked once, then cached).
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[inline]
-pub fn has_avx2() -> bool {
+fn has_avx2() -> bool {
     use core::sync::atomic::{AtomicU8, Ordering};
     // 0: not checked yet, 1: no, 2: yes. A race only repeats the check.
     static STATE: AtomicU8 = AtomicU8::new(0);
@@ -29,7 +60,7 @@ pub fn has_avx2() -> bool {
 /// Never on other CPUs, and not under Miri (which does not model CPUID).
 #[cfg(not(all(target_arch = "x86_64", not(miri))))]
 #[inline]
-pub fn has_avx2() -> bool {
+fn has_avx2() -> bool {
     false
 }
 
@@ -67,10 +98,25 @@ unsafe fn xgetbv0() -> u64 {
     unsafe { core::arch::x86_64::_xgetbv(0) }
 }
 
+/// The token for a test that compares the AVX2 path with the portable one, after checking that
+/// detection agrees with `std`'s: a test that skips its comparison for want of a token then does
+/// so only on a CPU that really lacks AVX2, never because detection broke.
+#[cfg(all(test, target_arch = "x86_64"))]
+pub(crate) fn avx2_for_tests() -> Option<Avx2> {
+    let token = Avx2::detect();
+    let cpu_has_it = !cfg!(miri) && std::is_x86_feature_detected!("avx2");
+    assert_eq!(
+        token.is_some(),
+        cpu_has_it,
+        "AVX2 detection disagrees with std's"
+    );
+    token
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn detection_is_stable() {
-        assert_eq!(super::has_avx2(), super::has_avx2());
+        assert_eq!(super::Avx2::detect(), super::Avx2::detect());
     }
 }

@@ -33,10 +33,14 @@
 #![no_std]
 #![deny(missing_docs)]
 
+// The unit tests run on the host, with `std` (e.g. `cpu`'s check of its detection against std's).
+#[cfg(test)]
+extern crate std;
+
 mod analyzer;
 pub mod color;
 mod config;
-mod cpu;
+pub mod cpu;
 pub mod dsp;
 mod loom;
 pub mod math;

@@ -113,9 +113,9 @@ impl<const N: usize> BiquadBank<N> {
     /// at a time, and one at a time: 97,060, 96,379, 99,482 and 100,087).
     pub fn accumulate_block(&mut self, xs: &[f32], energy: &mut [f32; N]) {
         #[cfg(target_arch = "x86_64")]
-        if crate::cpu::has_avx2() {
-            // SAFETY: the CPU has AVX2.
-            unsafe { self.accumulate_block_avx2(xs, energy) };
+        if let Some(avx2) = crate::cpu::Avx2::detect() {
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { self.accumulate_block_avx2(avx2, xs, energy) };
             return;
         }
         let done = self.accumulate_lanes::<4>(0, xs, energy);
@@ -129,11 +129,10 @@ impl<const N: usize> BiquadBank<N> {
     /// vectors in the same loop fill each other's wait (the analyser's hop went from 2,250 to
     /// 2,100 ns in `k1 bench analyze`).
     ///
-    /// # Safety
-    /// The CPU must support AVX2.
+    /// Callers not compiled with AVX2 need `unsafe`: the token is their proof that the CPU has it.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn accumulate_block_avx2(&mut self, xs: &[f32], energy: &mut [f32; N]) {
+    fn accumulate_block_avx2(&mut self, _: crate::cpu::Avx2, xs: &[f32], energy: &mut [f32; N]) {
         let done = self.accumulate_lanes::<16>(0, xs, energy);
         self.accumulate_lanes::<1>(done, xs, energy);
     }
@@ -171,9 +170,11 @@ impl<const N: usize> BiquadBank<N> {
         mut pre: impl FnMut(f32) -> f32,
     ) {
         #[cfg(target_arch = "x86_64")]
-        if N >= 16 && crate::cpu::has_avx2() {
-            // SAFETY: the CPU has AVX2.
-            unsafe { self.accumulate_with_avx2(xs, energy, &mut pre) };
+        if N >= 16
+            && let Some(avx2) = crate::cpu::Avx2::detect()
+        {
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { self.accumulate_with_avx2(avx2, xs, energy, &mut pre) };
             return;
         }
         for x in xs.iter_mut() {
@@ -183,14 +184,13 @@ impl<const N: usize> BiquadBank<N> {
     }
 
     /// [`BiquadBank::accumulate_block_with`] for AVX2, `pre` fused into the first sixteen
-    /// sections' pass.
-    ///
-    /// # Safety
-    /// The CPU must support AVX2, and `N ≥ 16`.
+    /// sections' pass. Callers not compiled with AVX2 need `unsafe`: the token is their proof
+    /// that the CPU has it. `N` must be at least 16 (else the first pass panics on an index).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn accumulate_with_avx2(
+    fn accumulate_with_avx2(
         &mut self,
+        _: crate::cpu::Avx2,
         xs: &mut [f32],
         energy: &mut [f32; N],
         pre: &mut impl FnMut(f32) -> f32,
@@ -344,5 +344,40 @@ mod tests {
             c.accumulate_lanes::<1>(done, block, &mut ec);
             assert_eq!(ea, ec, "four lanes, after a block of {len}");
         }
+    }
+
+    /// The AVX2 builds (sixteen sections a pass, and the fused map) give the same bits as the
+    /// portable four-lane path, on a bank with a tail past the last sixteen.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_avx2_paths_give_the_same_bits() {
+        let Some(avx2) = crate::cpu::avx2_for_tests() else {
+            return; // portable forced, or a CPU without AVX2 (checked against std's detection)
+        };
+        let fs = 12_800.0;
+        let sections: [Biquad; 19] = core::array::from_fn(|i| {
+            Biquad::band_pass(50.0 * (i + 1) as f32, 75.0 * (i + 1) as f32, fs)
+        });
+        let (mut portable, mut wide, mut fused) = (
+            BiquadBank::new(sections),
+            BiquadBank::new(sections),
+            BiquadBank::new(sections),
+        );
+        let (mut ep, mut ew, mut ef) = ([0.0; 19], [0.0; 19], [0.0; 19]);
+        for hop in 0..40u32 {
+            let block: [f32; 64] =
+                core::array::from_fn(|i| libm::sinf((hop * 64 + i as u32) as f32 * 0.29) + 0.1);
+            let done = portable.accumulate_lanes::<4>(0, &block, &mut ep);
+            portable.accumulate_lanes::<1>(done, &block, &mut ep);
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { wide.accumulate_block_avx2(avx2, &block, &mut ew) };
+            let mut mapped = block;
+            // SAFETY: as above.
+            unsafe { fused.accumulate_with_avx2(avx2, &mut mapped, &mut ef, &mut |x| x) };
+            assert_eq!(ep, ew, "hop {hop}: sixteen a pass");
+            assert_eq!(ep, ef, "hop {hop}: the fused map");
+            assert_eq!(mapped, block);
+        }
+        assert!(ep.iter().all(|&e| e > 0.0));
     }
 }

@@ -30,6 +30,7 @@
 use super::halfband::HalfBand;
 use super::history::History;
 use super::window::Window;
+use crate::cpu::Avx2;
 use crate::{Config, ConfigError, NUM_BINS};
 use core::f32::consts::PI;
 
@@ -198,12 +199,12 @@ impl Spectrum {
         let tick = self.tick;
         self.tick = (tick + 1) % MAX_PERIOD;
         #[cfg(target_arch = "x86_64")]
-        if crate::cpu::has_avx2() {
-            // SAFETY: the CPU has AVX2.
-            unsafe { self.update_due_avx2(tick) };
+        if let Some(avx2) = Avx2::detect() {
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { self.update_due_avx2(avx2, tick) };
             return &self.magnitude;
         }
-        self.update_due::<false>(tick);
+        self.update_due(None, tick);
         &self.magnitude
     }
 
@@ -215,15 +216,15 @@ impl Spectrum {
     /// due bin, as the FPU has no vector root. Either way each magnitude is bit for bit
     /// `√power · scale`.
     ///
-    /// `AVX2` picks the AVX2 intrinsics for the dot products; only a caller compiled with AVX2
-    /// may set it.
+    /// With the AVX2 token the dot products use the AVX2 intrinsics ([`Window::power`]); the
+    /// caller passes a constant, which inlining folds.
     #[inline(always)]
-    fn update_due<const AVX2: bool>(&mut self, tick: usize) {
+    fn update_due(&mut self, avx2: Option<Avx2>, tick: usize) {
         let mut rest = self.due[tick % MAX_PERIOD];
         while rest != 0 {
             let k = rest.trailing_zeros() as usize;
             rest &= rest - 1;
-            self.power[k] = self.window(k).power::<AVX2>();
+            self.power[k] = self.window(k).power(avx2);
             #[cfg(not(target_arch = "x86_64"))]
             {
                 self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
@@ -238,19 +239,18 @@ impl Spectrum {
     /// [`Spectrum::update_due`] compiled for AVX2 (see `crate::cpu`): the same bits, in 8-wide
     /// vectors.
     ///
-    /// # Safety
-    /// The CPU must support AVX2.
+    /// Callers not compiled with AVX2 need `unsafe`: the token is their proof that the CPU has it.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn update_due_avx2(&mut self, tick: usize) {
-        self.update_due::<true>(tick)
+    fn update_due_avx2(&mut self, avx2: Avx2, tick: usize) {
+        self.update_due(Some(avx2), tick)
     }
 
     /// Recomputes every bin on the newest samples, whatever its cadence, and returns the
     /// magnitudes: the spectrum of exactly the current windows (for tests and one-off reads).
     pub fn compute_all(&mut self) -> &[f32; NUM_BINS] {
         for k in 0..NUM_BINS {
-            self.power[k] = self.window(k).power::<false>();
+            self.power[k] = self.window(k).power(None);
             self.magnitude[k] = crate::math::sqrt(self.power[k]) * self.scale[k];
         }
         &self.magnitude
@@ -324,9 +324,9 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn the_avx2_path_gives_the_same_bits() {
-        if !crate::cpu::has_avx2() {
-            return; // nothing to compare on this CPU
-        }
+        let Some(avx2) = crate::cpu::avx2_for_tests() else {
+            return; // portable forced, or a CPU without AVX2 (checked against std's detection)
+        };
         let config = Config::DEFAULT;
         let mut a = Spectrum::new(&config).unwrap();
         let mut b = Spectrum::new(&config).unwrap();
@@ -337,9 +337,9 @@ mod tests {
             });
             a.push_block(&block);
             b.push_block(&block);
-            a.update_due::<false>(hop % MAX_PERIOD);
-            // SAFETY: checked above.
-            unsafe { b.update_due_avx2(hop % MAX_PERIOD) };
+            a.update_due(None, hop % MAX_PERIOD);
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { b.update_due_avx2(avx2, hop % MAX_PERIOD) };
             assert_eq!(a.magnitude, b.magnitude, "hop {hop}");
         }
         assert!(a.magnitude.iter().any(|&m| m > 0.01));

@@ -94,21 +94,19 @@ impl TempoBank {
     /// Feeds one hop's novelty and refreshes every hypothesis.
     pub fn update(&mut self, novelty: f32) {
         #[cfg(target_arch = "x86_64")]
-        if crate::cpu::has_avx2() {
-            // SAFETY: the CPU has AVX2.
-            unsafe { self.update_avx2(novelty) };
+        if let Some(avx2) = crate::cpu::Avx2::detect() {
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { self.update_avx2(avx2, novelty) };
             return;
         }
         self.update_body(novelty);
     }
 
-    /// [`TempoBank::update`] compiled for AVX2 (see `crate::cpu`): the same bits.
-    ///
-    /// # Safety
-    /// The CPU must support AVX2.
+    /// [`TempoBank::update`] compiled for AVX2 (see `crate::cpu`): the same bits. Callers not
+    /// compiled with AVX2 need `unsafe`: the token is their proof that the CPU has it.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn update_avx2(&mut self, novelty: f32) {
+    fn update_avx2(&mut self, _: crate::cpu::Avx2, novelty: f32) {
         self.update_body(novelty)
     }
 
@@ -252,9 +250,9 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn the_avx2_path_gives_the_same_bits() {
-        if !crate::cpu::has_avx2() {
-            return;
-        }
+        let Some(avx2) = crate::cpu::avx2_for_tests() else {
+            return; // portable forced, or a CPU without AVX2 (checked against std's detection)
+        };
         let (mut a, mut b) = (TempoBank::new(200.0), TempoBank::new(200.0));
         for n in 0..3000 {
             let x = if n % 97 < 3 {
@@ -263,8 +261,8 @@ mod tests {
                 0.1 * libm::sinf(n as f32)
             };
             a.update_body(x);
-            // SAFETY: checked above.
-            unsafe { b.update_avx2(x) };
+            // SAFETY: the token proves the CPU has AVX2.
+            unsafe { b.update_avx2(avx2, x) };
         }
         assert_eq!(a.magnitude, b.magnitude);
         assert_eq!(a.magnitude_double, b.magnitude_double);

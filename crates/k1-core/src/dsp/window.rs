@@ -6,6 +6,8 @@
 //! two samples at the same distance either side. The sums run in eight lanes (lane `l` takes the
 //! entries `m ≡ l mod 8`), then the lanes are added in order 0 to 7 after the centre sample's term.
 
+use crate::cpu::Avx2;
+
 /// One bin's window, cut so both half-windows and both half-kernels have the same length `h`.
 pub struct Window<'a> {
     /// The samples after the centre, nearest first.
@@ -52,17 +54,20 @@ impl<'a> Window<'a> {
         }
     }
 
-    /// `re² + im²` of the windowed DFT. `AVX2` picks the AVX2 intrinsics; only a caller compiled
-    /// with AVX2 may set it.
+    /// `re² + im²` of the windowed DFT, with the AVX2 intrinsics when given the proof that the
+    /// CPU has them ([`Avx2::detect`]), else portable code: the same bits either way. Inlined
+    /// into a caller compiled with AVX2 (`#[target_feature(enable = "avx2")]`) the intrinsics
+    /// inline too; elsewhere they are one call per window.
     #[inline(always)]
-    pub fn power<const AVX2: bool>(&self) -> f32 {
+    pub fn power(&self, avx2: Option<Avx2>) -> f32 {
         #[cfg(target_arch = "x86_64")]
-        let (re, im) = if AVX2 {
-            // SAFETY: `AVX2` is only set by callers compiled with AVX2.
-            unsafe { self.fused_lanes_avx2() }
-        } else {
-            self.two_passes()
+        let (re, im) = match avx2 {
+            // SAFETY: the token exists, so the CPU supports AVX2.
+            Some(avx2) => unsafe { self.fused_lanes_avx2(avx2) },
+            None => self.two_passes(),
         };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = avx2; // never `Some` here: only x86-64 CPUs have AVX2
         #[cfg(any(target_arch = "x86", target_arch = "aarch64"))]
         let (re, im) = self.two_passes();
         #[cfg(not(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64")))]
@@ -130,17 +135,17 @@ impl<'a> Window<'a> {
     /// 24,959 for two generic passes); this one is about 10 instructions per eight samples for
     /// both outputs, where the two passes take about 16.
     ///
-    /// # Safety
-    /// The CPU must support AVX2.
+    /// Safe to call from code compiled with AVX2; elsewhere the caller holds the token, which
+    /// proves the CPU has AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[inline]
-    unsafe fn fused_lanes_avx2(&self) -> ([f32; 8], [f32; 8]) {
+    fn fused_lanes_avx2(&self, _: Avx2) -> ([f32; 8], [f32; 8]) {
         use core::arch::x86_64::_mm256_setzero_ps;
         let mut re = _mm256_setzero_ps();
         let mut im = _mm256_setzero_ps();
         for j in 0..self.kcos.len() / 8 {
-            // SAFETY: `j` is a whole chunk.
+            // SAFETY: `j < h / 8`, so `8j + 8 ≤ h`; and this function is compiled with AVX2.
             unsafe { self.step_avx2(j, &mut re, &mut im) };
         }
         (to_lanes(re), to_lanes(im))
@@ -149,7 +154,8 @@ impl<'a> Window<'a> {
     /// Adds chunk `j` (entries `8j..8j + 8`) to both sums.
     ///
     /// # Safety
-    /// The CPU must support AVX2, and `8j + 8 ≤ h`.
+    /// `8j + 8 ≤ h`, the length of all four slices ([`Window::new`] cuts them to one length).
+    /// A caller not compiled with AVX2 must also know that the CPU has it.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[inline]
@@ -162,7 +168,8 @@ impl<'a> Window<'a> {
         use core::arch::x86_64::{_mm256_add_ps, _mm256_loadu_ps, _mm256_mul_ps, _mm256_sub_ps};
         let i = 8 * j;
         debug_assert!(i + 8 <= self.kcos.len());
-        // SAFETY: every slice has length h ≥ i + 8 (the caller's promise).
+        // SAFETY: every slice has length h ≥ i + 8 (the caller's promise), so each load reads
+        // eight `f32`s inside its slice; `loadu` needs no alignment.
         let (va, vb, vc, vs) = unsafe {
             (
                 _mm256_loadu_ps(self.after.as_ptr().add(i)),
@@ -180,8 +187,7 @@ impl<'a> Window<'a> {
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn to_lanes(v: core::arch::x86_64::__m256) -> [f32; 8] {
-    // SAFETY: `__m256` and `[f32; 8]` have the same size, and every bit pattern is valid for both.
-    unsafe { core::mem::transmute::<core::arch::x86_64::__m256, [f32; 8]>(v) }
+    bytemuck::cast(v)
 }
 
 /// `Σ k[m]·f(a[m], b[m])` over whole chunks of eight, in eight lanes (the tail is the caller's).
@@ -231,18 +237,18 @@ mod tests {
             let (fr, fi) = w.fused_lanes();
             let (tr, ti) = w.two_passes();
             assert_eq!((fr, fi), (tr, ti), "fused and two passes, n = {n}");
-            let p = w.power::<false>();
+            let p = w.power(None);
             assert!(p > 0.0);
             #[cfg(target_arch = "x86_64")]
-            if crate::cpu::has_avx2() {
-                // SAFETY: checked just above.
-                unsafe {
-                    assert_eq!(w.fused_lanes_avx2(), (fr, fi), "AVX2, n = {n}");
-                    assert_eq!(w.power::<true>().to_bits(), p.to_bits());
-                }
+            if let Some(avx2) = crate::cpu::avx2_for_tests() {
+                // SAFETY: the token proves the CPU has AVX2.
+                let fused = unsafe { w.fused_lanes_avx2(avx2) };
+                assert_eq!(fused, (fr, fi), "AVX2, n = {n}");
+                assert_eq!(w.power(Some(avx2)).to_bits(), p.to_bits());
             }
         }
         let empty = Window::new(&[], &[], &[], &[], 1.0);
-        assert_eq!(empty.power::<false>(), 0.0);
+        assert_eq!(empty.power(None), 0.0);
+        assert_eq!(empty.power(Avx2::detect()), 0.0);
     }
 }
