@@ -7,6 +7,16 @@
 //! with `#[target_feature(enable = "avx2")]`. This module picks one at run time, with CPUID, as
 //! `std`'s feature detection would, but without `std`. No FMA is enabled, so both versions do
 //! the same IEEE operations in the same order: their results are identical bit for bit (tested).
+//!
+//! # The scalar switch
+//!
+//! [`force_portable`] turns the AVX2 paths off for the rest of the process: every later
+//! [`Avx2::detect`] says `None`, so every loop runs its portable build, as on a CPU without
+//! AVX2. With the `std` feature (the host crates turn it on through k1-io, and k1-core's own tests
+//! and benches through its dev-dependency on itself) the environment variable
+//! `K1_FORCE_SCALAR=1` does the same, read once, at the first detection: `K1_FORCE_SCALAR=1
+//! cargo test -p k1-core` runs the core's tests on the portable paths (a step of `.ci/run`),
+//! and `K1_FORCE_SCALAR=1 k1 ...` runs the binary on them.
 
 /// Proof that this CPU and its operating system support AVX2.
 ///
@@ -39,22 +49,62 @@ impl Avx2 {
     }
 }
 
-/// True when the CPU and the operating system support AVX2 (checked once, then cached).
+/// Turns the AVX2 paths off for the rest of the process: from now on [`Avx2::detect`] returns
+/// `None` (tokens already made stay valid, as the CPU still has AVX2). Call it at start, before
+/// any analysis, for one path throughout. Where there is no AVX2 path (other architectures, Miri)
+/// there is nothing to turn off.
+#[inline]
+pub fn force_portable() {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    STATE.store(FORCED, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// What detection found, or that the portable paths were forced.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+static STATE: core::sync::atomic::AtomicU8 = core::sync::atomic::AtomicU8::new(UNCHECKED);
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+const UNCHECKED: u8 = 0;
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+const NO: u8 = 1;
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+const YES: u8 = 2;
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+const FORCED: u8 = 3;
+
+/// True when the CPU and the operating system support AVX2 and the portable paths were not
+/// forced (checked once, then cached).
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[inline]
 fn has_avx2() -> bool {
-    use core::sync::atomic::{AtomicU8, Ordering};
-    // 0: not checked yet, 1: no, 2: yes. A race only repeats the check.
-    static STATE: AtomicU8 = AtomicU8::new(0);
+    use core::sync::atomic::Ordering;
     match STATE.load(Ordering::Relaxed) {
-        1 => false,
-        2 => true,
+        YES => true,
+        NO | FORCED => false,
         _ => {
-            let yes = detect_avx2();
-            STATE.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-            yes
+            let found = if forced_by_env() {
+                FORCED
+            } else if detect_avx2() {
+                YES
+            } else {
+                NO
+            };
+            // Racing detections find the same; a `force_portable` in between wins.
+            match STATE.compare_exchange(UNCHECKED, found, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => found == YES,
+                Err(now) => now == YES,
+            }
         }
     }
+}
+
+/// Whether the environment says `K1_FORCE_SCALAR=1` (only with `std`; any other value, or none,
+/// leaves the choice to the CPU).
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+fn forced_by_env() -> bool {
+    #[cfg(feature = "std")]
+    return std::env::var_os("K1_FORCE_SCALAR").is_some_and(|v| v == "1");
+    #[cfg(not(feature = "std"))]
+    false
 }
 
 /// Never on other CPUs, and not under Miri (which does not model CPUID).
@@ -99,16 +149,18 @@ unsafe fn xgetbv0() -> u64 {
 }
 
 /// The token for a test that compares the AVX2 path with the portable one, after checking that
-/// detection agrees with `std`'s: a test that skips its comparison for want of a token then does
-/// so only on a CPU that really lacks AVX2, never because detection broke.
+/// detection gave what this process expects: none under `K1_FORCE_SCALAR=1`, else whatever
+/// `std`'s detection says. A comparison skipped for want of a token is then skipped only where
+/// it must be (the switch, or a CPU without AVX2), never because detection broke.
 #[cfg(all(test, target_arch = "x86_64"))]
 pub(crate) fn avx2_for_tests() -> Option<Avx2> {
     let token = Avx2::detect();
-    let cpu_has_it = !cfg!(miri) && std::is_x86_feature_detected!("avx2");
+    let forced = std::env::var_os("K1_FORCE_SCALAR").is_some_and(|v| v == "1");
+    let expected = !forced && !cfg!(miri) && std::is_x86_feature_detected!("avx2");
     assert_eq!(
         token.is_some(),
-        cpu_has_it,
-        "AVX2 detection disagrees with std's"
+        expected,
+        "AVX2 detection (K1_FORCE_SCALAR=1: {forced}) disagrees with std's"
     );
     token
 }

@@ -33,8 +33,9 @@
 #![no_std]
 #![deny(missing_docs)]
 
-// The unit tests run on the host, with `std` (e.g. `cpu`'s check of its detection against std's).
-#[cfg(test)]
+// `std` only where the host has it: the unit tests (e.g. `cpu`'s check of its detection against
+// std's) and the `std` feature (`cpu` reads K1_FORCE_SCALAR). Nothing else uses it.
+#[cfg(any(test, feature = "std"))]
 extern crate std;
 
 mod analyzer;
