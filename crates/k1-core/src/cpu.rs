@@ -8,6 +8,12 @@
 //! `std`'s feature detection would, but without `std`. No FMA is enabled, so both versions do
 //! the same IEEE operations in the same order: their results are identical bit for bit (tested).
 //!
+//! The CPUID and XCR0 reads are the `cpufeatures` crate's (RustCrypto's, `no_std`): the same
+//! checks as `std::is_x86_feature_detected!("avx2")`, but usable in a `no_std` crate, and not
+//! ours to get wrong (the bits, the order of the checks, XGETBV only after OSXSAVE). It is a
+//! dependency on x86-64 only, so the bare-metal and MCU builds never see it; under Miri, which
+//! does not model CPUID, there is no AVX2 path at all.
+//!
 //! # The scalar switch
 //!
 //! [`force_portable`] turns the AVX2 paths off for the rest of the process: every later
@@ -114,38 +120,15 @@ fn has_avx2() -> bool {
     false
 }
 
-/// CPUID leaf 1 for AVX and OSXSAVE, XCR0 for the OS saving the YMM registers, leaf 7 for AVX2.
+// `avx2_cpuid::get()`: CPUID and XCR0 through the `cpufeatures` crate (cached in its own atomic).
 #[cfg(all(target_arch = "x86_64", not(miri)))]
-#[allow(unused_unsafe)] // `__cpuid` is an `unsafe fn` before Rust 1.94 and safe after.
-fn detect_avx2() -> bool {
-    use core::arch::x86_64::{__cpuid, __cpuid_count};
-    // SAFETY: CPUID exists on every x86-64 CPU and only reads identification registers.
-    let max_leaf = unsafe { __cpuid(0) }.eax;
-    if max_leaf < 7 {
-        return false;
-    }
-    // SAFETY: as above.
-    let leaf1 = unsafe { __cpuid(1) };
-    let (osxsave, avx) = (leaf1.ecx & (1 << 27) != 0, leaf1.ecx & (1 << 28) != 0);
-    if !(osxsave && avx) {
-        return false;
-    }
-    // SAFETY: OSXSAVE is set, so XGETBV is available.
-    let xcr0 = unsafe { xgetbv0() };
-    if xcr0 & 0b110 != 0b110 {
-        return false; // the OS does not save the XMM and YMM state
-    }
-    // SAFETY: leaf 7 exists (max_leaf >= 7).
-    let leaf7 = unsafe { __cpuid_count(7, 0) };
-    leaf7.ebx & (1 << 5) != 0
-}
+cpufeatures::new!(avx2_cpuid, "avx2");
 
-/// XCR0, the register that says which register sets the OS saves on a context switch.
+/// CPUID says AVX2 (leaf 7; leaf 1's AVX too) and XCR0 says the OS saves the YMM registers
+/// (with leaf 1's XSAVE and OSXSAVE before XGETBV is read).
 #[cfg(all(target_arch = "x86_64", not(miri)))]
-#[target_feature(enable = "xsave")]
-unsafe fn xgetbv0() -> u64 {
-    // SAFETY: the caller checked OSXSAVE; XGETBV with ECX = 0 reads XCR0.
-    unsafe { core::arch::x86_64::_xgetbv(0) }
+fn detect_avx2() -> bool {
+    avx2_cpuid::get()
 }
 
 /// The token for a test that compares the AVX2 path with the portable one, after checking that

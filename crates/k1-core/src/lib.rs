@@ -43,6 +43,7 @@ pub mod color;
 mod config;
 pub mod cpu;
 pub mod dsp;
+pub mod hash;
 mod loom;
 pub mod math;
 pub mod palettes;

@@ -5,12 +5,12 @@
 use core::fmt;
 
 use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
+use k1_core::hash::Fnv1a;
 use k1_core::params::Params;
 use k1_core::render::{Layout, PatternId, Renderer, Rgb};
 use k1_core::{Analyzer, Config, MAX_HOP};
 
 use crate::clip::Clip;
-use crate::fnv::Fnv1a;
 use crate::marks::{k1_mark_frame, k1_mark_hop, k1_mark_other, k1_mark_render};
 
 /// LEDs per frame: the reference device's two strips of 160.

@@ -2,8 +2,7 @@
 //! from each one's JSON API (`GET /json/info`), and the `--out` URL to drive each.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -107,37 +106,36 @@ pub fn table(devices: &[Device]) -> String {
     out
 }
 
-/// `GET /json/info` from `addr` over HTTP/1.0, bounded by [`HTTP_TIMEOUT`] and [`MAX_ANSWER`].
+/// `GET /json/info` from `addr` (plain HTTP, with `ureq`, never through a proxy: the device is
+/// on the LAN), bounded by [`HTTP_TIMEOUT`] and [`MAX_ANSWER`].
 pub fn fetch_info(addr: SocketAddr) -> Result<Info, String> {
-    let mut stream = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(HTTP_TIMEOUT))
-        .and_then(|()| stream.set_write_timeout(Some(HTTP_TIMEOUT)))
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(HTTP_TIMEOUT))
+        .proxy(None)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut answer = agent
+        .get(format!("http://{addr}/json/info"))
+        .header("Accept", "application/json")
+        .call()
         .map_err(|e| e.to_string())?;
-    // One write: a server may answer (and close) as soon as it has the request line.
-    let request = format!(
-        "GET /json/info HTTP/1.0\r\nHost: {}\r\nAccept: application/json\r\n\r\n",
-        addr.ip()
-    );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut answer = Vec::new();
-    stream
-        .take(MAX_ANSWER)
-        .read_to_end(&mut answer)
-        .map_err(|e| e.to_string())?;
-    parse_answer(&answer)
-}
-
-/// The info in an HTTP answer carrying WLED's `/json/info`.
-pub fn parse_answer(answer: &[u8]) -> Result<Info, String> {
-    let text = String::from_utf8_lossy(answer);
-    let (head, body) = text.split_once("\r\n\r\n").ok_or("not an HTTP answer")?;
-    let status = head.lines().next().unwrap_or_default();
-    if status.split_whitespace().nth(1) != Some("200") {
+    let status = answer.status();
+    if status != ureq::http::StatusCode::OK {
         return Err(format!("the JSON API answered \"{status}\""));
     }
+    let body = answer
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER)
+        .lossy_utf8(true)
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    parse_info(&body)
+}
+
+/// The info in the body of WLED's `/json/info`.
+pub fn parse_info(body: &str) -> Result<Info, String> {
     let json: serde_json::Value =
         serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
     let leds = json
@@ -160,10 +158,12 @@ pub fn parse_answer(answer: &[u8]) -> Result<Info, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
     use std::net::TcpListener;
 
-    #[test]
-    fn reads_the_led_count_from_a_json_api() {
+    /// A one-shot server on localhost: takes one request, checks its head, writes `answer` and
+    /// closes. Joined, the handle gives the request's head.
+    fn serve_once(answer: &'static [u8]) -> (SocketAddr, std::thread::JoinHandle<String>) {
         let server = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = server.local_addr().unwrap();
         let serve = std::thread::spawn(move || {
@@ -174,16 +174,25 @@ mod tests {
             while !req.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
                 req.push(byte[0]);
             }
-            assert!(req.starts_with(b"GET /json/info HTTP/1.0\r\n"));
-            let body = r#"{"ver":"0.15.0","name":"Porch","leds":{"count":144,"rgbw":false}}"#;
-            write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{body}"
-            )
-            .unwrap();
+            let _ = conn.write_all(answer); // fails when the client stops reading a huge answer
+            String::from_utf8(req).unwrap()
         });
+        (addr, serve)
+    }
+
+    #[test]
+    fn reads_the_led_count_from_a_json_api() {
+        // No Content-Length: the body ends when the device closes the connection, as WLED's
+        // answers may.
+        let (addr, serve) = serve_once(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n\
+              {\"ver\":\"0.15.0\",\"name\":\"Porch\",\"leds\":{\"count\":144,\"rgbw\":false}}",
+        );
         let info = fetch_info(addr).unwrap();
-        serve.join().unwrap();
+        let req = serve.join().unwrap().to_ascii_lowercase();
+        assert!(req.starts_with("get /json/info http/1.1\r\n"), "{req}");
+        assert!(req.contains(&format!("\r\nhost: {addr}\r\n")), "{req}");
+        assert!(req.contains("\r\naccept: application/json\r\n"), "{req}");
         assert_eq!(
             info,
             Info {
@@ -205,23 +214,39 @@ mod tests {
 
     #[test]
     fn bad_answers_are_reasons_not_panics() {
-        assert!(parse_answer(b"garbage").is_err());
-        assert!(
-            parse_answer(b"HTTP/1.1 404 Not Found\r\n\r\n")
-                .unwrap_err()
-                .contains("404")
-        );
-        assert!(
-            parse_answer(b"HTTP/1.1 200 OK\r\n\r\n{")
-                .unwrap_err()
-                .contains("JSON")
-        );
-        assert!(parse_answer(b"HTTP/1.1 200 OK\r\n\r\n{\"leds\":{}}").is_err());
+        let fetch = |answer: &'static [u8]| {
+            let (addr, serve) = serve_once(answer);
+            let got = fetch_info(addr);
+            serve.join().unwrap();
+            got
+        };
+        assert!(fetch(b"garbage\r\n\r\n").is_err());
+        let not_found = fetch(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        assert!(not_found.unwrap_err().contains("404"));
+        let cut = fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{");
+        assert!(cut.unwrap_err().contains("JSON"));
+        let no_leds = fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"leds\":{}}");
+        assert!(no_leds.unwrap_err().contains("leds.count"));
+        assert!(parse_info("{").unwrap_err().contains("JSON"));
         let closed = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap();
         assert!(fetch_info(closed).is_err());
         assert!(table(&[]).starts_with("no WLED devices"));
+    }
+
+    /// An answer past [`MAX_ANSWER`] is refused, not read into memory.
+    #[test]
+    fn a_huge_answer_is_an_error() {
+        static HUGE: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+            let mut a = b"HTTP/1.1 200 OK\r\n\r\n{\"pad\":\"".to_vec();
+            a.resize(a.len() + MAX_ANSWER as usize + 1, b'x');
+            a.extend_from_slice(b"\",\"leds\":{\"count\":1}}");
+            a
+        });
+        let (addr, serve) = serve_once(HUGE.as_slice());
+        assert!(fetch_info(addr).is_err());
+        let _ = serve.join();
     }
 }
