@@ -25,7 +25,7 @@ pub struct HopError {
     pub got: usize,
 }
 
-/// Turns audio, one hop at a time, into [`Snapshot`]s. No allocation, no I/O; about 110 KB of
+/// Turns audio, one hop at a time, into [`Snapshot`]s. No allocation, no I/O; about 195 KB of
 /// state, all sized at compile time (box it on the host; make it a `static` on a device).
 pub struct Analyzer {
     config: Config,
