@@ -41,8 +41,8 @@ const ACTIVATION_MEAN_SECONDS: f32 = 2.0;
 const LEAD_HOPS: f32 = 1.0;
 /// Time constant of the reported tempo's smoothing, seconds.
 const TEMPO_SMOOTH_SECONDS: f32 = 2.0;
-/// Ratios between metrical levels of one pulse, the same level first.
-const LEVELS: [f32; 5] = [1.0, 2.0, 0.5, 1.5, 2.0 / 3.0];
+/// Ratios between other metrical levels of one pulse.
+const LEVELS: [f32; 4] = [2.0, 0.5, 1.5, 2.0 / 3.0];
 /// The model's tempo within this ratio of the reported one (at some metrical level) is the same
 /// tempo, and is smoothed rather than taken.
 const SAME_TEMPO: f32 = 0.05;
@@ -105,14 +105,15 @@ impl BeatTracker {
     /// A tracker updated `hop_rate` times a second.
     pub fn new(hop_rate: f32) -> Self {
         let rate = |seconds: f32| 1.0 - libm::expf(-1.0 / (seconds * hop_rate));
+        let frame_hops = hops_per_frame(hop_rate);
         Self {
             hop_rate,
             state: BeatState::default(),
             hops_since_beat: u32::MAX / 2,
             stability: 0.0,
             stability_rate: rate(STABILITY_SECONDS),
-            space: BeatSpace::new(hop_rate / hops_per_frame(hop_rate) as f32),
-            frame_hops: hops_per_frame(hop_rate),
+            space: BeatSpace::new(hop_rate / frame_hops as f32),
+            frame_hops,
             novelty_mean: 0.0,
             mean_rate: rate(ACTIVATION_MEAN_SECONDS),
             frame_activation: 0.0,
@@ -169,7 +170,7 @@ impl BeatTracker {
             if previous <= 0.0 || self.pending_hops as f32 >= PERSIST_SECONDS * self.hop_rate {
                 // Taken. Another metrical level of the same pulse keeps the smoothed tempo,
                 // scaled, rather than the model's coarser one.
-                let scaled = LEVELS[1..].iter().map(|&r| previous * r).find(|&p| same(p));
+                let scaled = LEVELS.iter().map(|&r| previous * r).find(|&p| same(p));
                 (scaled.unwrap_or(model_bpm), true)
             } else {
                 (previous, false)

@@ -171,13 +171,8 @@ impl BeatSpace {
         self.best = (0, 0);
     }
 
-    /// Number of tempi in the model.
-    pub fn tempi(&self) -> usize {
-        self.n
-    }
-
     /// Tempo of tempo state `i`, BPM.
-    pub fn bpm_of(&self, i: usize) -> f32 {
+    fn bpm_of(&self, i: usize) -> f32 {
         60.0 * self.frame_rate / self.period[i] as f32
     }
 
