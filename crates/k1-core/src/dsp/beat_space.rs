@@ -10,12 +10,17 @@
 //!   10,622 states at 125 frames a second.
 //! * **Transitions.** Every frame each state moves one position on. Only at the end of a beat may
 //!   the tempo change, to a neighbour with probability `exp(-λ·|P_j/P_i − 1|)` (normalised), and
-//!   the arrival is weighted by a prior over metrical levels (log-normal around 120 BPM) so that a
-//!   tempo and its double or half do not tie.
+//!   the arrival is weighted by a prior over metrical levels (log-normal around 120 BPM), so that
+//!   a tempo and its double or half do not tie, and by the tempo bank's evidence for the tempo.
+//!   Both weights are per beat, so each is raised to the power `P / P₁₂₀` (the beat's length
+//!   over that of a 120 BPM beat): they then weigh the same per second at every tempo. Without
+//!   that, a weight under 1 costs a fast tempo more (it has more beats a second) and the model
+//!   drifts to half tempo: ukgarage_134 at 67 BPM, tempo_change at 69.
 //! * **Observation.** The first `P/16` positions of each beat are the beat; there the likelihood
 //!   is the beat activation `a`, elsewhere `(1 − a)/15`. Only the ratio matters, so the filter
 //!   multiplies just the beat positions by `15·a/(1 − a)`: a strong onset where a hypothesis says
-//!   "no beat" costs it as much as one on its beat gains.
+//!   "no beat" costs it as much as one on its beat gains. The factor is at least 1/2: a silent
+//!   beat costs little, as syncopated music (2-step, trap) leaves many beats without a hit.
 //!
 //! Moving every state one position on is a change of each ring's head index, not a copy, and
 //! each ring's largest state is kept up to date from the few states that change; the states are
@@ -44,9 +49,6 @@ pub const MIN_BPM: f32 = 50.0;
 pub const MAX_BPM: f32 = 200.0;
 /// Tempo-change stiffness λ at a beat boundary.
 const TRANSITION_LAMBDA: f32 = 300.0;
-/// Weight of the bank's strength at twice a tempo in that tempo's evidence: a tempo whose
-/// off-beats are also present is preferred to its double.
-const DOUBLE_WEIGHT: f32 = 0.5;
 /// Evidence of a tempo with no strength in the bank (so the bank can favour, never forbid).
 const EVIDENCE_FLOOR: f32 = 0.05;
 /// Centre of the metrical-level prior, BPM.
@@ -58,6 +60,12 @@ const PRIOR_OCTAVES: f32 = 0.5;
 const MAX_STEP: usize = 4;
 /// The beat is the first 1/`OBSERVATION_LAMBDA` of each period.
 const OBSERVATION_LAMBDA: f32 = 16.0;
+/// Least observation factor of a beat position: a beat with no onset at all costs its hypothesis
+/// at most this much, so that syncopated music, whose beats are often silent, is not driven to
+/// the metrical level that skips them.
+const MIN_RATIO: f32 = 0.5;
+/// The evidence weights are refreshed every this many frames (the bank moves over seconds).
+const WEIGHT_FRAMES: u32 = 4;
 /// Tempi within this ratio of the tracked one count as the same tempo for the hysteresis.
 const NEIGHBOURHOOD: f32 = 0.03;
 /// A state elsewhere must be this many times as likely as the best one near the tracked tempo
@@ -82,7 +90,14 @@ pub struct BeatSpace {
     start: [u16; MAX_TEMPI],
     head: [u16; MAX_TEMPI],
     beat_len: [u16; MAX_TEMPI],
-    prior: [f32; MAX_TEMPI],
+    /// `ln prior · P / P₁₂₀` per tempo: the prior's log weight per beat, rate-normalised.
+    prior_log: [f32; MAX_TEMPI],
+    /// `P / P₁₂₀` per tempo: the power that makes a per-beat weight a per-second one.
+    expo: [f32; MAX_TEMPI],
+    /// Each tempo's arrival weight: prior and evidence, rate-normalised.
+    weight: [f32; MAX_TEMPI],
+    /// Frames since the weights were refreshed.
+    weight_age: u32,
     /// Transition weights by step: `flow[d][i]` is the probability of moving from tempo `i` to
     /// `i + d - MAX_STEP` at a beat boundary (each `i`'s weights sum to 1).
     flow: [[f32; MAX_TEMPI]; 2 * MAX_STEP + 1],
@@ -108,7 +123,10 @@ impl BeatSpace {
             start: [0; MAX_TEMPI],
             head: [0; MAX_TEMPI],
             beat_len: [0; MAX_TEMPI],
-            prior: [0.0; MAX_TEMPI],
+            prior_log: [0.0; MAX_TEMPI],
+            expo: [0.0; MAX_TEMPI],
+            weight: [0.0; MAX_TEMPI],
+            weight_age: 0,
             flow: [[0.0; MAX_TEMPI]; 2 * MAX_STEP + 1],
             bank_lo: [0; MAX_TEMPI],
             bank_t: [0.0; MAX_TEMPI],
@@ -134,7 +152,8 @@ impl BeatSpace {
         s.states = total;
         for i in 0..s.n {
             let octaves = libm::log2f(s.bpm_of(i) / PRIOR_CENTRE_BPM) / PRIOR_OCTAVES;
-            s.prior[i] = libm::expf(-0.5 * octaves * octaves);
+            s.expo[i] = PRIOR_CENTRE_BPM / s.bpm_of(i);
+            s.prior_log[i] = -0.5 * octaves * octaves * s.expo[i];
             let mut row = [0.0; 2 * MAX_STEP + 1];
             let mut total = 0.0;
             for (d, w) in row.iter_mut().enumerate() {
@@ -169,6 +188,7 @@ impl BeatSpace {
         self.ring_max = [v; MAX_TEMPI];
         self.ring_arg = [0; MAX_TEMPI];
         self.best = (0, 0);
+        self.weight_age = WEIGHT_FRAMES;
     }
 
     /// Tempo of tempo state `i`, BPM.
@@ -176,15 +196,44 @@ impl BeatSpace {
         60.0 * self.frame_rate / self.period[i] as f32
     }
 
+    /// Recomputes each tempo's arrival weight from the prior and the tempo bank's strengths
+    /// (`mag`): `(prior · evidence / best evidence)^(P / P₁₂₀)`, with evidence
+    /// `EVIDENCE_FLOOR + mag` at the tempo, so the best-supported tempo near 120 BPM weighs
+    /// about 1 and every weight is per second, not per beat.
+    #[allow(clippy::needless_range_loop)]
+    fn refresh_weights(&mut self, mag: &[f32; NUM_TEMPI]) {
+        let n = self.n;
+        let mut evidence = [0.0f32; MAX_TEMPI];
+        let mut top = EVIDENCE_FLOOR;
+        for j in 0..n {
+            let lo = self.bank_lo[j] as usize;
+            let t = self.bank_t[j];
+            let strength = mag[lo] + t * (mag[lo + 1] - mag[lo]);
+            let e = EVIDENCE_FLOOR + if strength.is_finite() { strength } else { 0.0 };
+            evidence[j] = e;
+            top = top.max(e);
+        }
+        for j in 0..n {
+            // top / evidence ≥ 1, where the fast logarithm holds.
+            let log_ev = -crate::math::ln_at_least_one(top / evidence[j]);
+            self.weight[j] = libm::expf(self.prior_log[j] + self.expo[j] * log_ev);
+        }
+    }
+
     /// Advances one frame with beat activation `a` (0..1: how much this frame sounds like a beat)
-    /// and the tempo bank's strengths at each hypothesis (`mag`) and at twice it (`dbl`), which
-    /// weigh each tempo's arrivals: `EVIDENCE_FLOOR + mag + DOUBLE_WEIGHT · dbl`.
+    /// and the tempo bank's strengths at each hypothesis (`mag`), which weigh each tempo's
+    /// arrivals (see [`BeatSpace::refresh_weights`]).
     // The loops index several per-tempo arrays by the same tempo; iterators would hide that.
     #[allow(clippy::needless_range_loop)]
-    pub fn update(&mut self, a: f32, mag: &[f32; NUM_TEMPI], dbl: &[f32; NUM_TEMPI]) {
+    pub fn update(&mut self, a: f32, mag: &[f32; NUM_TEMPI]) {
+        if self.weight_age >= WEIGHT_FRAMES {
+            self.refresh_weights(mag);
+            self.weight_age = 0;
+        }
+        self.weight_age += 1;
         let a = if a.is_finite() { a } else { 0.0 };
         let a = a.clamp(0.001, 0.99);
-        let ratio = (OBSERVATION_LAMBDA - 1.0) * a / (1.0 - a);
+        let ratio = ((OBSERVATION_LAMBDA - 1.0) * a / (1.0 - a)).max(MIN_RATIO);
         let n = self.n;
         let mut ends = [0.0f32; MAX_TEMPI];
         let mut dirty = [false; MAX_TEMPI];
@@ -222,12 +271,7 @@ impl BeatSpace {
         }
         // Each arrival is weighed by the prior and by the tempo bank's evidence for its tempo.
         for j in 0..n {
-            let lo = self.bank_lo[j] as usize;
-            let t = self.bank_t[j];
-            let strength = mag[lo]
-                + t * (mag[lo + 1] - mag[lo])
-                + DOUBLE_WEIGHT * (dbl[lo] + t * (dbl[lo + 1] - dbl[lo]));
-            let x = arrive[j] * self.prior[j] * (EVIDENCE_FLOOR + strength);
+            let x = arrive[j] * self.weight[j];
             self.alpha[self.start[j] as usize + self.head[j] as usize] = flush(x);
         }
         // The observation scales each ring's beat positions (two slices where the ring wraps).
@@ -325,6 +369,12 @@ impl BeatSpace {
         let p = self.period[best] as usize;
         let pos = (self.ring_arg[best] as usize + p - self.head[best] as usize) % p;
         self.best = (best, pos);
+    }
+
+    /// Each tempo of the space (BPM) with the likelihood of its most likely state, relative to
+    /// the others: what the model believes about the tempo, for diagnostics and tests.
+    pub fn tempo_likelihoods(&self) -> impl Iterator<Item = (f32, f32)> + '_ {
+        (0..self.n).map(|i| (self.bpm_of(i), self.ring_max[i]))
     }
 
     /// The most likely state: (tempo in BPM, position in the beat in frames, period in frames).

@@ -1,6 +1,5 @@
 //! The tempo bank: one complex resonator per tempo hypothesis (60..=180 BPM, 1 BPM apart), all of
-//! them updated on every hop, plus a second bank at twice each tempo that the tracker uses to tell
-//! a tempo from its double.
+//! them updated on every hop.
 //!
 //! Each resonator is an exponentially windowed DFT of the novelty curve at its beat frequency:
 //! `S ← r·e^{jω}·S + x`. For a pulse that came `d` hops ago, `S = r^d·e^{jωd}`, so `arg S / 2π` is
@@ -27,11 +26,11 @@ struct Resonators {
 }
 
 impl Resonators {
-    fn new(hop_rate: f32, r: f32, multiple: f32) -> Self {
+    fn new(hop_rate: f32, r: f32) -> Self {
         let mut rot_re = [0.0; NUM_TEMPI];
         let mut rot_im = [0.0; NUM_TEMPI];
         for i in 0..NUM_TEMPI {
-            let omega = 2.0 * PI * tempo_bpm(i) * multiple / 60.0 / hop_rate;
+            let omega = 2.0 * PI * tempo_bpm(i) / 60.0 / hop_rate;
             rot_re[i] = r * libm::cosf(omega);
             rot_im[i] = r * libm::sinf(omega);
         }
@@ -62,14 +61,12 @@ impl Resonators {
 #[derive(Clone, Debug)]
 pub struct TempoBank {
     base: Resonators,
-    double: Resonators,
     r: f32,
     hop_rate: f32,
     norm: f32,
     mean: f32,
     mean_rate: f32,
     magnitude: [f32; NUM_TEMPI],
-    magnitude_double: [f32; NUM_TEMPI],
     phase: [f32; NUM_TEMPI],
 }
 
@@ -78,15 +75,13 @@ impl TempoBank {
     pub fn new(hop_rate: f32) -> Self {
         let r = libm::expf(-1.0 / (WINDOW_SECONDS * hop_rate));
         Self {
-            base: Resonators::new(hop_rate, r, 1.0),
-            double: Resonators::new(hop_rate, r, 2.0),
+            base: Resonators::new(hop_rate, r),
             r,
             hop_rate,
             norm: 0.0,
             mean: 0.0,
             mean_rate: 1.0 - libm::expf(-1.0 / (MEAN_SECONDS * hop_rate)),
             magnitude: [0.0; NUM_TEMPI],
-            magnitude_double: [0.0; NUM_TEMPI],
             phase: [0.0; NUM_TEMPI],
         }
     }
@@ -116,7 +111,6 @@ impl TempoBank {
         self.mean += (novelty - self.mean) * self.mean_rate;
         let x = novelty - self.mean;
         self.base.update(x);
-        self.double.update(x);
         self.norm = self.r * self.norm + x.abs();
         let inv = if self.norm > 1e-9 {
             1.0 / self.norm
@@ -128,7 +122,6 @@ impl TempoBank {
         let unit = |m: f32| if m < 1.0 { m } else { 1.0 };
         for i in 0..NUM_TEMPI {
             self.magnitude[i] = unit(self.base.magnitude(i) * inv);
-            self.magnitude_double[i] = unit(self.double.magnitude(i) * inv);
         }
         // The phases in a loop of their own: on x86 the two loops vectorise into fewer
         // instructions than one (26,128 against 26,543 per hop, callgrind).
@@ -140,11 +133,6 @@ impl TempoBank {
     /// Strength of each hypothesis, 0..=1.
     pub fn magnitudes(&self) -> &[f32; NUM_TEMPI] {
         &self.magnitude
-    }
-
-    /// Strength at twice each hypothesis' tempo, 0..=1.
-    pub fn magnitudes_double(&self) -> &[f32; NUM_TEMPI] {
-        &self.magnitude_double
     }
 
     /// Beat phase of each hypothesis in cycles, 0..1.
@@ -265,7 +253,6 @@ mod tests {
             unsafe { b.update_avx2(avx2, x) };
         }
         assert_eq!(a.magnitude, b.magnitude);
-        assert_eq!(a.magnitude_double, b.magnitude_double);
         assert_eq!(a.phase, b.phase);
         assert!(a.magnitude.iter().any(|&m| m > 0.1));
     }
