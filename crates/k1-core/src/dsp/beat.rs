@@ -12,8 +12,9 @@
 //!   fires when the phase wraps, at most one per half period, if the tracker is confident.
 //! * **Confidence.** The tempo bank's strength at the tracked tempo (how periodic the onsets are
 //!   there), times the square of how stable the tracked tempo has been. A *pulse contrast* gates
-//!   it: the activation near the tracked beats must average at least 1.5 times the activation
-//!   between them (over about a second), or the confidence is held under the beat threshold. Noise,
+//!   it: the activation near the beats the tracker predicted (before it heard the hop) must
+//!   average at least 1.5 times the activation between them (over about a second), or the
+//!   confidence is held under the beat threshold. Noise,
 //!   steady tones, sweeps and irregular clicks have no such contrast, so they fire few beats.
 //!
 //! Everything here is causal: it sees only the past. How the design was chosen, and what else was
@@ -227,7 +228,11 @@ impl BeatTracker {
         };
         let phase = phase - libm::floorf(phase);
 
-        let near = !(CONTRAST_WINDOW..=1.0 - CONTRAST_WINDOW).contains(&phase);
+        // On or off the beat by the phase predicted before this hop's activation was seen: the
+        // corrected phase is pulled onto whatever just sounded, so random clicks would all look
+        // on the beat by it; by the prediction, only a pulse that keeps time does.
+        let predicted = advanced - libm::floorf(advanced);
+        let near = !(CONTRAST_WINDOW..=1.0 - CONTRAST_WINDOW).contains(&predicted);
         // Each mean moves only on its own hops, at a rate that gives both the same time
         // constant in seconds of music.
         if near {
