@@ -16,7 +16,9 @@ The global BPM is the tempo the live tracker settled on: over the last two third
 the per-hop BPM of every hop with confidence >= 0.2 is put in a histogram of 0.5 BPM bins,
 weighted by confidence; the heaviest bin is refined to the confidence-weighted mean of the values
 within +-1 BPM of it. The confidence is the mean confidence of those same hops. If no hop
-qualifies, BPM and confidence are 0.
+qualifies, confidence is 0. The pulse is the share of hops in the last two thirds whose confidence
+is above 0.2 (where the tracker finds no beat contrast it holds its confidence at most at 0.2);
+under 0.5 there is no pulse (a steady tone, noise) and the BPM is none (`null` in JSON).
 
 Beats and onsets are the hops where the live engine flagged them, timed at the end of the hop
 (seconds from the start of the file); nothing looks ahead.
