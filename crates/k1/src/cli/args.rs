@@ -280,6 +280,9 @@ pub struct CalibrateArgs {
     /// Where to write the noise profile (JSON); replaced atomically.
     #[arg(short, long, value_name = "PATH")]
     pub output: PathBuf,
+    /// Learn from the recording even if it sounds like music (a wide level swing or a beat).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
