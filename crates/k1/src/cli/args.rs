@@ -86,11 +86,11 @@ pub struct BenchOutputsArgs {
     #[arg(long, default_value_t = 2, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=600))]
     pub warmup: u32,
-    /// Frames rendered (and sent) per second.
+    /// Frames rendered (and sent) per second, 1..=1000.
     #[arg(long, default_value_t = 120, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs per frame.
+    /// LEDs per frame, 1..=4096.
     #[arg(long, default_value_t = 320, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub leds: u32,
@@ -177,12 +177,12 @@ pub struct RunArgs {
     /// Play the built-in demo loop: drums, bass and chords at 120 BPM, no hardware needed.
     #[arg(long)]
     pub demo: bool,
-    /// Frames rendered per second.
+    /// Frames rendered per second, 1..=1000.
     #[arg(long, default_value_t = 200, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs on the strip: an even count is two strips radiating from the centre (the reference
-    /// device's 2 × 160), an odd count one strip.
+    /// LEDs on the strip, 1..=4096: an even count is two strips radiating from the centre (the
+    /// reference device's 2 × 160), an odd count one strip.
     #[arg(long, default_value_t = 320, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub leds: u32,

@@ -32,14 +32,17 @@ pub struct RenderArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub look: super::look::LookArgs,
-    /// Number of LEDs (1..=4096); even counts are two strips from the centre.
-    #[arg(long, default_value_t = 320)]
+    /// LEDs on the strip, 1..=4096: an even count is two strips from the centre.
+    #[arg(long, default_value_t = 320, value_name = "N",
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=4096))]
     pub leds: usize,
-    /// Frames per second of the virtual clock (1..=1000).
-    #[arg(long, default_value_t = 100.0)]
-    pub fps: f64,
-    /// Widest timeline picture, in columns (16..=20000).
-    #[arg(long, default_value_t = 1600)]
+    /// Frames rendered per second of the virtual clock, 1..=1000.
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub fps: u32,
+    /// Widest timeline picture, in columns, 16..=20000.
+    #[arg(long, default_value_t = 1600, value_name = "N",
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(16..=20_000))]
     pub width: usize,
     #[command(flatten)]
     pub engine: EngineArgs,
