@@ -13,6 +13,7 @@ the picture shows what the LEDs would show; pixels are the LEDs' light encoded i
 
 OUT.png is a timeline: x is time (long songs are averaged down to at most --width columns), y is
 the LED (LED 0 at the top; with the default mirror the centre of the strip is the middle row).
+A timeline holds at most 8 M pixels (--width x --leds); a larger one is refused.
 OUT.gif is the strip animated at 25 frames a second (or --fps if lower), looping.
 
 The same input and options give the same bytes. Exit codes: 0 ok, 1 runtime error, 2 usage error
