@@ -133,7 +133,9 @@ fn beat_tempo_and_onset_scores_on_the_corpus() {
         } else {
             println!(
                 "| {name} | none | {} | – | – | {} beats | {:.1} a minute | – | {onsets} |{peers}",
-                clip["bpm"].as_f64().map_or("none".into(), |b| format!("{b:.1}")),
+                clip["bpm"]
+                    .as_f64()
+                    .map_or("none".into(), |b| format!("{b:.1}")),
                 clip["beats_reported"],
                 clip["beats_per_minute"].as_f64().unwrap_or(0.0),
             );

@@ -78,12 +78,18 @@ fn the_demo_needs_no_tshark_and_alsa_is_checked_through_pkg_config() {
         RUSTC,
         ("cc", "exit 0"),
         // pkg-config is there, the ALSA headers are not.
-        ("pkg-config", r#"[ "$*" = "--exists alsa" ] && exit 1; exit 0"#),
+        (
+            "pkg-config",
+            r#"[ "$*" = "--exists alsa" ] && exit 1; exit 0"#,
+        ),
     ]);
     let out = run(path.path(), &["--print", "run-demo"]);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
-    assert!(t.contains("missing system packages: libasound2-dev\n"), "{t}");
+    assert!(
+        t.contains("missing system packages: libasound2-dev\n"),
+        "{t}"
+    );
     assert!(
         t.contains("would run: cargo run --release -p k1 -- run --demo"),
         "{t}"
@@ -127,8 +133,7 @@ fn missing_packages_are_installed_with_apt_before_cargo_runs() {
     assert!(out.status.success(), "{t}");
     let apt_calls = std::fs::read_to_string(log.path()).unwrap();
     assert_eq!(
-        apt_calls,
-        "apt-get update\napt-get install -y --no-install-recommends tshark\n",
+        apt_calls, "apt-get update\napt-get install -y --no-install-recommends tshark\n",
         "{t}"
     );
     assert!(t.contains("cargo-ran test --workspace"), "{t}");
@@ -151,7 +156,10 @@ fn without_apt_it_prints_the_command_and_stops() {
 fn rust_missing_or_too_old_is_explained_not_installed() {
     let path = fake_path(&[("cc", "exit 0"), ("pkg-config", "exit 0")]);
     let t = text(&run(path.path(), &["run-demo"]));
-    assert!(t.contains("cargo is missing") && t.contains("sh.rustup.rs"), "{t}");
+    assert!(
+        t.contains("cargo is missing") && t.contains("sh.rustup.rs"),
+        "{t}"
+    );
 
     let old = fake_path(&[
         CARGO,

@@ -9,7 +9,14 @@ use common::{k1, s, tone, write_wav_i16};
 /// Every command that runs the engine, with what it needs to get past its own arguments.
 const ENGINE_COMMANDS: [&[&str]; 9] = [
     &["analyze", "--demo"],
-    &["run", "--demo", "--duration", "1s", "--no-preview", "--no-http"],
+    &[
+        "run",
+        "--demo",
+        "--duration",
+        "1s",
+        "--no-preview",
+        "--no-http",
+    ],
     &["render", "--demo", "-o", "x.png"],
     &["calibrate", "room.wav", "-o", "n.json"],
     &["eval", "clips"],
@@ -78,7 +85,10 @@ fn negative_numbers_meet_the_range_check() {
 #[test]
 fn clap_errors_and_k1_errors_look_the_same() {
     // Found by clap: an unknown flag, a missing argument.
-    usage_error(&["run", "--frobnicate"], "unexpected argument '--frobnicate'");
+    usage_error(
+        &["run", "--frobnicate"],
+        "unexpected argument '--frobnicate'",
+    );
     usage_error(&["calibrate", "room.wav"], "--output");
     // Found by K1: a bad pattern.
     usage_error(&["run", "--pattern", "plaid"], "unknown pattern 'plaid'");

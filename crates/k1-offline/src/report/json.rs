@@ -48,7 +48,10 @@ mod tests {
             assert!(v.get(key).is_some(), "{key}");
         }
         assert_eq!(v["beats"][1], 1.0);
-        let none = Report { bpm: None, ..report };
+        let none = Report {
+            bpm: None,
+            ..report
+        };
         let mut out = Vec::new();
         write(&mut out, &none).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();

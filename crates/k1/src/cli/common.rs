@@ -130,7 +130,13 @@ mod tests {
     #[test]
     fn durations_that_would_overflow_are_refused() {
         assert_eq!(parse_duration("10y"), Ok(MAX_DURATION));
-        for text in ["1000y", "11y", "315576001", "1e30", "99999999999999999999999h"] {
+        for text in [
+            "1000y",
+            "11y",
+            "315576001",
+            "1e30",
+            "99999999999999999999999h",
+        ] {
             let e = parse_duration(text).unwrap_err();
             assert!(e.contains("too long: at most 10 years"), "{text}: {e}");
         }

@@ -107,7 +107,15 @@ mod parse_tests {
             &["k1", "run", "--fps", "-5"][..],
             &["k1", "render", "--demo", "-o", "x.png", "--leds", "-1"],
             &["k1", "soak", "--hops", "-3"],
-            &["k1", "calibrate", "r.wav", "-o", "n.json", "--seconds", "-2"],
+            &[
+                "k1",
+                "calibrate",
+                "r.wav",
+                "-o",
+                "n.json",
+                "--seconds",
+                "-2",
+            ],
         ] {
             let err = super::parse_from(words.iter().copied());
             if let Ok(args) = err {

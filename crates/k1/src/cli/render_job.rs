@@ -198,20 +198,38 @@ mod tests {
         ] {
             let err = job(&["render", "s.wav", "-o", "o.png", flag, bad]).unwrap_err();
             let clap = err.downcast_ref::<clap::Error>().expect("a clap error");
-            assert_eq!(clap.kind(), clap::error::ErrorKind::ValueValidation, "{err}");
+            assert_eq!(
+                clap.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{err}"
+            );
         }
         assert!(job(&["render", "-o", "o.png"]).is_err());
     }
 
     #[test]
     fn a_timeline_too_big_for_memory_is_refused_up_front() {
-        let big = ["render", "s.wav", "-o", "o.png", "--width", "20000", "--leds", "4096"];
+        let big = [
+            "render", "s.wav", "-o", "o.png", "--width", "20000", "--leds", "4096",
+        ];
         let msg = usage(&big);
-        assert!(msg.contains("81.9 M pixels") && msg.contains("limit of 8 M"), "{msg}");
+        assert!(
+            msg.contains("81.9 M pixels") && msg.contains("limit of 8 M"),
+            "{msg}"
+        );
         // The largest sizes of each kind that fit: the defaults' width at every LED count, and
         // the widest picture of the reference strip; a GIF has no timeline.
-        job(&["render", "s.wav", "-o", "o.png", "--width", "1600", "--leds", "4096"]).unwrap();
-        job(&["render", "s.wav", "-o", "o.png", "--width", "20000", "--leds", "320"]).unwrap();
-        job(&["render", "s.wav", "-o", "o.gif", "--width", "20000", "--leds", "4096"]).unwrap();
+        job(&[
+            "render", "s.wav", "-o", "o.png", "--width", "1600", "--leds", "4096",
+        ])
+        .unwrap();
+        job(&[
+            "render", "s.wav", "-o", "o.png", "--width", "20000", "--leds", "320",
+        ])
+        .unwrap();
+        job(&[
+            "render", "s.wav", "-o", "o.gif", "--width", "20000", "--leds", "4096",
+        ])
+        .unwrap();
     }
 }

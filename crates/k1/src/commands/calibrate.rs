@@ -194,6 +194,10 @@ mod tests {
         assert!(l.music().unwrap().contains("swings 26 dB"));
         // Level steady, but a beat: a dense mix.
         let l = listen(1000, |_| 0.3, 0.7);
-        assert!(l.music().unwrap().contains("pulse in 100 %"), "{:?}", l.music());
+        assert!(
+            l.music().unwrap().contains("pulse in 100 %"),
+            "{:?}",
+            l.music()
+        );
     }
 }
