@@ -39,14 +39,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = match cli::parse() {
         Ok(args) => args,
+        Err(err) if err.use_stderr() => {
+            // A usage error: clap's message, in the one style of every K1 error (`k1: error:`).
+            print_usage_error(&err);
+            return ExitCode::from(2);
+        }
         Err(err) => {
-            // clap prints usage errors to stderr and --help/--version to stdout.
+            // --help and --version, to stdout.
             let _ = err.print();
-            return if err.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
         }
     };
     match run(args) {
@@ -80,6 +81,18 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::BenchCpu(job) => commands::bench::run_cpu(job),
         cli::Command::BenchOutputs(job) => commands::bench_outputs::run(job),
         cli::Command::Discover(wait) => commands::discover::run(wait),
+    }
+}
+
+/// Prints clap's rendered error (it starts with `error:`) after K1's `k1: ` prefix, in colour
+/// only on a terminal.
+fn print_usage_error(err: &clap::Error) {
+    use std::io::IsTerminal;
+    let text = err.render();
+    if std::io::stderr().is_terminal() {
+        eprint!("k1: {}", text.ansi());
+    } else {
+        eprint!("k1: {text}");
     }
 }
 

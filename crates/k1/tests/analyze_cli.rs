@@ -66,8 +66,10 @@ fn json_has_the_promised_fields() {
     let run = k1(&["analyze", s(&path), "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v = run.json();
-    assert!(v["bpm"].is_number());
+    // A steady tone has no pulse: no BPM (see the test below).
+    assert!(v["bpm"].is_null(), "{v}");
     assert!(v["confidence"].is_number());
+    assert!(v["pulse"].is_number());
     assert!(v["beats"].is_array());
     assert!(v["onsets"].is_array());
     assert!(v["duration"].is_number());
@@ -305,7 +307,9 @@ fn non_finite_samples_are_replaced_with_a_warning() {
     assert!(warnings[0].contains(&bad.to_string()), "{}", run.stderr);
     let v = run.json();
     assert_eq!(v["non_finite_samples"], bad as u64);
-    assert!(f64_of(&v, "bpm").is_finite());
+    // The figures stay finite (a tone has no pulse, so no BPM).
+    assert!(f64_of(&v, "confidence").is_finite() && f64_of(&v, "pulse").is_finite());
+    assert!(v["bpm"].is_null(), "{v}");
 }
 
 #[test]
@@ -355,4 +359,43 @@ fn click_onset_lands_on_the_file_timeline() {
         (nearest - 1.0).abs() <= 0.010,
         "onset at {nearest}, onsets {onsets:?}"
     );
+}
+
+/// 20 s of `sample(i)` at 44.1 kHz, mono.
+fn twenty_seconds(path: &std::path::Path, sample: impl Fn(usize) -> f32) {
+    write_wav_i16(path, 44_100, 1, 20 * 44_100, |i, _| sample(i));
+}
+
+#[test]
+fn a_steady_tone_and_noise_have_no_bpm() {
+    let dir = tempfile::tempdir().unwrap();
+    let a440 = dir.path().join("a440.wav");
+    twenty_seconds(&a440, |i| {
+        0.5 * (2.0 * std::f32::consts::PI * 440.0 * i as f32 / 44_100.0).sin()
+    });
+    // Pink noise: white noise (an LCG) through Paul Kellet's three-pole filter.
+    let noise = dir.path().join("pink.wav");
+    let pink = std::cell::RefCell::new(([0.0f32; 3], 12_345u32));
+    twenty_seconds(&noise, |_| {
+        let (b, seed) = &mut *pink.borrow_mut();
+        *seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let white = (*seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
+        b[0] = 0.99765 * b[0] + white * 0.0990460;
+        b[1] = 0.96300 * b[1] + white * 0.2965164;
+        b[2] = 0.57000 * b[2] + white * 1.0526913;
+        0.25 * (b[0] + b[1] + b[2] + white * 0.1848)
+    });
+    for path in [&a440, &noise] {
+        let run = k1(&["analyze", s(path), "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v = run.json();
+        assert!(v["bpm"].is_null(), "{}: {v}", path.display());
+        assert!(f64_of(&v, "pulse") < 0.5, "{}: {v}", path.display());
+        let text = k1(&["analyze", s(path)]);
+        assert!(
+            text.stdout.contains("bpm:         none (no pulse"),
+            "{}",
+            text.stdout
+        );
+    }
 }

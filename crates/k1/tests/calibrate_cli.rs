@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{k1, s, tone, write_wav_i16};
+use common::{corpus, k1, s, tone, write_wav_i16};
 
 #[test]
 fn writes_a_profile_that_analyze_accepts() {
@@ -61,4 +61,27 @@ fn bad_seconds_is_exit_2() {
         2
     );
     assert_eq!(k1(&["calibrate", "room.wav"]).code, 2);
+}
+
+#[test]
+fn music_is_refused_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("noise.json");
+    // Drums (a wide level swing) and a dense real mix (a steady level, but a beat).
+    for clip in ["synth/disco_124.flac", "real/etr_race1.flac"] {
+        let music = corpus().join(clip);
+        let run = k1(&["calibrate", s(&music), "-o", s(&profile)]);
+        assert_eq!(run.code, 1, "{clip}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("sounds like music") && run.stderr.contains("--force"),
+            "{clip}: {}",
+            run.stderr
+        );
+        assert!(!profile.exists(), "{clip}");
+    }
+    let music = corpus().join("synth/disco_124.flac");
+    let run = k1(&["calibrate", s(&music), "-o", s(&profile), "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("anyway (--force)"), "{}", run.stderr);
+    assert!(profile.is_file());
 }

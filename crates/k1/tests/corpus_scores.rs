@@ -9,7 +9,8 @@
 //! F 0.60, the tempo right up to a metrical level (Acc2) on every one of them and at the
 //! annotated level (Acc1) on at least 90 %. The targets not yet met are printed with the figures,
 //! not asserted: onsets F ≥ 0.90 with recall ≥ 0.85 and median error ≤ 5 ms, at most 10 beats
-//! a minute without a pulse.
+//! a minute without a pulse. Also asserted: every clip with a pulse gets a BPM, and no clip
+//! without one does (`null`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -97,6 +98,7 @@ fn beat_tempo_and_onset_scores_on_the_corpus() {
         "---|".repeat(peer_names.len())
     );
     let mut wrong_level = Vec::new();
+    let mut wrong_pulse = Vec::new();
     for clip in clips {
         let name = clip["name"].as_str().expect("name");
         let stem = name.rsplit('/').next().unwrap_or(name);
@@ -113,7 +115,11 @@ fn beat_tempo_and_onset_scores_on_the_corpus() {
             ),
             None => "–".into(),
         };
-        if clip["pulse"].as_bool() == Some(true) {
+        let pulse = clip["pulse"].as_bool() == Some(true);
+        if pulse != clip["bpm"].is_number() {
+            wrong_pulse.push(format!("{name}: pulse {pulse}, bpm {}", clip["bpm"]));
+        }
+        if pulse {
             let f = clip["beats"]["f_measure"].as_f64().expect("F");
             let f_all = clip["f_measure_all"].as_f64().expect("F (all)");
             let lock = clip["lock_s"]
@@ -131,8 +137,10 @@ fn beat_tempo_and_onset_scores_on_the_corpus() {
             }
         } else {
             println!(
-                "| {name} | none | {:.1} | – | – | {} beats | {:.1} a minute | – | {onsets} |{peers}",
-                clip["bpm"].as_f64().unwrap_or(0.0),
+                "| {name} | none | {} | – | – | {} beats | {:.1} a minute | – | {onsets} |{peers}",
+                clip["bpm"]
+                    .as_f64()
+                    .map_or("none".into(), |b| format!("{b:.1}")),
                 clip["beats_reported"],
                 clip["beats_per_minute"].as_f64().unwrap_or(0.0),
             );
@@ -177,6 +185,10 @@ fn beat_tempo_and_onset_scores_on_the_corpus() {
         acc1 / tempo_clips >= ACC1_TARGET,
         "Acc1 on {acc1} of {tempo_clips} clips, under the target {:.0} %",
         ACC1_TARGET * 100.0
+    );
+    assert!(
+        wrong_pulse.is_empty(),
+        "a BPM where there is no pulse, or none where there is one: {wrong_pulse:?}"
     );
     assert!(
         wrong_level.is_empty(),

@@ -298,3 +298,34 @@ fn one_k1_drives_another_through_wled_audio_sync() {
     );
     assert!(frames.windows(2).any(|w| w[0][10..] != w[1][10..]));
 }
+
+#[test]
+fn outputs_to_one_host_have_unique_readable_names() {
+    let mut args = RUN.to_vec();
+    // Two to one receiver, one on another port of the same host, one over IPv6 (UDP: no
+    // receiver is needed for the names).
+    args.extend([
+        "--out",
+        "ddp://127.0.0.1:4049",
+        "--out",
+        "ddp://127.0.0.1:4049?leds=0-9",
+        "--out",
+        "ddp://127.0.0.1:4050",
+        "--out",
+        "ddp://[::1]",
+    ]);
+    let run = k1(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for name in [
+        "ddp:127.0.0.1:4049 ",
+        "ddp:127.0.0.1:4049 #2",
+        "ddp:127.0.0.1:4050",
+        "ddp:[::1]:4048",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("output   {name}")),
+            "{name}: {}",
+            run.stdout
+        );
+    }
+}

@@ -82,6 +82,38 @@ fn a_real_song() {
     assert!(img.width() > 800);
 }
 
+/// `docs/render-lincity_pronobozo.png`, the README's picture, is what `scripts/render-docs-picture.sh`
+/// draws today: the script is run with this build of k1 and the bytes' hashes compared.
+#[test]
+fn the_readme_picture_is_up_to_date() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (_d, out) = tmp("readme.png");
+    let run = std::process::Command::new("bash")
+        .arg(root.join("scripts/render-docs-picture.sh"))
+        .arg(&out)
+        .env("K1_BIN", env!("CARGO_BIN_EXE_k1"))
+        .env("K1_CORPUS", common::corpus())
+        .output()
+        .expect("run bash");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let hash = |path: &std::path::Path| {
+        k1_core::hash::fnv1a(&std::fs::read(path).unwrap_or_else(|e| panic!("{path:?}: {e}")))
+    };
+    let (today, committed) = (
+        hash(&out),
+        hash(&root.join("docs/render-lincity_pronobozo.png")),
+    );
+    assert_eq!(
+        today, committed,
+        "docs/render-lincity_pronobozo.png is stale (hash {committed:016x}, the renderer draws \
+         {today:016x}): run scripts/render-docs-picture.sh and commit the picture"
+    );
+}
+
 #[test]
 fn usage_errors_list_the_choices() {
     let (_d, out) = tmp("o.png");

@@ -27,7 +27,7 @@ use super::url::{OutputError, parse};
 pub struct OutputConfig {
     /// The output as a URL, e.g. `ddp://192.168.1.50?leds=0-159` (see `docs/outputs.md`).
     pub url: String,
-    /// A name for messages and the status [default: the URL's scheme and host].
+    /// A name for messages and the status [default: the URL's scheme, host and port].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `false` keeps the entry but sends nothing.

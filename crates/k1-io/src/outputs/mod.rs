@@ -21,7 +21,7 @@ mod url;
 // The config file's loader embeds `[[outputs]]` through these; `k1 run` uses the rest.
 #[allow(unused_imports)]
 pub use config::{ConfigError, OutputConfig, outputs_from_table, outputs_from_toml};
-pub use spec::{E131Dest, LedRange, OutputSpec, Target};
+pub use spec::{E131Dest, LedRange, OutputSpec, Target, unique_names};
 pub use status::{OutputHandle, OutputRegistry, OutputStatus};
 #[allow(unused_imports)]
 pub use url::{OutputError, parse};

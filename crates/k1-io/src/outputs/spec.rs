@@ -117,6 +117,22 @@ impl Target {
     }
 }
 
+/// Makes the outputs' names unique, in order: a name an earlier output already has gets the
+/// first free ` #2`, ` #3`, … after it (two outputs to one receiver, or one `name=` given twice).
+pub fn unique_names(specs: &mut [OutputSpec]) {
+    let mut taken = std::collections::HashSet::new();
+    for spec in specs {
+        if !taken.insert(spec.name.clone()) {
+            let free = (2..)
+                .map(|n| format!("{} #{n}", spec.name))
+                .find(|candidate| !taken.contains(candidate))
+                .unwrap_or_default();
+            taken.insert(free.clone());
+            spec.name = free;
+        }
+    }
+}
+
 /// One output, checked and ready to build.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputSpec {
@@ -148,5 +164,40 @@ impl OutputSpec {
                 total.saturating_sub(1)
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_names_get_a_number() {
+        let mut specs: Vec<OutputSpec> = [
+            "opc://127.0.0.1",
+            "opc://127.0.0.1?leds=0-9",
+            "opc://127.0.0.1:7891",
+            "ddp://a?name=porch",
+            "ddp://b?name=porch",
+            "ddp://c",
+        ]
+        .iter()
+        .map(|u| super::super::parse(u).unwrap())
+        .collect();
+        // A name that looks like a numbered one is taken too.
+        specs[5].name = "porch #2".into();
+        unique_names(&mut specs);
+        let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "opc:127.0.0.1:7890",
+                "opc:127.0.0.1:7890 #2",
+                "opc:127.0.0.1:7891",
+                "porch",
+                "porch #2",
+                "porch #2 #2",
+            ]
+        );
     }
 }

@@ -241,19 +241,27 @@ pub fn parse(text: &str) -> Result<OutputSpec, OutputError> {
     })
 }
 
-/// `scheme:host` or `serial:path`.
+/// `scheme:host:port` (an IPv6 address in brackets, as in a URL), `e131:multicast/UNIVERSE` or
+/// `serial:path`.
 fn default_name(target: &Target) -> String {
     let kind = target.kind();
+    let at = |host: &str, port: &u16| {
+        if host.contains(':') {
+            format!("{kind}:[{host}]:{port}")
+        } else {
+            format!("{kind}:{host}:{port}")
+        }
+    };
     match target {
-        Target::Ddp { host, .. }
-        | Target::ArtNet { host, .. }
-        | Target::Wled { host, .. }
-        | Target::Opc { host, .. }
-        | Target::WledSync { host, .. } => format!("{kind}:{host}"),
+        Target::Ddp { host, port }
+        | Target::ArtNet { host, port, .. }
+        | Target::Wled { host, port, .. }
+        | Target::Opc { host, port, .. }
+        | Target::WledSync { host, port } => at(host, port),
         Target::E131 {
-            dest: E131Dest::Unicast(host, _),
+            dest: E131Dest::Unicast(host, port),
             ..
-        } => format!("{kind}:{host}"),
+        } => at(host, port),
         Target::E131 { universe, .. } => format!("{kind}:multicast/{universe}"),
         Target::Serial { path, .. } => format!("{kind}:{path}"),
     }
@@ -334,7 +342,7 @@ mod tests {
         );
         assert_eq!(
             (d.leds, d.fps, d.name.as_str()),
-            (None, Some(60.0), "ddp:192.168.1.50")
+            (None, Some(60.0), "ddp:192.168.1.50:4048")
         );
         let e = parse("e131://239.255.0.1?universe=1&leds=0-319").unwrap();
         assert_eq!(e.leds, Some(LedRange { start: 0, end: 320 }));
@@ -430,6 +438,17 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(parse("ddp://h?name=porch").unwrap().name, "porch");
+    }
+
+    #[test]
+    fn default_names_carry_the_port_and_bracket_ipv6() {
+        let name = |url: &str| parse(url).unwrap().name;
+        assert_eq!(name("ddp://[::1]"), "ddp:[::1]:4048");
+        assert_eq!(name("opc://127.0.0.1"), "opc:127.0.0.1:7890");
+        assert_eq!(name("opc://127.0.0.1:7891"), "opc:127.0.0.1:7891");
+        assert_eq!(name("artnet://[fe80::2]:6455"), "artnet:[fe80::2]:6455");
+        assert_eq!(name("e131://10.0.0.9"), "e131:10.0.0.9:5568");
+        assert_eq!(name("wled://lamp.local"), "wled:lamp.local:21324");
         assert_eq!(
             parse("ddp://h?leds=5").unwrap().leds,
             Some(LedRange { start: 5, end: 6 })

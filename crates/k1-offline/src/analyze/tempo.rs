@@ -11,11 +11,23 @@
 //!
 //! The summary confidence is the plain mean confidence of the kept hops. With no kept hop the
 //! tempo is 0 BPM at confidence 0.
+//!
+//! Whether the file has a pulse at all is a separate reading: the share of the hops in the last
+//! two thirds whose confidence is above [`MIN_CONFIDENCE`]. The core's tracker holds its
+//! confidence at most at 0.2 (`NO_PULSE_CONFIDENCE` in `k1_core::dsp::beat`) wherever the
+//! activation on its beats is no stronger than between them, so a steady tone or noise, whose
+//! tracker still names some tempo, sits there nearly all the time. With a pulse share under
+//! [`MIN_PULSE_SHARE`], [`GlobalTempo::reported_bpm`] is `None`. On the corpus: music 0.88 to
+//! 1.00; a 440 Hz tone, white and pink noise, the note ladder and the random click train 0.00 to
+//! 0.40.
 
 use std::collections::BTreeMap;
 
-/// Hops below this confidence do not count towards the global tempo.
+/// Hops below this confidence do not count towards the global tempo; above it, a hop has a
+/// pulse (the core's tracker holds its confidence at most here where it finds none).
 pub const MIN_CONFIDENCE: f32 = 0.2;
+/// The least share of hops with a pulse (over the last two thirds) for a file to have a tempo.
+pub const MIN_PULSE_SHARE: f64 = 0.5;
 /// Histogram bin width in BPM.
 pub const BIN_BPM: f64 = 0.5;
 /// Half-width of the refinement window around the mode, in BPM.
@@ -39,14 +51,33 @@ pub struct GlobalTempo {
     pub confidence: f64,
     /// How many hops counted.
     pub hops_used: usize,
+    /// Share of the hops in the last two thirds whose confidence says there is a pulse
+    /// (above [`MIN_CONFIDENCE`]), 0..=1.
+    pub pulse_share: f64,
+}
+
+impl GlobalTempo {
+    /// The tempo to report: `None` when the file has no pulse (a pulse share under
+    /// [`MIN_PULSE_SHARE`]) or the tracker never settled.
+    pub fn reported_bpm(&self) -> Option<f64> {
+        (self.pulse_share >= MIN_PULSE_SHARE && self.bpm > 0.0).then_some(self.bpm)
+    }
 }
 
 /// Summarises per-hop readings into one tempo; see the module documentation for the rule.
 pub fn global_tempo(track: &[TempoSample]) -> GlobalTempo {
     let start = track.len() / 3;
-    let kept: Vec<(f64, f64)> = track
-        .get(start..)
-        .unwrap_or(&[])
+    let counted = track.get(start..).unwrap_or(&[]);
+    let pulse_hops = counted
+        .iter()
+        .filter(|s| s.confidence > MIN_CONFIDENCE)
+        .count();
+    let pulse_share = if counted.is_empty() {
+        0.0
+    } else {
+        pulse_hops as f64 / counted.len() as f64
+    };
+    let kept: Vec<(f64, f64)> = counted
         .iter()
         .filter(|s| {
             s.bpm.is_finite()
@@ -57,7 +88,10 @@ pub fn global_tempo(track: &[TempoSample]) -> GlobalTempo {
         .map(|s| (f64::from(s.bpm), f64::from(s.confidence)))
         .collect();
     if kept.is_empty() {
-        return GlobalTempo::default();
+        return GlobalTempo {
+            pulse_share,
+            ..GlobalTempo::default()
+        };
     }
 
     let mut histogram: BTreeMap<i64, f64> = BTreeMap::new();
@@ -88,6 +122,7 @@ pub fn global_tempo(track: &[TempoSample]) -> GlobalTempo {
         bpm,
         confidence,
         hops_used: kept.len(),
+        pulse_share,
     }
 }
 
@@ -118,7 +153,33 @@ mod tests {
         let unsure = vec![s(120.0, 0.19); 300];
         assert_eq!(global_tempo(&unsure), GlobalTempo::default());
         let no_tempo = vec![s(0.0, 0.9); 300];
-        assert_eq!(global_tempo(&no_tempo), GlobalTempo::default());
+        let g = global_tempo(&no_tempo);
+        assert_eq!((g.bpm, g.hops_used, g.reported_bpm()), (0.0, 0, None));
+    }
+
+    #[test]
+    fn a_tempo_held_at_the_no_pulse_ceiling_is_not_reported() {
+        // A steady tone: the tracker names a tempo, but its confidence never rises above 0.2.
+        let tone = vec![s(122.3, 0.2); 300];
+        let g = global_tempo(&tone);
+        assert!(close(g.bpm, 122.3), "{g:?}");
+        assert_eq!((g.pulse_share, g.reported_bpm()), (0.0, None));
+        // Flickers above the ceiling (here 30 % of the counted hops) are still no pulse.
+        let mut flicker = vec![s(162.3, 0.2); 180];
+        flicker.extend((0..120).map(|i| s(162.3, if i % 2 == 0 { 0.9 } else { 0.2 })));
+        let g = global_tempo(&flicker);
+        assert!(close(g.pulse_share, 0.3), "{g:?}");
+        assert_eq!(g.reported_bpm(), None);
+    }
+
+    #[test]
+    fn a_pulse_over_half_the_counted_hops_reports_its_tempo() {
+        let mut track = vec![s(0.0, 0.0); 100];
+        track.extend(vec![s(124.0, 0.2); 90]);
+        track.extend(vec![s(124.0, 0.7); 110]);
+        let g = global_tempo(&track);
+        assert!(close(g.pulse_share, 0.55), "{g:?}");
+        assert!(close(g.reported_bpm().unwrap(), 124.0), "{g:?}");
     }
 
     #[test]

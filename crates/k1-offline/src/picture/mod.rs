@@ -10,7 +10,7 @@ mod strip;
 mod timeline;
 
 pub use strip::StripGif;
-pub use timeline::Timeline;
+pub use timeline::{MAX_PIXELS, Timeline};
 
 /// Screen (sRGB) byte for a linear duty of 0..=1.
 pub fn srgb(duty: f64) -> u8 {

@@ -10,6 +10,11 @@ use image::{ImageEncoder, RgbImage};
 
 use k1_core::color::Rgb8;
 
+/// The most pixels (columns × LEDs) a timeline may have. It stores up to twice its width in
+/// columns of three `u32` sums per LED (24 bytes a pixel) and then the picture (3 bytes a pixel,
+/// more when short strips are scaled up): 8 M pixels peak at about 220 MB.
+pub const MAX_PIXELS: usize = 8_000_000;
+
 /// Accumulates frames into time columns.
 #[derive(Clone, Debug)]
 pub struct Timeline {

@@ -25,8 +25,9 @@ mod tests {
             engine_rate: 12_800,
             hop: 64,
             hops: 300,
-            bpm: 120.0,
+            bpm: Some(120.0),
             confidence: 0.5,
+            pulse: 0.9,
             beats: vec![0.5, 1.0],
             onsets: vec![0.25],
             non_finite_samples: 0,
@@ -47,5 +48,13 @@ mod tests {
             assert!(v.get(key).is_some(), "{key}");
         }
         assert_eq!(v["beats"][1], 1.0);
+        let none = Report {
+            bpm: None,
+            ..report
+        };
+        let mut out = Vec::new();
+        write(&mut out, &none).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert!(v["bpm"].is_null(), "{v}");
     }
 }

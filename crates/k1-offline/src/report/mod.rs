@@ -30,10 +30,13 @@ pub struct Report {
     pub hop: usize,
     /// Hops analysed.
     pub hops: u64,
-    /// The global tempo in BPM (see `analyze::tempo`), 0 if none.
-    pub bpm: f64,
-    /// Mean tracker confidence over the hops behind `bpm`, 0..=1.
+    /// The global tempo in BPM (see `analyze::tempo`); `None` (JSON `null`) when the file has no
+    /// pulse or the tracker never settled.
+    pub bpm: Option<f64>,
+    /// Mean tracker confidence over the hops behind the tempo, 0..=1.
     pub confidence: f64,
+    /// Share of the hops (last two thirds) whose confidence says there is a pulse, 0..=1.
+    pub pulse: f64,
     /// Beat times in seconds.
     pub beats: Vec<f64>,
     /// Onset times in seconds.
@@ -63,8 +66,9 @@ impl Report {
             engine_rate: info.engine_rate,
             hop,
             hops: analysis.hops,
-            bpm: tempo.bpm,
+            bpm: tempo.reported_bpm(),
             confidence: tempo.confidence,
+            pulse: tempo.pulse_share,
             beats: analysis.beats,
             onsets: analysis.onsets,
             non_finite_samples: stats.non_finite + analysis.core_bad_samples,

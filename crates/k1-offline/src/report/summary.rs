@@ -18,10 +18,13 @@ pub fn write<W: Write>(mut w: W, r: &Report) -> std::io::Result<()> {
         "engine rate: {} Hz, hop {} ({:.1} ms), {} hops",
         r.engine_rate, r.hop, hop_ms, r.hops
     )?;
-    if r.bpm > 0.0 {
-        writeln!(w, "bpm:         {:.1}", r.bpm)?;
-    } else {
-        writeln!(w, "bpm:         none (the tracker never settled)")?;
+    match r.bpm {
+        Some(bpm) => writeln!(w, "bpm:         {bpm:.1}")?,
+        None => writeln!(
+            w,
+            "bpm:         none (no pulse: the tracker was sure of one in {:.0} % of the hops)",
+            100.0 * r.pulse
+        )?,
     }
     writeln!(w, "confidence:  {:.2}", r.confidence)?;
     writeln!(w, "beats:       {}", r.beats.len())?;

@@ -16,7 +16,9 @@ The global BPM is the tempo the live tracker settled on: over the last two third
 the per-hop BPM of every hop with confidence >= 0.2 is put in a histogram of 0.5 BPM bins,
 weighted by confidence; the heaviest bin is refined to the confidence-weighted mean of the values
 within +-1 BPM of it. The confidence is the mean confidence of those same hops. If no hop
-qualifies, BPM and confidence are 0.
+qualifies, confidence is 0. The pulse is the share of hops in the last two thirds whose confidence
+is above 0.2 (where the tracker finds no beat contrast it holds its confidence at most at 0.2);
+under 0.5 there is no pulse (a steady tone, noise) and the BPM is none (`null` in JSON).
 
 Beats and onsets are the hops where the live engine flagged them, timed at the end of the hop
 (seconds from the start of the file); nothing looks ahead.
@@ -84,11 +86,11 @@ pub struct BenchOutputsArgs {
     #[arg(long, default_value_t = 2, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=600))]
     pub warmup: u32,
-    /// Frames rendered (and sent) per second.
+    /// Frames rendered (and sent) per second, 1..=1000.
     #[arg(long, default_value_t = 120, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs per frame.
+    /// LEDs per frame, 1..=4096.
     #[arg(long, default_value_t = 320, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub leds: u32,
@@ -175,12 +177,12 @@ pub struct RunArgs {
     /// Play the built-in demo loop: drums, bass and chords at 120 BPM, no hardware needed.
     #[arg(long)]
     pub demo: bool,
-    /// Frames rendered per second.
+    /// Frames rendered per second, 1..=1000.
     #[arg(long, default_value_t = 200, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs on the strip: an even count is two strips radiating from the centre (the reference
-    /// device's 2 × 160), an odd count one strip.
+    /// LEDs on the strip, 1..=4096: an even count is two strips radiating from the centre (the
+    /// reference device's 2 × 160), an odd count one strip.
     #[arg(long, default_value_t = 320, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub leds: u32,
@@ -278,6 +280,9 @@ pub struct CalibrateArgs {
     /// Where to write the noise profile (JSON); replaced atomically.
     #[arg(short, long, value_name = "PATH")]
     pub output: PathBuf,
+    /// Learn from the recording even if it sounds like music (a wide level swing or a beat).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

@@ -9,7 +9,8 @@ use super::UsageError;
 /// The pattern and parameter flags, as typed.
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct LookArgs {
-    /// The pattern, by id or name (a wrong one lists them all).
+    /// The pattern, by id, name or index (the API's `current_pattern`, 0..=16); a wrong one
+    /// lists them all.
     #[arg(long, default_value = "spectrum")]
     pub pattern: String,
     /// Set a parameter (repeatable): a global one (brightness=0.8, palette=lava, mirror=off) or
@@ -21,14 +22,24 @@ pub struct LookArgs {
 /// Resolves the flags into a pattern and a checked parameter set; an error names the flag and
 /// the value at fault.
 pub fn resolve_look(a: &LookArgs) -> Result<(PatternId, Params), UsageError> {
-    let pattern = PatternId::find(&a.pattern).ok_or_else(|| {
-        let names: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
-        UsageError(format!(
-            "unknown pattern '{}'; valid: {}",
-            a.pattern,
-            names.join(", ")
-        ))
-    })?;
+    let by_index = || {
+        a.pattern
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(PatternId::from_index)
+    };
+    let pattern = PatternId::find(&a.pattern)
+        .or_else(by_index)
+        .ok_or_else(|| {
+            let names: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
+            UsageError(format!(
+                "unknown pattern '{}'; valid: {}, or an index 0..={}",
+                a.pattern,
+                names.join(", "),
+                PATTERNS.len() - 1
+            ))
+        })?;
     let mut params = Params::DEFAULT;
     for item in &a.params {
         let Some((name, value)) = item.split_once('=') else {
@@ -63,6 +74,20 @@ mod tests {
         let (_, p) = look("spectrum", &["brightness=0.5", "mirror=off"]).unwrap();
         assert_eq!(p.brightness, 0.5);
         assert!(!p.mirror());
+    }
+
+    #[test]
+    fn the_api_index_picks_the_same_pattern() {
+        for (index, info) in PATTERNS.iter().enumerate() {
+            let (by_index, _) = look(&index.to_string(), &[]).unwrap();
+            assert_eq!(by_index.index(), index);
+            assert_eq!(by_index, look(info.id, &[]).unwrap().0);
+        }
+        let last = PATTERNS.len() - 1;
+        for bad in [PATTERNS.len().to_string(), "-1".into(), "1.5".into()] {
+            let e = look(&bad, &[]).unwrap_err().0;
+            assert!(e.contains(&format!("an index 0..={last}")), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -58,17 +58,17 @@ pub struct LatencyArgs {
 pub struct SoakArgs {
     /// Frames to render (at least).
     #[arg(long, default_value_t = 50_000_000, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::builder::RangedI64ValueParser::<u64>::new().range(1..))]
     pub frames: u64,
     /// Hops to analyse (at least).
     #[arg(long, default_value_t = 10_000_000, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::builder::RangedI64ValueParser::<u64>::new().range(1..))]
     pub hops: u64,
-    /// Frames per second on the virtual clock.
+    /// Frames per second on the virtual clock, 1..=1000.
     #[arg(long, default_value_t = 1000, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs on the strip.
+    /// LEDs on the strip, 1..=10000.
     #[arg(long, default_value_t = 320, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub leds: u32,
@@ -99,11 +99,11 @@ pub struct BenchCpuArgs {
 /// How the live engine's threads run, as in `k1 run`.
 #[derive(Debug, clap::Args)]
 pub struct ThreadArgs {
-    /// Frames rendered per second.
+    /// Frames rendered per second, 1..=1000.
     #[arg(long, default_value_t = 200, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub fps: u32,
-    /// LEDs on the strip.
+    /// LEDs on the strip, 1..=10000.
     #[arg(long, default_value_t = 320, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub leds: u32,

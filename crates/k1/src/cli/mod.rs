@@ -34,14 +34,31 @@ pub fn parse() -> Result<Args, clap::Error> {
     parse_from(std::env::args_os())
 }
 
+/// The clap command: [`Args`], with every option that takes a value accepting a negative
+/// number as that value (so `--fps -5` meets the range check and its message, not "unexpected
+/// argument").
+pub fn command() -> clap::Command {
+    fn negative_numbers(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(negative_numbers)
+    }
+    negative_numbers(<Args as clap::CommandFactory>::command())
+}
+
 /// [`parse`] from the given words (the first is the program name).
 pub fn parse_from<I, T>(words: I) -> Result<Args, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    use clap::{CommandFactory, FromArgMatches};
-    let mut matches = Args::command().try_get_matches_from(words)?;
+    use clap::FromArgMatches;
+    let mut matches = command().try_get_matches_from(words)?;
     let explicit: Vec<String> = match matches.subcommand() {
         Some(("run", sub)) => sub
             .ids()
@@ -82,5 +99,37 @@ mod parse_tests {
             "{:?}",
             run.explicit
         );
+    }
+
+    #[test]
+    fn a_negative_number_is_a_value_that_meets_the_range_check() {
+        for words in [
+            &["k1", "run", "--fps", "-5"][..],
+            &["k1", "render", "--demo", "-o", "x.png", "--leds", "-1"],
+            &["k1", "soak", "--hops", "-3"],
+            &[
+                "k1",
+                "calibrate",
+                "r.wav",
+                "-o",
+                "n.json",
+                "--seconds",
+                "-2",
+            ],
+        ] {
+            let err = super::parse_from(words.iter().copied());
+            if let Ok(args) = err {
+                // Parsed (a float with no range in clap): `resolve` must refuse it.
+                let e = super::resolve(args).unwrap_err();
+                assert!(
+                    e.downcast_ref::<super::UsageError>().is_some(),
+                    "{words:?}: {e}"
+                );
+                continue;
+            }
+            let text = err.unwrap_err().to_string();
+            assert!(!text.contains("unexpected argument"), "{words:?}: {text}");
+            assert!(text.contains("is not in"), "{words:?}: {text}");
+        }
     }
 }

@@ -13,6 +13,7 @@ the picture shows what the LEDs would show; pixels are the LEDs' light encoded i
 
 OUT.png is a timeline: x is time (long songs are averaged down to at most --width columns), y is
 the LED (LED 0 at the top; with the default mirror the centre of the strip is the middle row).
+A timeline holds at most 8 M pixels (--width x --leds); a larger one is refused.
 OUT.gif is the strip animated at 25 frames a second (or --fps if lower), looping.
 
 The same input and options give the same bytes. Exit codes: 0 ok, 1 runtime error, 2 usage error
@@ -32,14 +33,17 @@ pub struct RenderArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub look: super::look::LookArgs,
-    /// Number of LEDs (1..=4096); even counts are two strips from the centre.
-    #[arg(long, default_value_t = 320)]
+    /// LEDs on the strip, 1..=4096: an even count is two strips from the centre.
+    #[arg(long, default_value_t = 320, value_name = "N",
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=4096))]
     pub leds: usize,
-    /// Frames per second of the virtual clock (1..=1000).
-    #[arg(long, default_value_t = 100.0)]
-    pub fps: f64,
-    /// Widest timeline picture, in columns (16..=20000).
-    #[arg(long, default_value_t = 1600)]
+    /// Frames rendered per second of the virtual clock, 1..=1000.
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub fps: u32,
+    /// Widest timeline picture, in columns, 16..=20000.
+    #[arg(long, default_value_t = 1600, value_name = "N",
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(16..=20_000))]
     pub width: usize,
     #[command(flatten)]
     pub engine: EngineArgs,

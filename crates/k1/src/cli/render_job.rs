@@ -4,11 +4,12 @@ use std::path::PathBuf;
 
 use k1_core::Config;
 use k1_core::params::Params;
-use k1_core::render::{Layout, MAX_LEDS, PatternId};
+use k1_core::render::{Layout, PatternId};
 
 use super::UsageError;
 use super::common::{DEMO_LOOPS, Input, engine_config};
 use super::render_args::RenderArgs;
+use k1_offline::picture::MAX_PIXELS;
 
 /// The picture kinds `k1 render` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,20 +69,23 @@ pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
         }
     };
     let (pattern, params) = super::look::resolve_look(&a.look)?;
-    if !(1..=MAX_LEDS).contains(&a.leds) {
-        return Err(UsageError(format!("--leds must be 1..={MAX_LEDS}, got {}", a.leds)).into());
-    }
     let layout = if a.leds.is_multiple_of(2) {
         Layout::centre_out(a.leds / 2)
     } else {
         Layout::single(a.leds)
     }
     .map_err(|e| UsageError(format!("--leds: {e}")))?;
-    if !(a.fps.is_finite() && (1.0..=1000.0).contains(&a.fps)) {
-        return Err(UsageError(format!("--fps must be 1..=1000, got {}", a.fps)).into());
-    }
-    if !(16..=20_000).contains(&a.width) {
-        return Err(UsageError(format!("--width must be 16..=20000, got {}", a.width)).into());
+    let pixels = a.width.saturating_mul(a.leds);
+    if picture == Picture::Png && pixels > MAX_PIXELS {
+        return Err(UsageError(format!(
+            "a timeline of --width {} x --leds {} is {:.1} M pixels, over the limit of {} M \
+             (about 220 MB of memory); lower --width or --leds",
+            a.width,
+            a.leds,
+            pixels as f64 / 1e6,
+            MAX_PIXELS / 1_000_000
+        ))
+        .into());
     }
     Ok(RenderJob {
         input,
@@ -91,7 +95,7 @@ pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
         pattern,
         params,
         layout,
-        fps: a.fps,
+        fps: f64::from(a.fps),
         width: a.width,
     })
 }
@@ -185,11 +189,47 @@ mod tests {
         assert!(msg.contains("sunset_real"), "{msg}");
         usage(&["render", "s.wav", "-o", "o.png", "--param", "brightness"]);
         usage(&["render", "s.wav", "-o", "o.jpg"]);
-        usage(&["render", "s.wav", "-o", "o.png", "--leds", "0"]);
-        usage(&["render", "s.wav", "-o", "o.png", "--leds", "4097"]);
-        usage(&["render", "s.wav", "-o", "o.png", "--fps", "0"]);
-        usage(&["render", "s.wav", "-o", "o.png", "--fps", "NaN"]);
-        usage(&["render", "s.wav", "-o", "o.png", "--width", "3"]);
+        for (flag, bad) in [
+            ("--leds", "0"),
+            ("--leds", "4097"),
+            ("--fps", "0"),
+            ("--fps", "NaN"),
+            ("--width", "3"),
+        ] {
+            let err = job(&["render", "s.wav", "-o", "o.png", flag, bad]).unwrap_err();
+            let clap = err.downcast_ref::<clap::Error>().expect("a clap error");
+            assert_eq!(
+                clap.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{err}"
+            );
+        }
         assert!(job(&["render", "-o", "o.png"]).is_err());
+    }
+
+    #[test]
+    fn a_timeline_too_big_for_memory_is_refused_up_front() {
+        let big = [
+            "render", "s.wav", "-o", "o.png", "--width", "20000", "--leds", "4096",
+        ];
+        let msg = usage(&big);
+        assert!(
+            msg.contains("81.9 M pixels") && msg.contains("limit of 8 M"),
+            "{msg}"
+        );
+        // The largest sizes of each kind that fit: the defaults' width at every LED count, and
+        // the widest picture of the reference strip; a GIF has no timeline.
+        job(&[
+            "render", "s.wav", "-o", "o.png", "--width", "1600", "--leds", "4096",
+        ])
+        .unwrap();
+        job(&[
+            "render", "s.wav", "-o", "o.png", "--width", "20000", "--leds", "320",
+        ])
+        .unwrap();
+        job(&[
+            "render", "s.wav", "-o", "o.gif", "--width", "20000", "--leds", "4096",
+        ])
+        .unwrap();
     }
 }

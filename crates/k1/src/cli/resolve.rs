@@ -95,6 +95,8 @@ pub struct CalibrateJob {
     pub seconds: f64,
     /// Where to write the profile.
     pub output: PathBuf,
+    /// Learn even from what sounds like music.
+    pub force: bool,
     /// The checked engine configuration.
     pub config: Config,
 }
@@ -193,6 +195,7 @@ fn calibrate(c: CalibrateArgs) -> anyhow::Result<CalibrateJob> {
         file: c.file,
         seconds: c.seconds,
         output: c.output,
+        force: c.force,
         config,
     })
 }

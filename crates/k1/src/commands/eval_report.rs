@@ -28,8 +28,8 @@ pub struct ClipResult {
     pub path: String,
     /// Length of the audio in seconds.
     pub duration_s: f64,
-    /// K1's global tempo (as `k1 analyze` reports it), 0 if none.
-    pub bpm: f64,
+    /// K1's global tempo (as `k1 analyze` reports it), `None` when it found no pulse.
+    pub bpm: Option<f64>,
     /// The reference tempo: the `.bpm` file, else 60 / the median reference beat interval.
     pub ref_bpm: f64,
     /// Tempo Accuracy 1 (within 4 %); `None` when the reference tempo is 0.
@@ -95,7 +95,7 @@ pub fn score(clip: &Clip, report: &Report, truth: &Truth, skip: f64) -> ClipResu
         None => ref_bpm > 0.0,
     };
     let (acc1, acc2) = if ref_bpm > 0.0 {
-        let (acc1, acc2) = tempo_accuracy(ref_bpm, report.bpm, TEMPO_TOLERANCE);
+        let (acc1, acc2) = tempo_accuracy(ref_bpm, report.bpm.unwrap_or(0.0), TEMPO_TOLERANCE);
         (Some(acc1), Some(acc2))
     } else {
         (None, None)
@@ -275,7 +275,7 @@ fn row(c: &ClipResult) -> [String; 14] {
         } else {
             "0".to_string()
         },
-        format!("{:.1}", c.bpm),
+        or_none(c.bpm, |bpm| format!("{bpm:.1}")),
         or_none(c.acc1, yes_no),
         or_none(c.acc2, yes_no),
         or_none(c.beats.map(|b| b.f_measure), score3),
@@ -421,7 +421,7 @@ mod tests {
             name: name.into(),
             path: format!("{name}.wav"),
             duration_s: 60.0,
-            bpm: 120.0,
+            bpm: Some(120.0),
             ref_bpm: if pulse { 120.0 } else { 0.0 },
             acc1: bpm_ok,
             acc2: bpm_ok,

@@ -85,7 +85,8 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
         opened.playback,
     ));
     let open: OpenSource = opened.install;
-    let specs = k1_api::outputs_to_use(&job.outputs, job.leds, &store);
+    let mut specs = k1_api::outputs_to_use(&job.outputs, job.leds, &store);
+    k1_io::outputs::unique_names(&mut specs);
     let outputs = k1_engine::outputs::build_sinks(
         &specs,
         config.layout.leds(),
