@@ -205,6 +205,7 @@ mod tests {
         let mut fft = [0u8; CHANNELS];
         fft[channel] = 254;
         let p = AudioSync {
+            pressure: 0,
             sample_raw: 100.0,
             sample_smooth: 100.0,
             sample_peak: u8::from(peak),
