@@ -113,24 +113,34 @@ fn finite(v: f64) -> f32 {
     if v.is_finite() { v } else { 0.0 }
 }
 
+/// The first `len` bytes of `bytes` if they start with `header`, else the error saying why.
+fn packet<'a>(
+    bytes: &'a [u8],
+    len: usize,
+    header: &[u8; 6],
+    what: &'static str,
+) -> Result<&'a [u8], Error> {
+    let b = bytes.get(..len).ok_or(Error::Truncated {
+        need: len,
+        got: bytes.len(),
+    })?;
+    if &b[..6] == header {
+        Ok(b)
+    } else {
+        Err(Error::NotThisFormat(what))
+    }
+}
+
+/// The four bytes of `b` at `i`.
+fn word(b: &[u8], i: usize) -> [u8; 4] {
+    [b[i], b[i + 1], b[i + 2], b[i + 3]]
+}
+
 /// Reads a version-2 packet from the first [`LEN`] bytes. Another header, or fewer than 44
 /// bytes, is an error; floats that are not finite are read as 0.
 pub fn decode(bytes: &[u8]) -> Result<AudioSync, Error> {
-    let b = bytes.get(..LEN).ok_or(Error::Truncated {
-        need: LEN,
-        got: bytes.len(),
-    })?;
-    if &b[..6] != HEADER {
-        return Err(Error::NotThisFormat("WLED audio sync v2"));
-    }
-    let f = |i: usize| {
-        finite(f64::from(f32::from_le_bytes([
-            b[i],
-            b[i + 1],
-            b[i + 2],
-            b[i + 3],
-        ])))
-    };
+    let b = packet(bytes, LEN, HEADER, "WLED audio sync v2")?;
+    let f = |i: usize| finite(f64::from(f32::from_le_bytes(word(b, i))));
     let mut fft = [0u8; CHANNELS];
     fft.copy_from_slice(&b[18..34]);
     Ok(AudioSync {
@@ -150,20 +160,13 @@ pub fn decode(bytes: &[u8]) -> Result<AudioSync, Error> {
 /// `sampleAgc` becomes both the raw and the smoothed level; the counter, pressure and zero
 /// crossings, which v1 lacks, are 0. Floats that are not finite are read as 0.
 pub fn decode_v1(bytes: &[u8]) -> Result<AudioSync, Error> {
-    let b = bytes.get(..LEN_V1).ok_or(Error::Truncated {
-        need: LEN_V1,
-        got: bytes.len(),
-    })?;
-    if &b[..6] != HEADER_V1 {
-        return Err(Error::NotThisFormat("WLED audio sync v1"));
-    }
-    let word = |i: usize| [b[i], b[i + 1], b[i + 2], b[i + 3]];
+    let b = packet(bytes, LEN_V1, HEADER_V1, "WLED audio sync v1")?;
     let double = |i: usize| {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[i..i + 8]);
         finite(f64::from_le_bytes(w))
     };
-    let agc = i32::from_le_bytes(word(40)) as f32;
+    let agc = i32::from_le_bytes(word(b, 40)) as f32;
     let mut fft = [0u8; CHANNELS];
     fft.copy_from_slice(&b[53..69]);
     Ok(AudioSync {
