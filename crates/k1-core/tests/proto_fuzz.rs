@@ -10,6 +10,7 @@ proptest! {
         let _ = artnet::decode_dmx(&bytes);
         let _ = artnet::opcode(&bytes);
         let _ = wled_sync::decode(&bytes);
+        let _ = wled_sync::decode_any(&bytes);
         let _ = e131::decode_data(&bytes);
         let _ = wled_realtime::decode(&bytes);
         let _ = opc::decode_header(&bytes);
@@ -74,9 +75,9 @@ proptest! {
     }
 
     #[test]
-    fn wled_sync_round_trips(raw: f32, smooth: f32, peak: u8, counter: u8, fft in proptest::array::uniform16(0u8..=254), zc: u16, mag: f32, major: f32) {
+    fn wled_sync_round_trips(pressure: u16, raw: f32, smooth: f32, peak: u8, counter: u8, fft in proptest::array::uniform16(0u8..=254), zc: u16, mag: f32, major: f32) {
         let p = wled_sync::AudioSync {
-            sample_raw: raw, sample_smooth: smooth, sample_peak: peak, frame_counter: counter,
+            pressure, sample_raw: raw, sample_smooth: smooth, sample_peak: peak, frame_counter: counter,
             fft, zero_crossings: zc, fft_magnitude: mag, fft_major_peak: major,
         };
         let mut buf = [0u8; 44];
@@ -84,10 +85,27 @@ proptest! {
         let q = wled_sync::decode(&buf).unwrap();
         let clean = |v: f32| if v.is_finite() { v } else { 0.0 };
         prop_assert_eq!(q.fft, fft);
-        prop_assert_eq!((q.sample_peak, q.frame_counter, q.zero_crossings), (peak, counter, zc));
+        prop_assert_eq!((q.pressure, q.sample_peak, q.frame_counter, q.zero_crossings), (pressure, peak, counter, zc));
         prop_assert_eq!(q.sample_raw.to_bits(), clean(raw).to_bits());
         prop_assert_eq!(q.fft_major_peak.to_bits(), clean(major).to_bits());
         prop_assert_eq!(q.fft_magnitude.to_bits(), clean(mag).to_bits());
         prop_assert_eq!(q.sample_smooth.to_bits(), clean(smooth).to_bits());
+    }
+}
+
+proptest! {
+    /// Either header followed by any bytes: a clean error or a packet with finite levels.
+    #[test]
+    fn wled_sync_headers_with_any_body(v1: bool, body in proptest::collection::vec(any::<u8>(), 0..100)) {
+        let mut bytes = if v1 { wled_sync::HEADER_V1 } else { wled_sync::HEADER }.to_vec();
+        bytes.extend(body);
+        let expected = if v1 { wled_sync::LEN_V1 } else { wled_sync::LEN };
+        match wled_sync::decode_any(&bytes) {
+            Ok((_, p)) => {
+                prop_assert_eq!(bytes.len(), expected);
+                prop_assert!(p.sample_raw.is_finite() && p.fft_magnitude.is_finite() && p.fft_major_peak.is_finite());
+            }
+            Err(_) => prop_assert_ne!(bytes.len(), expected),
+        }
     }
 }

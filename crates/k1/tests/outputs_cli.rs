@@ -106,10 +106,11 @@ fn ddp_e131_and_audio_sync_reach_loopback_receivers() {
             .all(|p| matches!((universe(p), p.len()), (3, 636) | (4, 216)))
     );
 
-    // Audio sync: 44-byte v2 packets, at most one per 10 ms, counters increasing.
+    // Audio sync: 44-byte v2 packets, at most one per 20 ms (at most 76 in 1.5 s; the exact
+    // pacing is tested on virtual time in k1-engine), counters increasing.
     let packets = sync.finish();
     assert!(
-        (50..=160).contains(&packets.len()),
+        (20..=76).contains(&packets.len()),
         "{} sync packets",
         packets.len()
     );

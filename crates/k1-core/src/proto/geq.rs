@@ -11,17 +11,27 @@
 //! - **sampleRaw / sampleSmth.** The VU (0..=1) × 255, unsmoothed and smoothed: WLED's volume
 //!   range is 0–255.
 //! - **FFT_MajorPeak.** The frequency in Hz of the loudest note (equal temperament, A4 = 440 Hz
-//!   from the configured lowest note); **FFT_Magnitude** its level × 4096, within the range WLED
-//!   shows for a loud peak.
+//!   from the configured lowest note).
+//! - **FFT_Magnitude.** That note's level × [`MAGNITUDE_SCALE`], on WLED's own scale: WLED sends
+//!   the peak bin of its 512-point Blackman-Harris FFT times its AGC gain, so a sine at full volume
+//!   (255) reads 255 × 256 × 0.35875 ≈ 23,400, and K1's level (amplitude-linear, 0..1 after range
+//!   control) maps onto that linearly.
+//! - **pressure** (WLED-MM). [`sound_pressure`] of the RMS level: WLED-MM's log scale of the peak
+//!   sample, for the peak of a sine at that RMS.
 //! - **zeroCrossingCount.** K1 does not count zero crossings: always 0.
 
-use super::wled_sync::{AudioSync, CHANNELS};
+use super::wled_sync::{self, AudioSync, CHANNELS};
 use crate::{NUM_BINS, Snapshot};
 
 /// Notes per GEQ channel.
 pub const NOTES_PER_CHANNEL: usize = NUM_BINS / CHANNELS;
-/// Scale of `FFT_Magnitude` for a full-scale note.
-pub const MAGNITUDE_SCALE: f32 = 4096.0;
+/// `FFT_Magnitude` of a full-scale note: what WLED's microphone path reports for a sine at its
+/// full volume, 255 × the 512-point FFT's bin gain (256) × the Blackman-Harris window's coherent
+/// gain (0.35875).
+pub const MAGNITUDE_SCALE: f32 = 255.0 * 256.0 * 0.35875;
+/// WLED-MM's pressure scale: the natural log of the peak sample (16-bit units) from
+/// `ln 2.3` (pressure 0) to `ln 26,623` (pressure 256).
+const PRESSURE_LN: (f32, f32) = (0.832_909_1, 10.189_568);
 
 /// Finite and within 0..=1 (NaN becomes 0).
 fn unit(v: f32) -> f32 {
@@ -42,6 +52,20 @@ pub fn note_hz(midi: f32) -> f32 {
     440.0 * libm::exp2f((midi - 69.0) / 12.0)
 }
 
+/// WLED-MM's sound pressure (0..=255) for an RMS level in dBFS: its estimate from the peak
+/// sample, here the peak of a sine at that RMS (√2 × RMS, full scale 32,767). Not finite is 0.
+pub fn sound_pressure(rms_dbfs: f32) -> f32 {
+    if !rms_dbfs.is_finite() {
+        return 0.0;
+    }
+    let peak = 32767.0 * core::f32::consts::SQRT_2 * libm::powf(10.0, rms_dbfs / 20.0);
+    if peak <= 2.3 {
+        return 0.0;
+    }
+    let (lo, hi) = PRESSURE_LN;
+    (256.0 * (libm::logf(peak) - lo) / (hi - lo)).min(255.0)
+}
+
 /// The audio-sync packet for `snap`. `smooth_vu` is the sender's smoothed VU, `peak` whether an
 /// onset or beat fell since the last packet, `counter` the packet's frame counter, `lowest_note`
 /// the MIDI note of bin 0.
@@ -60,6 +84,7 @@ pub fn audio_sync(
                 if unit(v) > bv { (i, unit(v)) } else { (bi, bv) }
             });
     AudioSync {
+        pressure: wled_sync::pressure_fixed(sound_pressure(snap.rms_dbfs)),
         sample_raw: unit(snap.vu) * 255.0,
         sample_smooth: unit(smooth_vu) * 255.0,
         sample_peak: u8::from(peak),
@@ -103,7 +128,36 @@ mod tests {
         assert_eq!((p.sample_peak, p.frame_counter), (1, 9));
         assert!((p.fft_major_peak - 440.0).abs() < 0.01);
         assert_eq!(p.fft[9], 203);
+        assert_eq!(p.fft_magnitude, 0.8 * MAGNITUDE_SCALE);
         let silent = audio_sync(&Snapshot::EMPTY, 0.0, false, 0, 33);
         assert_eq!((silent.fft_major_peak, silent.fft), (0.0, [0; 16]));
+        assert_eq!((silent.fft_magnitude, silent.pressure), (0.0, 0));
+    }
+
+    #[test]
+    fn magnitude_is_on_wleds_scale() {
+        // A full-volume sine in WLED: 255 × 512/2 × 0.35875 (Blackman-Harris coherent gain).
+        assert!((MAGNITUDE_SCALE - 23_419.2).abs() < 0.1);
+    }
+
+    #[test]
+    fn pressure_follows_wled_mms_log_scale() {
+        // A full-scale sine (-3.01 dBFS RMS) peaks at 32,767, past WLED-MM's 26,623: 255.
+        assert_eq!(sound_pressure(-3.0103), 255.0);
+        // -40 dBFS RMS: peak 463.4, 256 × (ln 463.4 - ln 2.3) / (ln 26,623 - ln 2.3) = 145.1.
+        assert!(
+            (sound_pressure(-40.0) - 145.1).abs() < 0.2,
+            "{}",
+            sound_pressure(-40.0)
+        );
+        // Each 20 dB is ln 10 / 9.357 of the range: 63.0 steps.
+        assert!((sound_pressure(-40.0) - sound_pressure(-60.0) - 63.0).abs() < 0.2);
+        assert_eq!(sound_pressure(-120.0), 0.0);
+        assert_eq!(sound_pressure(f32::NAN), 0.0);
+        assert_eq!(sound_pressure(f32::NEG_INFINITY), 0.0);
+        let mut snap = Snapshot::EMPTY;
+        snap.rms_dbfs = -40.0;
+        let p = audio_sync(&snap, 0.0, false, 1, 33);
+        assert_eq!(p.pressure >> 8, 145, "integer part in byte 6");
     }
 }

@@ -16,7 +16,7 @@ use crate::Shared;
 
 mod wled_sync;
 
-pub use wled_sync::WledSyncTransport;
+pub use wled_sync::{DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
 
 /// The sink for `spec` on a frame of `total` LEDs, registered in `shared`. `lowest_note` (MIDI,
 /// spectrum bin 0) is for the audio-sync sender. Errors when the LED range does not fit.
@@ -77,13 +77,15 @@ pub fn build_sink(
             Box::new(AdalightTransport::new(path, *baud))
         }
         Target::WledSync { host, port } => {
-            // Woken with every frame; it keeps its own 10 ms pace.
+            // Woken with every frame; it keeps its own pace, `fps` packets a second at most.
+            let rate = fps.unwrap_or(k1_io::outputs::SYNC_FPS);
             fps = None;
             Box::new(WledSyncTransport::new(
                 host,
                 *port,
                 Arc::clone(shared),
                 lowest_note,
+                std::time::Duration::from_secs_f64(1.0 / rate),
             ))
         }
     };

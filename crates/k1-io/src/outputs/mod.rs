@@ -24,4 +24,4 @@ pub use config::{ConfigError, OutputConfig, outputs_from_table, outputs_from_tom
 pub use spec::{E131Dest, LedRange, OutputSpec, Target, unique_names};
 pub use status::{OutputHandle, OutputRegistry, OutputStatus};
 #[allow(unused_imports)]
-pub use url::{OutputError, parse};
+pub use url::{OutputError, SYNC_FPS, parse};

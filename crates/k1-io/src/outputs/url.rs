@@ -15,8 +15,11 @@ use super::spec::{E131Dest, LedRange, OutputSpec, Target};
 
 /// Frames per second a network output sends unless `fps=` says otherwise.
 pub const DEFAULT_FPS: f64 = 60.0;
-/// Most packets per second of the audio-sync sender (one per 10 ms).
-pub const SYNC_FPS: f64 = 100.0;
+/// Most packets per second of the audio-sync sender unless `fps=` says otherwise: one per
+/// 20 ms, as WLED's own sender.
+pub const SYNC_FPS: f64 = 50.0;
+/// The fastest audio-sync rate `fps=` may ask for (one packet per 10 ms).
+pub const SYNC_FPS_MAX: f64 = 100.0;
 /// Adalight's default baud rate.
 pub const DEFAULT_BAUD: u32 = 115_200;
 /// Seconds WLED stays in realtime mode after the last packet, by default.
@@ -211,9 +214,15 @@ pub fn parse(text: &str) -> Result<OutputSpec, OutputError> {
     }
     let fps = match q.take("fps") {
         None => default_fps,
-        Some(_) if matches!(target, Target::WledSync { .. }) => {
-            return Err(err("fps", "the audio-sync sender sends every 10 ms".into()));
-        }
+        Some(t) if matches!(target, Target::WledSync { .. }) => match t.parse::<f64>() {
+            Ok(f) if (1.0..=SYNC_FPS_MAX).contains(&f) => Some(f),
+            _ => {
+                return Err(err(
+                    "fps",
+                    format!("\"{t}\": audio-sync packets a second are a number 1-100 (default 50)"),
+                ));
+            }
+        },
         Some(t) if t == "max" => None,
         Some(t) => match t.parse::<f64>() {
             Ok(f) if f.is_finite() && f > 0.0 && f <= 1000.0 => Some(f),
@@ -423,9 +432,10 @@ mod tests {
                     host: "239.0.0.1".into(),
                     port: 11988
                 },
-                Some(100.0)
+                Some(50.0)
             )
         );
+        assert_eq!(parse("wled-sync://?fps=25").unwrap().fps, Some(25.0));
         match parse("sacn://10.0.0.9?universe=7&priority=150&source=Bar&sync=7&cid=0123456789abcdef0123456789ABCDEF")
             .unwrap()
             .target
@@ -478,7 +488,9 @@ mod tests {
         assert_eq!(part("wled://h?timeout=0"), "timeout");
         assert_eq!(part("serial://"), "path");
         assert_eq!(part("serial:///dev/x?baud=fast"), "baud");
-        assert_eq!(part("wled-sync://?fps=10"), "fps");
+        assert_eq!(part("wled-sync://?fps=max"), "fps");
+        assert_eq!(part("wled-sync://?fps=0.5"), "fps");
+        assert_eq!(part("wled-sync://?fps=101"), "fps");
         assert_eq!(part("wled-sync://?leds=0-1"), "leds");
         let e = parse("ddp://h?fps=zero").unwrap_err().to_string();
         assert_eq!(

@@ -1,6 +1,6 @@
 //! `--input wled-sync`: K1 driven by another machine's audio, from WLED sound-reactive audio-sync
-//! packets (v2, UDP 11988, multicast 239.0.0.1 or unicast), the same packets K1's own
-//! `wled-sync://` output sends.
+//! packets (UDP 11988, multicast 239.0.0.1 or unicast): version 2 as upstream WLED, WLED-MM and
+//! K1's own `wled-sync://` output send it, and version 1 from WLED 0.13-era senders.
 //!
 //! A packet carries 16 GEQ levels, a peak flag and the volume, not audio, while K1's patterns
 //! read the analyser's snapshot. So this source resynthesises audio the analyser hears the same
@@ -9,15 +9,17 @@
 //! keeps the spectrum's shape), and a peak becomes a short burst of noise that the onset
 //! detector (and so the tempo tracker) sees. Hops are released on absolute deadlines like a file.
 //!
-//! Packets whose frame counter is not newer than the last one are dropped as out of order
-//! (counted as source errors); after [`TIMEOUT`] without a packet the source falls silent (the
-//! patterns' silence handling takes over) and says so once, and again when packets return.
+//! Frame counters follow [`Sequence`]: 0 (upstream WLED, which never writes it, and v1, which has
+//! none) is always taken; a counting sender's (WLED-MM, K1) packets that are not newer than the
+//! last are dropped as out of order, counted as source errors. Packets of another format are
+//! ignored, said once. After [`TIMEOUT`] without a packet the source falls silent (the patterns'
+//! silence handling takes over) and says so once, and again when packets return.
 
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use k1_core::proto::geq::{NOTES_PER_CHANNEL, note_hz};
-use k1_core::proto::wled_sync::{self, AudioSync, CHANNELS};
+use k1_core::proto::wled_sync::{self, AudioSync, CHANNELS, Sequence, Version};
 
 use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx};
 use crate::clock::{Nanos, duration_nanos, samples_nanos, sleep_towards};
@@ -41,9 +43,12 @@ pub struct WledSyncSource {
     phases: Vec<f32>,
     /// The newest packet's GEQ levels, 0..1.
     levels: [f32; CHANNELS],
-    last_counter: Option<u8>,
+    sequence: Sequence,
     last_packet: Option<Nanos>,
     timed_out: bool,
+    /// Whether a v1 packet, and a packet of another format, have been said.
+    said_v1: bool,
+    said_foreign: bool,
     /// Samples of noise burst left, and the noise state.
     burst_left: u32,
     noise: u32,
@@ -83,9 +88,11 @@ impl WledSyncSource {
             phases: vec![0.0; steps.len()],
             steps,
             levels: [0.0; CHANNELS],
-            last_counter: None,
+            sequence: Sequence::new(),
             last_packet: None,
             timed_out: false,
+            said_v1: false,
+            said_foreign: false,
             burst_left: 0,
             noise: 0x1234_5678,
             start: None,
@@ -95,18 +102,19 @@ impl WledSyncSource {
 
     /// Takes in one packet: drops it if out of order, else keeps its levels and peak.
     fn accept(&mut self, p: &AudioSync, now: Nanos, ctx: &SourceCtx<'_>) {
-        if let Some(last) = self.last_counter
-            && !wled_sync::is_newer(last, p.frame_counter)
-            && self
-                .last_packet
-                .is_some_and(|t| now.saturating_sub(t) < duration_nanos(TIMEOUT))
+        if self
+            .last_packet
+            .is_none_or(|t| now.saturating_sub(t) >= duration_nanos(TIMEOUT))
         {
+            // Quiet for the timeout: the sender may have restarted its counter.
+            self.sequence.reset();
+        }
+        if !self.sequence.accept(p.frame_counter) {
             ctx.counters
                 .errors
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return;
         }
-        self.last_counter = Some(p.frame_counter);
         self.last_packet = Some(now);
         if self.timed_out {
             self.timed_out = false;
@@ -124,8 +132,25 @@ impl WledSyncSource {
     fn drain(&mut self, now: Nanos, ctx: &SourceCtx<'_>) {
         let mut buf = [0u8; 128];
         while let Ok(n) = self.socket.recv(&mut buf) {
-            if let Ok(p) = wled_sync::decode(&buf[..n]) {
-                self.accept(&p, now, ctx);
+            match wled_sync::decode_any(&buf[..n]) {
+                Ok((version, p)) => {
+                    if version == Version::V1 && !self.said_v1 {
+                        self.said_v1 = true;
+                        ctx.events.note(format!(
+                            "{}: version-1 packets (a WLED 0.13-era sender): decoded, no frame counter",
+                            self.name
+                        ));
+                    }
+                    self.accept(&p, now, ctx);
+                }
+                Err(e) if !self.said_foreign => {
+                    self.said_foreign = true;
+                    ctx.events.note(format!(
+                        "{}: ignoring packets that are not WLED audio sync v1 or v2 ({n} bytes: {e})",
+                        self.name
+                    ));
+                }
+                Err(_) => {}
             }
         }
         if !self.timed_out
@@ -197,14 +222,153 @@ impl LiveSource for WledSyncSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::MonotonicClock;
+    use crate::clock::{MonotonicClock, VirtualClock};
     use crate::sources::live::TestCtx;
     use k1_core::{Analyzer, Config};
+    use std::sync::atomic::Ordering::Relaxed;
+
+    /// Packets built byte by byte to each sender's struct and rules (not with K1's encoder).
+    mod senders {
+        fn put(b: &mut [u8], at: usize, bytes: &[u8]) {
+            b[at..at + bytes.len()].copy_from_slice(bytes);
+        }
+
+        /// Upstream WLED: the struct zeroed, then the header, the levels, the peak, the GEQ
+        /// (constrained to 0-254) and the strongest frequency; bytes 6-7, 17 (the counter) and
+        /// 34-35 are never written, so they stay 0.
+        pub fn upstream(fft: [u8; 16], peak: bool) -> Vec<u8> {
+            let mut b = vec![0u8; 44];
+            put(&mut b, 0, b"00002\0");
+            put(&mut b, 8, &120.0f32.to_le_bytes());
+            put(&mut b, 12, &100.0f32.to_le_bytes());
+            b[16] = u8::from(peak);
+            put(&mut b, 18, &fft);
+            put(&mut b, 36, &9000.0f32.to_le_bytes());
+            put(&mut b, 40, &430.0f32.to_le_bytes());
+            b
+        }
+
+        /// WLED-MM: the same, plus the pressure (integer byte, then fraction), its frame counter
+        /// (from 0 at boot, +1 a packet, wrapping) and the zero-crossing count.
+        pub fn mm(counter: u8, fft: [u8; 16], peak: bool) -> Vec<u8> {
+            let mut b = upstream(fft, peak);
+            put(&mut b, 6, &[96, 128]);
+            b[17] = counter;
+            put(&mut b, 34, &321u16.to_le_bytes());
+            b
+        }
+
+        /// WLED 0.13 (v1): the 83 bytes of fields at the ESP32 compiler's offsets, 88 bytes; the
+        /// struct is not zeroed, so the padding and `myVals` hold stack leftovers.
+        pub fn v1(fft: [u8; 16], peak: bool) -> Vec<u8> {
+            let mut b = vec![0xC3u8; 88];
+            put(&mut b, 0, b"00001\0");
+            put(&mut b, 40, &180i32.to_le_bytes());
+            put(&mut b, 44, &90i32.to_le_bytes());
+            put(&mut b, 48, &85.5f32.to_le_bytes());
+            b[52] = u8::from(peak);
+            put(&mut b, 53, &fft);
+            put(&mut b, 72, &9000.0f64.to_le_bytes());
+            put(&mut b, 80, &430.0f64.to_le_bytes());
+            b
+        }
+    }
+
+    /// Waits (without asserting any time) until a datagram is queued on `s`.
+    fn wait_readable(s: &UdpSocket) {
+        let mut buf = [0u8; 128];
+        for _ in 0..5000 {
+            if s.peek(&mut buf).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        panic!("a datagram on loopback never arrived");
+    }
+
+    fn sender_to(src: &WledSyncSource) -> UdpSocket {
+        let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        tx.connect(("127.0.0.1", src.socket.local_addr().unwrap().port()))
+            .unwrap();
+        tx
+    }
+
+    /// 300 packets from each kind of sender, one per 21 ms of virtual time as WLED sends them
+    /// (the WLED-MM counter wrapping through 0 after 255), each drawn in by the hops: every one is
+    /// taken (its GEQ channel becomes the level, its peak a burst) and none is an error.
+    #[test]
+    fn upstream_wled_mm_and_v1_senders_drive_the_receiver_with_no_errors() {
+        type Build = fn(usize, [u8; 16], bool) -> Vec<u8>;
+        let kinds: [(&str, Build); 3] = [
+            ("upstream", |_, f, p| senders::upstream(f, p)),
+            ("WLED-MM", |k, f, p| senders::mm(k as u8, f, p)),
+            ("v1", |_, f, p| senders::v1(f, p)),
+        ];
+        for (name, build) in kinds {
+            let parts = TestCtx::new(VirtualClock::default());
+            let ctx = parts.ctx();
+            let mut src = WledSyncSource::open(0, 12_800, 33).unwrap();
+            let tx = sender_to(&src);
+            let mut hop = [0.0f32; 64]; // 5 ms at 12,800 Hz
+            for k in 0..300usize {
+                let channel = k % CHANNELS;
+                let mut fft = [0u8; CHANNELS];
+                fft[channel] = 254;
+                let peak = k % 10 == 0;
+                tx.send(&build(k, fft, peak)).unwrap();
+                wait_readable(&src.socket);
+                let until = (k as u64 + 1) * 21_000_000;
+                while samples_nanos(src.released * 64, 12_800) < until {
+                    src.next_hop(&mut hop, &ctx).unwrap();
+                }
+                let mut want = [0.0f32; CHANNELS];
+                want[channel] = 1.0;
+                assert_eq!(src.levels, want, "{name}: packet {k} taken");
+                assert_eq!(src.burst_left > 0, peak, "{name}: packet {k}'s peak");
+            }
+            assert_eq!(parts.counters.errors.load(Relaxed), 0, "{name}");
+            let notes = parts.inbox.try_iter().count();
+            assert_eq!(
+                notes,
+                usize::from(name == "v1"),
+                "{name}: the v1 note, once"
+            );
+        }
+    }
+
+    /// A counting sender's late and repeated packets are dropped, across the wrap through 0;
+    /// another format is ignored and said once, not counted.
+    #[test]
+    fn a_counting_senders_late_packets_are_dropped_across_the_wrap() {
+        let parts = TestCtx::new(VirtualClock::default());
+        let ctx = parts.ctx();
+        let mut src = WledSyncSource::open(0, 12_800, 33).unwrap();
+        let tx = sender_to(&src);
+        let mut taken = Vec::new();
+        for (i, counter) in [253u8, 254, 255, 0, 254, 1, 1, 2].into_iter().enumerate() {
+            let mut fft = [0u8; CHANNELS];
+            fft[i] = 254;
+            tx.send(&senders::mm(counter, fft, false)).unwrap();
+            wait_readable(&src.socket);
+            src.drain(i as u64 * 21_000_000, &ctx);
+            taken.push(src.levels[i] == 1.0);
+        }
+        assert_eq!(taken, [true, true, true, true, false, true, false, true]);
+        assert_eq!(parts.counters.errors.load(Relaxed), 2);
+        for _ in 0..2 {
+            tx.send(b"not audio sync").unwrap();
+            wait_readable(&src.socket);
+            src.drain(200_000_000, &ctx);
+        }
+        assert_eq!(parts.counters.errors.load(Relaxed), 2);
+        assert_eq!(parts.inbox.try_iter().count(), 1, "said once");
+    }
 
     fn packet(counter: u8, channel: usize, peak: bool) -> [u8; 44] {
         let mut fft = [0u8; CHANNELS];
         fft[channel] = 254;
         let p = AudioSync {
+            pressure: 0,
             sample_raw: 100.0,
             sample_smooth: 100.0,
             sample_peak: u8::from(peak),
@@ -254,7 +418,7 @@ mod tests {
                 .load(std::sync::atomic::Ordering::Relaxed),
             1
         );
-        assert_eq!(src.last_counter, Some(10));
+        assert_eq!(src.sequence.last(), Some(10));
     }
 
     #[test]
