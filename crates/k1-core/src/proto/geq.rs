@@ -12,10 +12,10 @@
 //!   range is 0–255.
 //! - **FFT_MajorPeak.** The frequency in Hz of the loudest note (equal temperament, A4 = 440 Hz
 //!   from the configured lowest note).
-//! - **FFT_Magnitude.** That note's level × [`MAGNITUDE_SCALE`], on WLED's own scale: WLED sends
-//!   the peak bin of its 512-point Blackman-Harris FFT times its AGC gain, so a sine at full volume
-//!   (255) reads 255 × 256 × 0.35875 ≈ 23,400, and K1's level (amplitude-linear, 0..1 after range
-//!   control) maps onto that linearly.
+//! - **FFT_Magnitude.** That note's level (amplitude-linear, 0..1 after range control) ×
+//!   [`MAGNITUDE_SCALE`] = 1,020: the most that WLED's effects hold without wrapping (Freqmap
+//!   divides it by 4 and casts it to a byte). WLED's own microphone path reads up to about 23,400
+//!   (a full-volume sine), where those effects wrap and go dark; K1 does not copy that.
 //! - **pressure** (WLED-MM). [`sound_pressure`] of the RMS level: WLED-MM's log scale of the peak
 //!   sample, for the peak of a sine at that RMS.
 //! - **zeroCrossingCount.** K1 does not count zero crossings: always 0.
@@ -25,10 +25,11 @@ use crate::{NUM_BINS, Snapshot};
 
 /// Notes per GEQ channel.
 pub const NOTES_PER_CHANNEL: usize = NUM_BINS / CHANNELS;
-/// `FFT_Magnitude` of a full-scale note: what WLED's microphone path reports for a sine at its
-/// full volume, 255 × the 512-point FFT's bin gain (256) × the Blackman-Harris window's coherent
-/// gain (0.35875).
-pub const MAGNITUDE_SCALE: f32 = 255.0 * 256.0 * 0.35875;
+/// `FFT_Magnitude` of a full-scale note: 255 × 4, the largest value that WLED's Freqmap effect
+/// (which divides it by 4, the least divisor among WLED's effects, and casts it to `uint8_t`)
+/// shows without wrapping to dark. WLED's own microphone path goes higher (a full-volume sine
+/// reads 255 × 256 × 0.35875 ≈ 23,400 from its 512-point Blackman-Harris FFT) and then wraps.
+pub const MAGNITUDE_SCALE: f32 = 255.0 * 4.0;
 /// WLED-MM's pressure scale: the natural log of the peak sample (16-bit units) from
 /// `ln 2.3` (pressure 0) to `ln 26,623` (pressure 256).
 const PRESSURE_LN: (f32, f32) = (0.832_909_1, 10.189_568);
@@ -135,9 +136,18 @@ mod tests {
     }
 
     #[test]
-    fn magnitude_is_on_wleds_scale() {
-        // A full-volume sine in WLED: 255 × 512/2 × 0.35875 (Blackman-Harris coherent gain).
-        assert!((MAGNITUDE_SCALE - 23_419.2).abs() < 0.1);
+    fn the_loudest_magnitude_never_wraps_a_wled_effect() {
+        // WLED's Freqmap, Waterfall and Freqpixels divide FFT_Magnitude by 4, 8 and 16 and cast
+        // the result to a byte: the largest value K1 sends must survive every one of them.
+        let mut snap = Snapshot::EMPTY;
+        snap.spectrum_smooth = [1.0; NUM_BINS];
+        snap.spectrum = [1.0; NUM_BINS];
+        let p = audio_sync(&snap, 0.0, false, 1, 33);
+        for divisor in [4.0f32, 8.0, 16.0] {
+            let v = p.fft_magnitude / divisor;
+            assert!(v <= 255.0, "{} / {divisor} = {v} wraps a byte", p.fft_magnitude);
+        }
+        assert!(p.fft_magnitude >= 1_000.0, "{}", p.fft_magnitude);
     }
 
     #[test]
