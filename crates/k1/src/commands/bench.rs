@@ -2,7 +2,7 @@
 //! how much of one core the live engine takes ([`run_cpu`]).
 //!
 //! Three passes, each repeated, the fastest counting: decode + resample + analyse, timed end to
-//! end exactly as `k1 analyze` runs it; the source alone (decode, then mix + resample, each stage
+//! end exactly as `k1 analyze` runs it (reading and analysing on two threads); the source alone (decode, then mix + resample, each stage
 //! timed); then `process_hop` alone over the resampled signal (kept by an untimed extra read). The source and core lines show where the pipeline's time goes. This is a quick
 //! wall-clock benchmark for the command line, not a statistical one (criterion benches of the
 //! core live in `k1-core/benches`).
@@ -14,6 +14,7 @@ use k1_core::MAX_HOP;
 
 use crate::cli::{BenchJob, Input};
 use k1_io::sources::{FileSource, read_hop};
+use k1_offline::analyze;
 
 /// Runs `k1 bench analyze` and prints its results.
 pub fn run(job: BenchJob) -> anyhow::Result<()> {
@@ -31,13 +32,8 @@ pub fn run(job: BenchJob) -> anyhow::Result<()> {
         let start = Instant::now();
         let mut source = super::open_source(&job.input, &config)?;
         let mut analyzer = super::new_analyzer(config)?;
-        let mut buf = [0.0f32; MAX_HOP];
-        let hop = buf.get_mut(..hop_len).unwrap_or(&mut []);
-        hops = 0;
-        while read_hop(&mut *source, hop)?.is_some() {
-            std::hint::black_box(analyzer.process_hop(hop)?);
-            hops += 1;
-        }
+        let analysis = analyze::run(&mut *source, &mut analyzer, &mut analyze::IgnoreHops)?;
+        hops = std::hint::black_box(analysis).hops;
         pipeline = pipeline.min(start.elapsed());
         last = Some(source);
     }

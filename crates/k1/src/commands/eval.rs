@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use k1_core::{Config, Snapshot};
-use k1_offline::analyze::{self, AnalyzeError, HopObserver, global_tempo};
+use k1_core::Config;
+use k1_offline::analyze::{self, AnalyzeError, global_tempo};
 use k1_offline::report::Report;
 
 use super::eval_report::{self, ClipResult, Summary};
@@ -92,27 +92,19 @@ fn progress_bar(clips: usize) -> ProgressBar {
     bar
 }
 
-/// Nothing to do per hop: `k1 eval` needs only the beats, onsets and tempo readings.
-struct NoObserver;
-
-impl HopObserver for NoObserver {
-    fn hop(&mut self, _time: f64, _snapshot: &Snapshot) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Analyses one file as `k1 analyze` does (same source, analyser, global tempo and report).
 /// A file the decoder had to skip packets of, or that ended early, is an error here: its
 /// scores against the whole truth would be wrong.
 fn analyse(path: &Path, config: Config, bar: &ProgressBar) -> anyhow::Result<Report> {
     let mut analyzer = super::new_analyzer(config)?;
     let mut source = super::open_source(&Input::File(path.to_path_buf()), &config)?;
-    let analysis =
-        analyze::run(&mut *source, &mut analyzer, &mut NoObserver).map_err(|e| match e {
+    let analysis = analyze::run(&mut *source, &mut analyzer, &mut analyze::IgnoreHops).map_err(
+        |e| match e {
             // Source errors name the file already.
             AnalyzeError::Source(source) => anyhow::Error::new(source),
             other => anyhow::Error::new(other).context(format!("analysing {}", path.display())),
-        })?;
+        },
+    )?;
     let stats = source.stats();
     let mut damage = Vec::new();
     if stats.skipped_packets > 0 {

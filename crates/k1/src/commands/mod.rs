@@ -21,7 +21,7 @@ use crate::cli::Input;
 use k1_io::sources::{ClipSource, FileSource, Source};
 
 /// Opens the source for `input` at the engine rate of `config`.
-pub fn open_source(input: &Input, config: &Config) -> anyhow::Result<Box<dyn Source>> {
+pub fn open_source(input: &Input, config: &Config) -> anyhow::Result<Box<dyn Source + Send>> {
     Ok(match input {
         Input::File(path) => Box::new(FileSource::open(path, config.sample_rate)?),
         Input::Demo { loops } => Box::new(ClipSource::demo(config.sample_rate, *loops)?),
