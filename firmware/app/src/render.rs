@@ -35,7 +35,7 @@ impl Frame {
         let layout = Layout::DEFAULT;
         Frame {
             renderer: Renderer::new(layout, pattern),
-            pipeline: Pipeline::new(PipelineConfig::DEFAULT),
+            pipeline: Pipeline::new(PipelineConfig::DEVICE),
             rgb: [Rgb::BLACK; LEDS],
             bytes: [Rgb8::BLACK; LEDS],
             codes_a: [PulseCode::end_marker(); codes_for(LEDS_PER_STRIP)],

@@ -65,7 +65,7 @@ pub fn run() -> Result<Summary, RunError> {
     let mut analyzer = Analyzer::new(config).map_err(RunError::Config)?;
     let layout = Layout::centre_out(LEDS / 2).map_err(RunError::Layout)?;
     let mut renderer = Renderer::<LEDS>::new(layout, PATTERN);
-    let mut pipeline = Pipeline::<LEDS>::new(PipelineConfig::DEFAULT);
+    let mut pipeline = Pipeline::<LEDS>::new(PipelineConfig::DEVICE);
     let params = Params::DEFAULT;
     let dt = config.hop as f32 / config.sample_rate as f32;
 

@@ -9,7 +9,9 @@
 //! 4. [`white_balance`]: per-channel gains for the LED strip;
 //! 5. [`brightness`]: applied here and nowhere else;
 //! 6. [`gamma`]: perceptual level → LED duty cycle, a monotone table;
-//! 7. [`dither`]: temporal dithering with per-LED error accumulation, so dim levels do not band.
+//! 7. [`power`]: where a current budget is set, one gain on every duty cycle keeps the frame's
+//!    estimated current within it (off by default; the device's default is 2 A);
+//! 8. [`dither`]: temporal dithering with per-LED error accumulation, so dim levels do not band.
 //!
 //! [`Pipeline`] runs them all; it holds the only state (the low-pass memory and the dither error)
 //! in buffers sized at compile time.
@@ -18,6 +20,7 @@ pub mod brightness;
 pub mod dither;
 pub mod gamma;
 mod pipeline;
+pub mod power;
 mod rgb8;
 pub mod softness;
 mod stage;
@@ -29,6 +32,7 @@ pub use brightness::Brightness;
 pub use dither::Dither;
 pub use gamma::GammaTable;
 pub use pipeline::{Pipeline, PipelineConfig};
+pub use power::{PowerBudget, PowerLimiter};
 pub use rgb8::Rgb8;
 pub use softness::Softness;
 pub use stage::{Stage, StageInput};

@@ -3,6 +3,7 @@
 use super::brightness;
 use super::dither::{self, Dither};
 use super::gamma::{DEFAULT_GAMMA, GammaTable};
+use super::power::{self, PowerBudget, PowerLimiter};
 use super::rgb8::Rgb8;
 use super::softness::{self, Softness};
 use super::stage::StageInput;
@@ -21,14 +22,25 @@ pub struct PipelineConfig {
     pub knee: f32,
     /// White-balance gains (0..=1 per channel).
     pub white_balance: Rgb,
+    /// The supply's current budget and the LEDs' current model (see [`super::power`]).
+    pub power: PowerBudget,
 }
 
 impl PipelineConfig {
-    /// γ 2.2, knee 0.8, neutral white balance.
+    /// γ 2.2, knee 0.8, neutral white balance, no power limit: the host's default, whose LED
+    /// controllers limit their own current (WLED does by default).
     pub const DEFAULT: PipelineConfig = PipelineConfig {
         gamma: DEFAULT_GAMMA,
         knee: DEFAULT_KNEE,
         white_balance: WhiteBalance::NEUTRAL.gains,
+        power: PowerBudget::OFF,
+    };
+
+    /// [`PipelineConfig::DEFAULT`] with the power limited to 2 A (a USB supply): the K1 device,
+    /// which drives its strips itself.
+    pub const DEVICE: PipelineConfig = PipelineConfig {
+        power: PowerBudget::USB_2A,
+        ..PipelineConfig::DEFAULT
     };
 }
 
@@ -39,8 +51,9 @@ impl Default for PipelineConfig {
 }
 
 /// The colour pipeline for up to `N` LEDs: softness → tone map → warmth → white balance →
-/// brightness → gamma → dithering. It holds the two stateful stages' memory
-/// (`24 · N` bytes); nothing allocates.
+/// brightness → gamma → power limit → dithering. It holds the two stateful stages' memory
+/// (`24 · N` bytes) and the duty cycles of a frame for the power limit (`12 · N`); nothing
+/// allocates.
 ///
 /// Call [`Pipeline::process`] once per frame with the renderer's frame and the measured frame
 /// period.
@@ -51,6 +64,10 @@ pub struct Pipeline<const N: usize> {
     white_balance: WhiteBalance,
     gamma: GammaTable,
     dither: Dither<N>,
+    power: PowerBudget,
+    limiter: PowerLimiter,
+    /// A frame's duty cycles, kept between the power limiter's two passes.
+    duty: [Rgb; N],
 }
 
 /// What one frame of the single pass uses, worked out once per frame.
@@ -96,6 +113,9 @@ impl<const N: usize> Pipeline<N> {
             },
             gamma: GammaTable::new(config.gamma),
             dither: Dither::new(),
+            power: config.power,
+            limiter: PowerLimiter::new(),
+            duty: [Rgb::BLACK; N],
         }
     }
 
@@ -123,12 +143,38 @@ impl<const N: usize> Pipeline<N> {
             balance: self.white_balance.effective(),
             level: brightness::level(params.brightness),
         };
+        let (tone, gamma) = (&self.tone_map, &self.gamma);
+        if self.power.enabled() {
+            // Two passes: the duty cycles and their current first, then the gain that keeps the
+            // frame within the budget, applied before dithering.
+            let states = self.softness.state_mut().iter_mut();
+            for ((led, y), d) in frame.iter().zip(states).zip(self.duty.iter_mut()) {
+                *d = frame_values.duty(tone, gamma, y, *led);
+            }
+            let duties = self.duty.get(..n).unwrap_or(&[]);
+            let fitting = self.power.fitting_gain(n, power::duty_sum(duties));
+            let g = self.limiter.update(fitting, dt);
+            let errors = self.dither.errors_mut().iter_mut();
+            let dithering = params.dithering();
+            for ((d, err), byte) in duties.iter().zip(errors).zip(out.iter_mut()) {
+                let d = Rgb {
+                    r: d.r * g,
+                    g: d.g * g,
+                    b: d.b * g,
+                };
+                *byte = if dithering {
+                    dither::pixel_dithered(d, err)
+                } else {
+                    dither::pixel_rounded(d)
+                };
+            }
+            return n;
+        }
         let lanes = frame
             .iter()
             .zip(self.softness.state_mut().iter_mut())
             .zip(self.dither.errors_mut().iter_mut())
             .zip(out.iter_mut());
-        let (tone, gamma) = (&self.tone_map, &self.gamma);
         // Two copies of the loop, so the dithering choice is not a branch per LED.
         if params.dithering() {
             for (((led, y), err), byte) in lanes {
@@ -145,6 +191,11 @@ impl<const N: usize> Pipeline<N> {
     /// Forgets the softness history, so the next frame shows at once (after a layout change).
     pub fn reset(&mut self) {
         self.softness.reset();
+    }
+
+    /// The power limiter's gain on the last frame (1 when it did not limit or is off).
+    pub fn power_gain(&self) -> f32 {
+        self.limiter.gain()
     }
 }
 

@@ -164,6 +164,16 @@ pub struct Engine {
 impl Engine {
     /// `id` on `leds` LEDs (two strips from the centre when even, one strip when odd).
     pub fn new(id: PatternId, leds: usize, params: Params) -> Engine {
+        Engine::with_config(id, leds, params, PipelineConfig::DEFAULT)
+    }
+
+    /// [`Engine::new`] with the colour pipeline's installation settings `config`.
+    pub fn with_config(
+        id: PatternId,
+        leds: usize,
+        params: Params,
+        config: PipelineConfig,
+    ) -> Engine {
         let layout = if leds.is_multiple_of(2) {
             Layout::centre_out(leds / 2).expect("valid layout")
         } else {
@@ -171,7 +181,7 @@ impl Engine {
         };
         Engine {
             renderer: Box::new(Renderer::new(layout, id)),
-            pipeline: Box::new(Pipeline::new(PipelineConfig::DEFAULT)),
+            pipeline: Box::new(Pipeline::new(config)),
             params,
             leds,
         }
@@ -182,6 +192,11 @@ impl Engine {
         let mut frame = vec![Rgb::BLACK; self.leds];
         self.renderer.render(s, &self.params, DT, &mut frame);
         frame
+    }
+
+    /// The power limiter's gain on the last frame.
+    pub fn power_gain(&self) -> f32 {
+        self.pipeline.power_gain()
     }
 
     /// The bytes for one snapshot.
