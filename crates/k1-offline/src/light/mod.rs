@@ -27,7 +27,7 @@ use k1_io::sources::Source;
 
 use crate::analyze::{self, AnalyzeError, HopObserver};
 use crate::frames::FrameClock;
-pub use table::{Summary, clip_table, summarise, summary_table};
+pub use table::{Summary, clip_table, shortfalls, summarise, summary_table};
 
 /// A frame is dark when no channel of any LED is above this (sRGB, 0..=255; LED duty 0.5 %,
 /// which reads as off beside any lit pattern).

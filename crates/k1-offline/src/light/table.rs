@@ -49,6 +49,27 @@ impl Summary {
     }
 }
 
+/// Every shortfall of `clips` against [`FLOORS`]: per pattern, its [`Summary::misses`], then
+/// each clip's [`misses`], as `(pattern, what)`.
+pub fn shortfalls(clips: &[ClipLight]) -> Vec<(PatternId, String)> {
+    let mut out = Vec::new();
+    for (k, s) in summarise(clips).iter().enumerate() {
+        for miss in s.misses(&FLOORS) {
+            out.push((s.pattern, miss));
+        }
+        for clip in clips {
+            let Some(m) = clip.patterns.get(k) else {
+                continue;
+            };
+            let miss = misses(m, &FLOORS);
+            if !miss.is_empty() {
+                out.push((s.pattern, format!("on {}: {}", clip.clip, miss.join(", "))));
+            }
+        }
+    }
+    out
+}
+
 /// One [`Summary`] per pattern, in the order of the first clip.
 pub fn summarise(clips: &[ClipLight]) -> Vec<Summary> {
     let Some(first) = clips.first() else {
