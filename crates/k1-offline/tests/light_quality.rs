@@ -29,14 +29,10 @@ const KNOWN_SHORT: [(&str, &str); 3] = [
 ];
 
 fn corpus() -> PathBuf {
-    let dir = std::env::var_os("K1_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    assert!(
-        dir.join("MANIFEST.tsv").is_file(),
-        "the music corpus is not at {} (set K1_CORPUS to its folder)",
-        dir.display()
-    );
+    let dir = k1_io::corpus::locate().unwrap_or_else(|tried| {
+        panic!("the music corpus is not at {tried:?} (set K1_CORPUS to its folder)")
+    });
+    assert!(dir.join("MANIFEST.tsv").is_file(), "{}", dir.display());
     dir
 }
 

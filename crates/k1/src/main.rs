@@ -31,7 +31,6 @@
 
 mod cli;
 mod commands;
-mod corpus;
 mod progress;
 
 use std::process::ExitCode;

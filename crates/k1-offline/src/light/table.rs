@@ -104,6 +104,11 @@ pub fn summarise(clips: &[ClipLight]) -> Vec<Summary> {
         .collect()
 }
 
+/// Appends one Markdown table row of `cells`.
+fn row(out: &mut String, cells: &[String]) {
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
 /// The one-row-per-pattern table (Markdown), as the README shows it.
 pub fn summary_table(summaries: &[Summary]) -> String {
     let f = FLOORS;
@@ -119,17 +124,16 @@ pub fn summary_table(summaries: &[Summary]) -> String {
     for s in summaries {
         let (_, follows) = super::floors_apply(s.pattern);
         let follows_note = if follows { "" } else { " (not held)" };
-        let _ = writeln!(
-            out,
-            "| {} | {:.0} | {:.0} | {:.1} % | {:.2} / {:.2}{follows_note} | {} / {} |",
-            s.pattern.info().id,
-            s.mean,
-            s.p95,
-            100.0 * s.worst_dark,
-            s.follows,
-            s.worst_follows,
-            s.passing,
-            s.clips
+        row(
+            &mut out,
+            &[
+                s.pattern.info().id.to_string(),
+                format!("{:.0}", s.mean),
+                format!("{:.0}", s.p95),
+                format!("{:.1} %", 100.0 * s.worst_dark),
+                format!("{:.2} / {:.2}{follows_note}", s.follows, s.worst_follows),
+                format!("{} / {}", s.passing, s.clips),
+            ],
         );
     }
     out
@@ -156,17 +160,18 @@ pub fn clip_table(clips: &[ClipLight]) -> String {
             } else {
                 misses(m, &FLOORS).join(", ")
             };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {:.1} | {:.0} | {:.0} | {:.1} % | {:.2} ({env}, {:.0} ms) | {short} |",
-                m.pattern.info().id,
-                clip.clip,
-                m.music_s,
-                m.mean,
-                m.p95,
-                100.0 * m.dark,
-                m.follows,
-                1000.0 * m.lag_s
+            row(
+                &mut out,
+                &[
+                    m.pattern.info().id.to_string(),
+                    clip.clip.clone(),
+                    format!("{:.1}", m.music_s),
+                    format!("{:.0}", m.mean),
+                    format!("{:.0}", m.p95),
+                    format!("{:.1} %", 100.0 * m.dark),
+                    format!("{:.2} ({env}, {:.0} ms)", m.follows, 1000.0 * m.lag_s),
+                    short,
+                ],
             );
         }
     }

@@ -209,7 +209,7 @@ fn bench(b: BenchAnalyzeArgs) -> anyhow::Result<BenchJob> {
     let config = engine_config(&b.engine)?;
     let input = match b.file {
         Some(file) => Input::File(file),
-        None => match crate::corpus::locate() {
+        None => match k1_io::corpus::locate() {
             Ok(dir) if dir.join(DEFAULT_BENCH_CLIP).is_file() => {
                 Input::File(dir.join(DEFAULT_BENCH_CLIP))
             }

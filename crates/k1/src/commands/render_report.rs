@@ -22,7 +22,7 @@ fn inputs(clips: &ReportClips) -> anyhow::Result<Vec<(String, Input)>> {
         ReportClips::Demo => vec![demo()],
         ReportClips::Path(path) => files(path.clone())?,
         ReportClips::Corpus => {
-            let dir = crate::corpus::locate().map_err(|tried| {
+            let dir = k1_io::corpus::locate().map_err(|tried| {
                 let tried: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
                 anyhow::anyhow!(
                     "the corpus is not at {}: set K1_CORPUS, or give a FILE or --demo",
