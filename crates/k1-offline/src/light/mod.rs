@@ -258,3 +258,70 @@ pub fn measure<S: Source + ?Sized>(
         .map(|(k, &p)| meter.score(k, p, fps))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn light(pattern: PatternId, mean: f64, p95: f64, dark: f64, follows: f64) -> PatternLight {
+        PatternLight {
+            pattern,
+            music_s: 30.0,
+            mean,
+            p95,
+            dark,
+            follows,
+            envelope: Envelope::Vu,
+            lag_s: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_floors_catch_a_dark_pattern_and_pass_a_lit_one() {
+        // Tempiscope as it was: black after a moment.
+        let dark = light(PatternId::Tempiscope, 17.0, 21.0, 0.96, 0.10);
+        assert_eq!(
+            misses(&dark, &FLOORS).len(),
+            3,
+            "{:?}",
+            misses(&dark, &FLOORS)
+        );
+        let lit = light(PatternId::Tempiscope, 120.0, 190.0, 0.0, 0.3);
+        assert!(misses(&lit, &FLOORS).is_empty());
+        // Too little music to judge, and the self test is never held.
+        let short = PatternLight {
+            music_s: 3.0,
+            ..dark.clone()
+        };
+        assert!(misses(&short, &FLOORS).is_empty());
+        assert!(misses(&light(PatternId::SelfTest, 0.0, 0.0, 1.0, 0.0), &FLOORS).is_empty());
+        // Over the clips: one dark clip and a weak correlation are both reported.
+        let clips = [
+            ClipLight {
+                clip: "a".into(),
+                patterns: vec![lit.clone()],
+            },
+            ClipLight {
+                clip: "b".into(),
+                patterns: vec![PatternLight {
+                    follows: 0.0,
+                    ..dark
+                }],
+            },
+        ];
+        let short = shortfalls(&clips);
+        assert!(
+            short.iter().any(|s| s.1.contains("1 of 2 clips"))
+                && short.iter().any(|s| s.1.starts_with("follows 0.15"))
+                && short.iter().any(|s| s.1.starts_with("on b: mean 17")),
+            "{short:?}"
+        );
+        // A still pattern is not held to follow the music.
+        let still = light(PatternId::Lava, 237.0, 237.0, 0.0, 0.01);
+        let clips = [ClipLight {
+            clip: "a".into(),
+            patterns: vec![still],
+        }];
+        assert!(shortfalls(&clips).is_empty());
+    }
+}
