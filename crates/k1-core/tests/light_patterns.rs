@@ -194,6 +194,39 @@ fn pulse_sends_waves_with_real_music() {
     );
 }
 
+/// Pulse before the beat locks: the onsets send waves from the first second of music (it stayed
+/// dark until the tracker was confident).
+#[test]
+fn pulse_follows_onsets_before_the_beat_locks() {
+    let snaps = standard();
+    let first_second = &snaps[MUSIC_STARTS..MUSIC_STARTS + FPS];
+    assert!(
+        first_second.iter().all(|s| s.confidence < 0.4),
+        "the tracker is not yet confident in the first second"
+    );
+    let frames = Solo::new(PatternId::Pulse, LEN).run(&snaps[..MUSIC_STARTS + FPS]);
+    let lit = frames[MUSIC_STARTS..]
+        .iter()
+        .filter(|f| f.iter().any(|&c| level(c) > 0.1))
+        .count();
+    assert!(lit >= FPS * 3 / 4, "{lit} of {FPS} frames lit");
+}
+
+/// Tempiscope and Beat Tunnel stay lit while the music plays: some LED at 5 % or more in every
+/// frame from half a second in (Tempiscope went black after about 0.3 s: the bank's absolute
+/// magnitudes are small).
+#[test]
+fn tempo_bank_patterns_stay_lit_with_music() {
+    for id in [PatternId::Tempiscope, PatternId::BeatTunnel] {
+        let frames = Solo::new(id, LEN).run(standard());
+        let dim = frames[MUSIC_STARTS + FPS / 2..]
+            .iter()
+            .filter(|f| f.iter().all(|&c| level(c) < 0.05))
+            .count();
+        assert!(dim == 0, "{id:?}: {dim} frames with nothing above 0.05");
+    }
+}
+
 /// Tempiscope: the strongest tempo lights its place, brighter on its beat than between.
 #[test]
 fn tempiscope_draws_the_tempo_bank() {
@@ -334,6 +367,9 @@ fn spectronome_dims_with_confidence() {
     assert!((energy(&sure) / energy(&unsure) - 0.25).abs() < 0.01);
     s.tempo_magnitude[60] = 1.0;
     s.tempo_phase[60] = 0.5;
+    // The dots are at full strength in loud music (the spectrum does not read the VU).
+    s.vu = 1.0;
     let with_dot = Solo::new(PatternId::Spectronome, LEN).frame(&s);
-    assert!(level(with_dot[LEN - 1]) > level(sure[LEN - 1]) + 0.5);
+    let (dot, under) = (level(with_dot[LEN - 1]), level(sure[LEN - 1]));
+    assert!(dot > under + 0.5, "{dot} over {under}");
 }

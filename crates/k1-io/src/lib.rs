@@ -22,6 +22,7 @@
 pub mod atomic;
 pub mod backoff;
 pub mod clock;
+pub mod corpus;
 pub mod events;
 pub mod messages;
 pub mod noise;

@@ -12,5 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod analyze;
+pub mod frames;
+pub mod light;
 pub mod picture;
 pub mod report;

@@ -31,7 +31,6 @@
 
 mod cli;
 mod commands;
-mod corpus;
 mod progress;
 
 use std::process::ExitCode;
@@ -76,6 +75,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::BenchAnalyze(job) => commands::bench::run(job),
         cli::Command::Run(job) => commands::run::run(*job),
         cli::Command::Render(job) => commands::render::run(*job),
+        cli::Command::RenderReport(job) => commands::render_report::run(*job),
         cli::Command::Latency(job) => commands::latency::run(job),
         cli::Command::Soak(job) => commands::soak::run(job),
         cli::Command::BenchCpu(job) => commands::bench::run_cpu(job),

@@ -139,3 +139,28 @@ fn usage_errors_list_the_choices() {
     assert_eq!(run.code, 1);
     assert!(!out.exists());
 }
+
+/// `k1 render --report --demo`: the light report, one summary row per pattern with the floors,
+/// and no picture; `--report` with `--output` is a usage error.
+#[test]
+fn the_light_report_has_a_row_per_pattern() {
+    let run = k1(&["render", "--report", "--demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("| *floor* | *≥ 64*"), "{}", run.stdout);
+    for p in &k1_core::render::PATTERNS {
+        let row = format!("\n| {} | demo |", p.id);
+        assert!(run.stdout.contains(&row), "no {row:?} in {}", run.stdout);
+        let summary = format!("\n| {} | ", p.id);
+        assert_eq!(
+            run.stdout.matches(&summary).count(),
+            2,
+            "{} rows of {}",
+            p.id,
+            run.stdout
+        );
+    }
+    let (_d, out) = tmp("o.png");
+    let run = k1(&["render", "--report", "--demo", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!out.exists());
+}

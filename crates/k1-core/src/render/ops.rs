@@ -108,6 +108,12 @@ pub fn sample(values: &[f32], x: f32) -> f32 {
     at(i) + (at(i + 1) - at(i)) * t
 }
 
+/// The largest of `values`, each read as [`unit`] (0 for none): the strongest tempo hypothesis.
+#[inline]
+pub fn strongest(values: &[f32]) -> f32 {
+    values.iter().fold(0.0f32, |m, &v| m.max(unit(v)))
+}
+
 /// [`crate::math::floor`], re-exported where the patterns have always found it.
 pub use crate::math::floor;
 

@@ -16,21 +16,37 @@ the LED (LED 0 at the top; with the default mirror the centre of the strip is th
 A timeline holds at most 8 M pixels (--width x --leds); a larger one is refused.
 OUT.gif is the strip animated at 25 frames a second (or --fps if lower), looping.
 
+With --report there is no picture: every pattern runs over FILE (a file, or a folder searched
+for audio), over the demo with --demo, or with neither over every clip of the shared corpus
+(K1_CORPUS, else shared/corpus beside the checkout) and the demo, and k1 prints the light
+quality report: per pattern and clip the mean and 95th percentile of the brightest LED (on the
+picture's scale), the share of dark frames while music plays, and how well the light follows
+the music (the correlation of the total light with the VU or the onsets, at the best lag up to
+100 ms), against the floors `cargo test` holds the patterns to.
+
 The same input and options give the same bytes. Exit codes: 0 ok, 1 runtime error, 2 usage error
 (an unknown pattern or parameter, or a value out of range; the message lists the valid choices).";
 
 /// `k1 render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The song (WAV, FLAC, MP3, OGG Vorbis).
-    #[arg(required_unless_present = "demo", conflicts_with = "demo")]
+    /// The song (WAV, FLAC, MP3, OGG Vorbis); with --report, a file or a folder of them.
+    #[arg(required_unless_present_any = ["demo", "report"], conflicts_with = "demo")]
     pub file: Option<PathBuf>,
     /// Render the built-in synthetic demo loop instead of a file.
     #[arg(long)]
     pub demo: bool,
     /// Where to write the picture: a .png timeline or a .gif animation.
-    #[arg(short, long, value_name = "OUT.png|OUT.gif")]
-    pub output: PathBuf,
+    #[arg(
+        short,
+        long,
+        value_name = "OUT.png|OUT.gif",
+        required_unless_present = "report"
+    )]
+    pub output: Option<PathBuf>,
+    /// Print the light quality report of every pattern instead of a picture (see below).
+    #[arg(long, conflicts_with = "output")]
+    pub report: bool,
     #[command(flatten)]
     pub look: super::look::LookArgs,
     /// LEDs on the strip, 1..=4096: an even count is two strips from the centre.

@@ -43,6 +43,60 @@ pub struct RenderJob {
     pub width: usize,
 }
 
+/// What `k1 render --report` measures.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReportClips {
+    /// Every clip of the shared corpus, and the demo.
+    Corpus,
+    /// A file, or the audio files in a folder.
+    Path(PathBuf),
+    /// The demo loop.
+    Demo,
+}
+
+/// `k1 render --report`, resolved.
+#[derive(Debug)]
+pub struct ReportJob {
+    /// What to measure.
+    pub clips: ReportClips,
+    /// The checked engine configuration.
+    pub config: Config,
+    /// The parameters every pattern runs with (the defaults unless `--param` says otherwise).
+    pub params: Params,
+    /// The layout.
+    pub layout: Layout,
+    /// Frames per second of the virtual clock.
+    pub fps: f64,
+}
+
+/// Checks `k1 render --report`'s arguments.
+pub fn resolve_report(a: RenderArgs) -> anyhow::Result<ReportJob> {
+    let config = engine_config(&a.engine)?;
+    let clips = match (a.file, a.demo) {
+        (Some(path), _) => ReportClips::Path(path),
+        (None, true) => ReportClips::Demo,
+        (None, false) => ReportClips::Corpus,
+    };
+    let (_, params) = super::look::resolve_look(&a.look)?;
+    Ok(ReportJob {
+        clips,
+        config,
+        params,
+        layout: layout(a.leds)?,
+        fps: f64::from(a.fps),
+    })
+}
+
+/// The layout of `leds` LEDs: two strips from the centre when even, one strip when odd.
+fn layout(leds: usize) -> Result<Layout, UsageError> {
+    if leds.is_multiple_of(2) {
+        Layout::centre_out(leds / 2)
+    } else {
+        Layout::single(leds)
+    }
+    .map_err(|e| UsageError(format!("--leds: {e}")))
+}
+
 /// Checks `k1 render`'s arguments.
 pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
     let config = engine_config(&a.engine)?;
@@ -51,8 +105,10 @@ pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
         (None, true) => Input::Demo { loops: DEMO_LOOPS },
         _ => return Err(UsageError("give either FILE or --demo".into()).into()),
     };
-    let picture = match a
-        .output
+    let Some(output) = a.output else {
+        return Err(UsageError("give --output OUT.png or OUT.gif, or --report".into()).into());
+    };
+    let picture = match output
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
@@ -63,18 +119,13 @@ pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
         _ => {
             return Err(UsageError(format!(
                 "--output must end in .png (timeline) or .gif (animation): {}",
-                a.output.display()
+                output.display()
             ))
             .into());
         }
     };
     let (pattern, params) = super::look::resolve_look(&a.look)?;
-    let layout = if a.leds.is_multiple_of(2) {
-        Layout::centre_out(a.leds / 2)
-    } else {
-        Layout::single(a.leds)
-    }
-    .map_err(|e| UsageError(format!("--leds: {e}")))?;
+    let layout = layout(a.leds)?;
     let pixels = a.width.saturating_mul(a.leds);
     if picture == Picture::Png && pixels > MAX_PIXELS {
         return Err(UsageError(format!(
@@ -90,7 +141,7 @@ pub fn resolve(a: RenderArgs) -> anyhow::Result<RenderJob> {
     Ok(RenderJob {
         input,
         config,
-        output: a.output,
+        output,
         picture,
         pattern,
         params,

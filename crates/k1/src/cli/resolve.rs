@@ -33,6 +33,8 @@ pub enum Command {
     Run(Box<RunJob>),
     /// `k1 render` (boxed: it carries a layout and parameters).
     Render(Box<super::RenderJob>),
+    /// `k1 render --report` (boxed: it carries a layout and parameters).
+    RenderReport(Box<super::render_job::ReportJob>),
     /// `k1 latency`.
     Latency(super::LatencyJob),
     /// `k1 soak`.
@@ -120,6 +122,9 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         CommandArgs::Eval(e) => Ok(Command::Eval(eval(e)?)),
         CommandArgs::Bench(BenchArgs::Analyze(b)) => Ok(Command::BenchAnalyze(bench(b)?)),
         CommandArgs::Run(r) => Ok(Command::Run(Box::new(super::run_job::run(*r)?))),
+        CommandArgs::Render(r) if r.report => Ok(Command::RenderReport(Box::new(
+            super::render_job::resolve_report(*r)?,
+        ))),
         CommandArgs::Render(r) => Ok(Command::Render(Box::new(super::render_job::resolve(*r)?))),
         CommandArgs::Latency(l) => Ok(Command::Latency(super::measure_jobs::latency(*l)?)),
         CommandArgs::Soak(s) => Ok(Command::Soak(super::measure_jobs::soak(*s)?)),
@@ -204,7 +209,7 @@ fn bench(b: BenchAnalyzeArgs) -> anyhow::Result<BenchJob> {
     let config = engine_config(&b.engine)?;
     let input = match b.file {
         Some(file) => Input::File(file),
-        None => match crate::corpus::locate() {
+        None => match k1_io::corpus::locate() {
             Ok(dir) if dir.join(DEFAULT_BENCH_CLIP).is_file() => {
                 Input::File(dir.join(DEFAULT_BENCH_CLIP))
             }

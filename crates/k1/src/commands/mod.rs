@@ -12,6 +12,7 @@ pub mod eval;
 pub mod eval_report;
 pub mod latency;
 pub mod render;
+pub mod render_report;
 pub mod run;
 pub mod soak;
 

@@ -10,12 +10,10 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use k1_core::Snapshot;
-use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
-use k1_core::params::Params;
-use k1_core::render::{MAX_LEDS, Renderer, Rgb};
 
 use crate::cli::{Picture, RenderJob};
 use k1_offline::analyze::{self, HopObserver};
+use k1_offline::frames::FrameClock;
 use k1_offline::picture::{StripGif, Timeline};
 
 /// Songs shorter than this (seconds) get no progress bar.
@@ -26,19 +24,9 @@ const MIN_PICTURE_HEIGHT: usize = 160;
 const GIF_PX_PER_LED: u32 = 2;
 const GIF_HEIGHT: u32 = 24;
 
-/// The show: renderer, pipeline, virtual clock and the picture being built.
+/// The show: the pattern on its virtual clock and the picture being built.
 struct Show {
-    renderer: Box<Renderer<MAX_LEDS>>,
-    pipeline: Box<Pipeline<MAX_LEDS>>,
-    params: Params,
-    leds: usize,
-    fps: f64,
-    frame: Vec<Rgb>,
-    bytes: Vec<Rgb8>,
-    /// Frames rendered so far; frame k is at time k / fps.
-    frames: u64,
-    /// The newest snapshot so far (the silent empty one before the first hop).
-    latest: Box<Snapshot>,
+    clock: FrameClock,
     timeline: Option<Timeline>,
     gif: Option<StripGif>,
     bar: Option<ProgressBar>,
@@ -48,15 +36,7 @@ impl Show {
     fn new(job: &RenderJob, expected_seconds: Option<f64>) -> Show {
         let leds = job.layout.leds();
         Show {
-            renderer: Box::new(Renderer::new(job.layout, job.pattern)),
-            pipeline: Box::new(Pipeline::new(PipelineConfig::DEFAULT)),
-            params: job.params,
-            leds,
-            fps: job.fps,
-            frame: vec![Rgb::BLACK; leds],
-            bytes: vec![Rgb8::BLACK; leds],
-            frames: 0,
-            latest: Box::new(Snapshot::EMPTY),
+            clock: FrameClock::new(job.layout, job.pattern, job.params, job.fps),
             timeline: (job.picture == Picture::Png).then(|| Timeline::new(leds, job.width)),
             gif: (job.picture == Picture::Gif).then(|| StripGif::new(leds, job.fps)),
             bar: progress_bar(expected_seconds),
@@ -65,21 +45,15 @@ impl Show {
 
     /// Renders every frame due before `time` from the newest snapshot.
     fn catch_up(&mut self, time: f64) {
-        let dt = (1.0 / self.fps) as f32;
-        while (self.frames as f64) / self.fps < time {
-            let t = self.frames as f64 / self.fps;
-            self.renderer
-                .render(&self.latest, &self.params, dt, &mut self.frame);
-            self.pipeline
-                .process(&self.frame, &self.params, dt, &mut self.bytes);
-            if let Some(timeline) = &mut self.timeline {
-                timeline.push(&self.bytes);
+        let (timeline, gif) = (&mut self.timeline, &mut self.gif);
+        self.clock.catch_up(time, |t, bytes| {
+            if let Some(timeline) = timeline {
+                timeline.push(bytes);
             }
-            if let Some(gif) = &mut self.gif {
-                gif.offer(t, &self.bytes);
+            if let Some(gif) = gif {
+                gif.offer(t, bytes);
             }
-            self.frames += 1;
-        }
+        });
     }
 }
 
@@ -87,7 +61,7 @@ impl HopObserver for Show {
     fn hop(&mut self, time: f64, snapshot: &Snapshot) -> std::io::Result<()> {
         // Frames before the end of this hop saw the previous snapshot.
         self.catch_up(time);
-        *self.latest = *snapshot;
+        self.clock.set_latest(snapshot);
         if let Some(bar) = &self.bar
             && snapshot.hop.is_multiple_of(256)
         {
@@ -123,38 +97,42 @@ pub fn run(job: RenderJob) -> anyhow::Result<()> {
     }
     let analysis = result?;
     super::warn_about(&source.stats(), analysis.core_bad_samples);
-    if show.frames == 0 {
+    if show.clock.frames() == 0 {
         anyhow::bail!("the song is too short to render a single frame");
     }
 
     let bytes = match (&show.timeline, &show.gif) {
         (Some(timeline), _) => {
-            let scale = MIN_PICTURE_HEIGHT.div_ceil(show.leds).max(1) as u32;
+            let scale = MIN_PICTURE_HEIGHT.div_ceil(show.clock.leds()).max(1) as u32;
             timeline.png(scale)?
         }
         (None, Some(gif)) => {
-            let px = if show.leds <= 640 { GIF_PX_PER_LED } else { 1 };
+            let px = if show.clock.leds() <= 640 {
+                GIF_PX_PER_LED
+            } else {
+                1
+            };
             gif.encode(px, GIF_HEIGHT)?
         }
         (None, None) => anyhow::bail!("no picture was set up"),
     };
     k1_io::atomic::write(&job.output, &bytes)
         .with_context(|| format!("cannot write {}", job.output.display()))?;
-    let seconds = show.frames as f64 / show.fps;
+    let seconds = show.clock.frames() as f64 / show.clock.fps();
     let what = match (&show.timeline, &show.gif) {
         (Some(t), _) => format!(
             "timeline {} columns wide, {:.1} frames per column",
             t.width(),
-            show.frames as f64 / t.width() as f64
+            show.clock.frames() as f64 / t.width() as f64
         ),
         (None, Some(g)) => format!("{} GIF frames, {} ms each", g.len(), 10 * g.delay_cs()),
         _ => String::new(),
     };
     k1_io::messages::note(format!(
         "rendered {} frames ({seconds:.1} s at {} FPS, {} LEDs, {}) to {} ({what})",
-        show.frames,
-        show.fps,
-        show.leds,
+        show.clock.frames(),
+        show.clock.fps(),
+        show.clock.leds(),
         job.pattern.info().id,
         job.output.display()
     ));

@@ -1,13 +1,20 @@
 //! Metronome: one dot per strong tempo hypothesis, swinging out and back with its beat phase
 //! (at the centre on the beat, at its furthest half a beat later), sized by its share of the
 //! strong hypotheses' strength. Spectronome draws it over the spectrum.
+//!
+//! A dot's brightness is its strength relative to the strongest (the bank's absolute magnitudes
+//! are small, which left the dots dim), lifted by the loudness and flashed by the onsets. Before
+//! the bank holds a tempo, one dot waits at the centre and flashes with the onsets.
 
 use core::f32::consts::TAU;
 
 use crate::NUM_TEMPI;
 use crate::render::Rgb;
-use crate::render::ops::{add, bump, mul, unit};
+use crate::render::ops::{add, bump, mul, strongest, unit};
 use crate::render::pattern::{Context, Pattern};
+
+/// Below this strongest magnitude the bank holds no tempo: Metronome draws its waiting dot.
+const MIN_STRENGTH: f32 = 1e-3;
 
 /// The most dots drawn.
 pub const MAX_DOTS: usize = 8;
@@ -19,8 +26,8 @@ pub struct Metronome;
 /// The strongest hypotheses (at least half the strongest's strength), strongest first, as
 /// `(index, magnitude)`; returns how many of `out` were filled.
 pub fn strong_tempi(magnitudes: &[f32; NUM_TEMPI], out: &mut [(usize, f32); MAX_DOTS]) -> usize {
-    let strongest = magnitudes.iter().fold(0.0f32, |m, &v| m.max(unit(v)));
-    if strongest < 0.05 {
+    let strongest = strongest(magnitudes);
+    if strongest < MIN_STRENGTH {
         return 0;
     }
     let mut count = 0;
@@ -46,19 +53,26 @@ pub fn strong_tempi(magnitudes: &[f32; NUM_TEMPI], out: &mut [(usize, f32); MAX_
     count
 }
 
+/// How bright the dots are: 0.75 in quiet music, lifted by the loudness or the onsets to 1.
+fn lift(s: &crate::Snapshot) -> f32 {
+    0.75 + 0.25 * unit(s.vu).max(unit(s.novelty))
+}
+
 /// Draws the metronome dots over `line` (added to what is there), scaled by `gain`.
 pub fn draw(ctx: &Context<'_>, line: &mut [Rgb], gain: f32) {
     let s = ctx.snapshot;
     if s.silent {
         return;
     }
+    let n = line.len();
+    let lift = lift(s);
     let mut dots = [(0usize, 0.0f32); MAX_DOTS];
     let count = strong_tempi(&s.tempo_magnitude, &mut dots);
     let total: f32 = dots.iter().take(count).map(|d| d.1).sum();
     if total <= 0.0 {
         return;
     }
-    let n = line.len();
+    let strongest = dots.first().map_or(1.0, |d| d.1);
     let reach = n.saturating_sub(1) as f32;
     for &(k, m) in dots.iter().take(count) {
         let phase = s.tempo_phase.get(k).copied().unwrap_or(0.0);
@@ -67,7 +81,10 @@ pub fn draw(ctx: &Context<'_>, line: &mut [Rgb], gain: f32) {
         let share = m / total;
         let radius = 1.0 + share * n as f32 / 6.0;
         let centre = swing * reach;
-        let color = mul(ctx.colors.at(k as f32 / (NUM_TEMPI - 1) as f32), m * gain);
+        let color = mul(
+            ctx.colors.at(k as f32 / (NUM_TEMPI - 1) as f32),
+            m / strongest * lift * gain,
+        );
         for (i, led) in line.iter_mut().enumerate() {
             let b = bump(i as f32, centre, radius);
             if b > 0.0 {
@@ -80,6 +97,15 @@ pub fn draw(ctx: &Context<'_>, line: &mut [Rgb], gain: f32) {
 impl Pattern for Metronome {
     fn render(&mut self, ctx: &Context<'_>, line: &mut [Rgb]) {
         line.fill(Rgb::BLACK);
+        let s = ctx.snapshot;
+        if !s.silent && strongest(&s.tempo_magnitude) < MIN_STRENGTH {
+            // No tempo yet: the dot waits at the centre, flashing with the onsets.
+            let color = mul(ctx.colors.at(0.0), lift(s));
+            let radius = 1.0 + line.len() as f32 / 12.0;
+            for (i, led) in line.iter_mut().enumerate() {
+                *led = mul(color, bump(i as f32, 0.0, radius));
+            }
+        }
         draw(ctx, line, 1.0);
     }
 }

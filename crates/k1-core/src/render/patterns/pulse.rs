@@ -1,5 +1,11 @@
 //! Pulse: on each confident beat a soft wave leaves the centre, widening and fading as it
 //! travels; its hue comes from the strongest pitch class. Up to six at once.
+//!
+//! Until the tracker is confident, the onsets send the waves instead (the onset flag, a rise of
+//! the novelty through [`ONSET_LEVEL`], or a jump of the loudness of [`VU_JUMP`] over its recent
+//! average; at most one per [`ONSET_GAP_S`]), so the strip follows the music from the first note
+//! rather than staying dark until the beat locks. A soft glow of the loudness sits
+//! at the centre, where the waves leave.
 
 use crate::params::CustomParam;
 use crate::render::Rgb;
@@ -31,6 +37,16 @@ pub static CUSTOM: [CustomParam; 2] = [
 pub const MAX_WAVES: usize = 6;
 /// Travel at speed 0.5, in line lengths per second.
 const TRAVEL: f32 = 0.7;
+/// The novelty an onset must rise through to send a wave before the beat locks.
+pub const ONSET_LEVEL: f32 = 0.5;
+/// The jump of the VU over its recent average that counts as an onset.
+pub const VU_JUMP: f32 = 0.15;
+/// The time constant of that average, in seconds.
+const VU_AVERAGE_S: f32 = 0.3;
+/// The least time between two onset waves, in seconds.
+pub const ONSET_GAP_S: f32 = 0.15;
+/// The centre glow at full loudness.
+const GLOW: f32 = 0.5;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Wave {
@@ -45,6 +61,12 @@ struct Wave {
 pub struct Pulse {
     waves: [Wave; MAX_WAVES],
     beats: BeatWatch,
+    /// The novelty at the previous frame.
+    last_novelty: f32,
+    /// Seconds since the last onset wave.
+    since_onset: f32,
+    /// The VU's recent average.
+    vu_average: f32,
 }
 
 impl Pulse {
@@ -53,6 +75,9 @@ impl Pulse {
         Pulse {
             waves: [Wave::default(); MAX_WAVES],
             beats: BeatWatch::new(),
+            last_novelty: 0.0,
+            since_onset: f32::MAX,
+            vu_average: 0.0,
         }
     }
 
@@ -76,7 +101,22 @@ impl Pattern for Pulse {
                 w.live = false;
             }
         }
-        if self.beats.update(s, ctx.dt) && unit(s.confidence) >= min_confidence {
+        let locked = unit(s.confidence) >= min_confidence;
+        let beat = self.beats.update(s, ctx.dt) && locked;
+        let novelty = unit(s.novelty);
+        let vu = unit(s.vu);
+        self.since_onset = (self.since_onset + ctx.dt).min(f32::MAX);
+        let cue = s.onset
+            || (novelty >= ONSET_LEVEL && self.last_novelty < ONSET_LEVEL)
+            || vu > self.vu_average + VU_JUMP;
+        let onset = !locked && !s.silent && cue && self.since_onset >= ONSET_GAP_S;
+        self.last_novelty = novelty;
+        let follow = 1.0 - decay(libm::expf(-1.0 / VU_AVERAGE_S), ctx.dt);
+        self.vu_average += (vu - self.vu_average) * follow;
+        if onset {
+            self.since_onset = 0.0;
+        }
+        if beat || onset {
             // A free slot, or else the wave furthest out.
             let slot = match self.waves.iter().position(|w| !w.live) {
                 Some(i) => i,
@@ -86,13 +126,26 @@ impl Pattern for Pulse {
                 *w = Wave {
                     live: true,
                     pos: 0.0,
-                    amp: 0.4 + 0.6 * unit(s.confidence),
+                    amp: if beat {
+                        0.4 + 0.6 * unit(s.confidence)
+                    } else {
+                        0.4 + 0.6 * novelty.max(vu)
+                    },
                     hue: argmax(&s.chroma) as f32 / 12.0,
                 };
             }
         }
         let n = line.len();
         line.fill(Rgb::BLACK);
+        if !s.silent {
+            let glow = mul(
+                ctx.colors.at(argmax(&s.chroma) as f32 / 12.0),
+                GLOW * unit(s.vu),
+            );
+            for (i, led) in line.iter_mut().enumerate() {
+                *led = mul(glow, bump(position(i, n), 0.0, width * 2.0));
+            }
+        }
         for w in self.waves.iter().filter(|w| w.live) {
             // Wider and fainter as it travels.
             let radius = width * (1.0 + 2.0 * w.pos);
