@@ -47,7 +47,7 @@ fn clips(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn measure(name: &str, source: &mut dyn Source) -> ClipLight {
+fn measure(name: &str, source: &mut (dyn Source + Send)) -> ClipLight {
     let mut analyzer = Box::new(Analyzer::new(Config::DEFAULT).expect("valid config"));
     let patterns = light::measure(
         source,

@@ -231,7 +231,7 @@ impl Meter {
 
 /// Runs all of `source` through `analyzer` once and every one of `patterns` over it, on
 /// `layout` with `params` at `fps` frames a second; one entry per pattern, in order.
-pub fn measure<S: Source + ?Sized>(
+pub fn measure<S: Source + Send + ?Sized>(
     source: &mut S,
     analyzer: &mut Analyzer,
     patterns: &[PatternId],
