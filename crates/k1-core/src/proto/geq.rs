@@ -145,7 +145,11 @@ mod tests {
         let p = audio_sync(&snap, 0.0, false, 1, 33);
         for divisor in [4.0f32, 8.0, 16.0] {
             let v = p.fft_magnitude / divisor;
-            assert!(v <= 255.0, "{} / {divisor} = {v} wraps a byte", p.fft_magnitude);
+            assert!(
+                v <= 255.0,
+                "{} / {divisor} = {v} wraps a byte",
+                p.fft_magnitude
+            );
         }
         assert!(p.fft_magnitude >= 1_000.0, "{}", p.fft_magnitude);
     }
