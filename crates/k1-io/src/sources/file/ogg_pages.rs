@@ -77,15 +77,16 @@ impl<R: Read> OggPageFilter<R> {
             let segments = self.buf.get(HEADER - 1).map_or(0, |&s| usize::from(s));
             self.fill_to(HEADER + segments)?;
             match page_length(&self.buf) {
-                Some(len) if self.fill_to(len)? => {
-                    if page_crc_ok(self.buf.get(..len).unwrap_or(&[])) {
-                        if damaged {
-                            self.dropped.fetch_add(1, Ordering::Relaxed);
-                        }
-                        self.ready = len;
-                        return Ok(true);
+                Some(len)
+                    if self.fill_to(len)? && page_crc_ok(self.buf.get(..len).unwrap_or(&[])) =>
+                {
+                    if damaged {
+                        self.dropped.fetch_add(1, Ordering::Relaxed);
                     }
+                    self.ready = len;
+                    return Ok(true);
                 }
+                Some(len) if self.buf.len() >= len => {}
                 Some(_) => {
                     // The page runs past the end of the file: hand on what is there.
                     self.ready = self.buf.len();
