@@ -204,6 +204,8 @@ fn ogg_damaged_first_audio_page_is_skipped_not_fatal() {
     let d = decode("first.ogg", &damaged);
     assert_eq!(d.stats.damaged_pages, 1, "{:?}", d.stats);
     assert!(d.stats.damage_summary(d.rate).is_some());
+    // symphonia takes the next page for the stream's start (its timestamps come from the page
+    // before), so the lost second is not a hole in the timeline: the rest is there, 1 s early.
     assert!(d.seconds > reference.seconds - 1.5, "{} s", d.seconds);
 }
 

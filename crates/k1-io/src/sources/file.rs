@@ -57,7 +57,8 @@ pub struct FileSource {
     /// Whether packet timestamps count input frames (time base `1 / rate`), so holes in them
     /// can be filled.
     frame_timestamps: bool,
-    /// The timestamp the next packet should have, after the last one that decoded.
+    /// The timestamp the next packet should have: the track's start, then the end of the last
+    /// packet that decoded.
     next_ts: Option<i64>,
     /// Packets that failed to decode since the last good one (their frames are in the next hole).
     failed_since_good: u64,
@@ -151,6 +152,9 @@ impl FileSource {
         let declared_rate = params.sample_rate;
         let declared_channels = params.channels.as_ref().map(|c| c.count());
         let num_frames = track.num_frames;
+        // The first packet is due at the track's start, or at 0 when the start is the negative
+        // time of trimmed encoder delay: a first page or frame lost is a hole too.
+        let start_ts = track.start_ts.get().max(0);
         let frame_timestamps = track
             .time_base
             .is_some_and(|tb| tb.numer.get() == 1 && Some(tb.denom.get()) == declared_rate);
@@ -178,7 +182,7 @@ impl FileSource {
             decoder,
             track_id,
             frame_timestamps,
-            next_ts: None,
+            next_ts: Some(start_ts),
             failed_since_good: 0,
             dropped_pages,
             mono: Vec::new(),
@@ -250,6 +254,10 @@ impl FileSource {
                     let channels = buf.num_planes();
                     let rate = buf.spec().rate();
                     if frames == 0 {
+                        // A priming packet (the first Vorbis packet): the due time moves on, never
+                        // back before the start.
+                        let end = pts.saturating_add(i64::try_from(dur).unwrap_or(0));
+                        self.next_ts = self.next_ts.max(Some(end));
                         continue;
                     }
                     // A channel count out of range is refused by the caller; skip the work.
