@@ -136,7 +136,10 @@ impl FileSource {
                 FormatOptions::default(),
                 MetadataOptions::default(),
             )
-            .map_err(|e| unsupported(e.to_string()))?;
+            .map_err(|e| match dropped_pages.load(Ordering::Relaxed) {
+                0 => unsupported(e.to_string()),
+                n => unsupported(format!("{e} (after dropping {n} damaged OGG pages)")),
+            })?;
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| unsupported("no audio track".into()))?;

@@ -61,14 +61,15 @@ impl<R: Read> OggPageFilter<R> {
 
     /// Makes the next valid page ready, dropping damaged bytes before it. False at the end.
     fn next_page(&mut self) -> io::Result<bool> {
-        let mut damaged = false;
+        // Bytes were dropped since the last good page / a dropped page was counted for them.
+        let (mut damaged, mut counted) = (false, false);
         loop {
             // Find the capture pattern at the front.
             if !self.fill_to(HEADER)? {
                 if damaged {
                     // The damaged page ran to the end of the file.
                     self.buf.clear();
-                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    self.count_dropped(counted);
                 }
                 // Else a partial page at the very end: symphonia reports the truncation.
                 self.ready = self.buf.len();
@@ -81,12 +82,16 @@ impl<R: Read> OggPageFilter<R> {
                     if self.fill_to(len)? && page_crc_ok(self.buf.get(..len).unwrap_or(&[])) =>
                 {
                     if damaged {
-                        self.dropped.fetch_add(1, Ordering::Relaxed);
+                        self.count_dropped(counted);
                     }
                     self.ready = len;
                     return Ok(true);
                 }
-                Some(len) if self.buf.len() >= len => {}
+                Some(len) if self.buf.len() >= len => {
+                    // A whole page with a bad CRC: one page dropped.
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    counted = true;
+                }
                 Some(_) => {
                     // The page runs past the end of the file: hand on what is there.
                     self.ready = self.buf.len();
@@ -105,7 +110,7 @@ impl<R: Read> OggPageFilter<R> {
                 None if self.eof => {
                     // Nothing valid follows: the rest of the file is the damaged page.
                     self.buf.clear();
-                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    self.count_dropped(counted);
                     return Ok(false);
                 }
                 None => {
@@ -114,6 +119,16 @@ impl<R: Read> OggPageFilter<R> {
                     self.buf.drain(..keep);
                 }
             }
+        }
+    }
+}
+
+impl<R> OggPageFilter<R> {
+    /// Counts a damaged stretch as one dropped page unless a page in it was counted already
+    /// (a stretch whose capture pattern itself was hit has no page header to count).
+    fn count_dropped(&self, counted: bool) {
+        if !counted {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
