@@ -233,10 +233,22 @@ fn restore(store: &Store, api: &ApiConfig, shared: &Shared, noise_floor: &mut Op
 
 /// Sends the server side's `tracing` events to stderr: `K1_LOG` (else `RUST_LOG`) filters them
 /// (`debug`, `k1=trace`, ...), default `warn,k1=info`. A second call does nothing.
+///
+/// The decoders' own `log` lines (symphonia: `dropping fragment…`, `crc mismatch…`, one per
+/// damaged frame) are left out unless the filter names `symphonia`: the file source sums the
+/// damage up in one K1 warning per file instead.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("K1_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,k1=info"));
+    let wanted = std::env::var("K1_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .filter(|f| !f.trim().is_empty());
+    let directives = match wanted {
+        Some(f) if f.contains("symphonia") => f,
+        Some(f) => format!("{f},symphonia=off"),
+        None => "warn,k1=info,symphonia=off".to_string(),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,k1=info,symphonia=off"));
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

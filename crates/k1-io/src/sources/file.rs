@@ -9,19 +9,29 @@
 //! from the decoder's buffer ([`mix`]; a mono packet is one conversion), the resampler reads
 //! whole chunks from that mix and appends its output to one contiguous buffer, and
 //! [`Source::read`] copies out of it with `copy_from_slice`.
+//!
+//! Damage is survived, not hidden: damaged OGG pages are dropped before demuxing
+//! ([`ogg_pages`]); FLAC frames with a bad CRC are dropped by symphonia's demuxer, which finds
+//! the next frame itself; packets that fail to decode are skipped. The frames lost in each case
+//! show as a hole in the packet timestamps and are replaced by silence, so every later beat
+//! keeps its time. At the end of a damaged file one warning sums up what was lost
+//! ([`SourceStats::damage_summary`](super::SourceStats::damage_summary)).
 
 mod mix;
+mod ogg_pages;
 
 use std::fs::File;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::MediaSourceStream;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
 use super::{Source, SourceError, SourceInfo, SourceStats, StreamResampler};
@@ -32,6 +42,9 @@ pub const INPUT_RATES: std::ops::RangeInclusive<u32> = 8_000..=192_000;
 pub const MAX_CHANNELS: usize = 8;
 /// Consecutive undecodable packets after which the file is declared corrupt.
 const MAX_BAD_PACKETS_IN_A_ROW: u32 = 64;
+/// The longest hole in the timeline (seconds) that is filled with silence; a longer jump of the
+/// timestamps is taken for a damaged timestamp and not filled.
+const MAX_GAP_SECONDS: u64 = 30;
 
 /// A decoded, mixed and resampled audio file. [`super::ClipSource`] is the in-memory sibling.
 pub struct FileSource {
@@ -41,6 +54,16 @@ pub struct FileSource {
     format: Box<dyn FormatReader>,
     decoder: Box<dyn AudioDecoder>,
     track_id: u32,
+    /// Whether packet timestamps count input frames (time base `1 / rate`), so holes in them
+    /// can be filled.
+    frame_timestamps: bool,
+    /// The timestamp the next packet should have: the track's start, then the end of the last
+    /// packet that decoded.
+    next_ts: Option<i64>,
+    /// Packets that failed to decode since the last good one (their frames are in the next hole).
+    failed_since_good: u64,
+    /// Damaged OGG pages dropped before demuxing (see `ogg_pages`).
+    dropped_pages: Arc<AtomicU64>,
     /// One decoded packet mixed to mono.
     mono: Vec<f32>,
     resampler: StreamResampler,
@@ -66,6 +89,8 @@ struct Block {
     frames: usize,
     channels: usize,
     rate: u32,
+    /// Frames of silence put before the packet's audio in `mono`, in place of lost frames.
+    filled: usize,
     /// Non-finite samples the mix replaced by 0.
     non_finite: u64,
     /// When decoding ended and mixing began, if the stages are timed.
@@ -90,7 +115,16 @@ impl FileSource {
             path: path.to_path_buf(),
             reason,
         };
-        let mss = MediaSourceStream::new(Box::new(file), Default::default());
+        let dropped_pages = Arc::new(AtomicU64::new(0));
+        let media: Box<dyn MediaSource> = if starts_with_ogg_page(&file) {
+            Box::new(ogg_pages::OggPageFilter::new(
+                file,
+                Arc::clone(&dropped_pages),
+            ))
+        } else {
+            Box::new(file)
+        };
+        let mss = MediaSourceStream::new(media, Default::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
             hint.with_extension(ext);
@@ -102,7 +136,10 @@ impl FileSource {
                 FormatOptions::default(),
                 MetadataOptions::default(),
             )
-            .map_err(|e| unsupported(e.to_string()))?;
+            .map_err(|e| match dropped_pages.load(Ordering::Relaxed) {
+                0 => unsupported(e.to_string()),
+                n => unsupported(format!("{e} (after dropping {n} damaged OGG pages)")),
+            })?;
         let track = format
             .default_track(TrackType::Audio)
             .ok_or_else(|| unsupported("no audio track".into()))?;
@@ -118,6 +155,12 @@ impl FileSource {
         let declared_rate = params.sample_rate;
         let declared_channels = params.channels.as_ref().map(|c| c.count());
         let num_frames = track.num_frames;
+        // The first packet is due at the track's start, or at 0 when the start is the negative
+        // time of trimmed encoder delay: a first page or frame lost is a hole too.
+        let start_ts = track.start_ts.get().max(0);
+        let frame_timestamps = track
+            .time_base
+            .is_some_and(|tb| tb.numer.get() == 1 && Some(tb.denom.get()) == declared_rate);
 
         if let Some(rate) = declared_rate {
             check_rate(path, rate)?;
@@ -141,6 +184,10 @@ impl FileSource {
             format,
             decoder,
             track_id,
+            frame_timestamps,
+            next_ts: Some(start_ts),
+            failed_since_good: 0,
+            dropped_pages,
             mono: Vec::new(),
             resampler: placeholder,
             ready: Vec::new(),
@@ -202,6 +249,7 @@ impl FileSource {
             if packet.track_id != self.track_id {
                 continue;
             }
+            let (pts, dur) = (packet.pts.get(), packet.dur.get());
             match self.decoder.decode(&packet) {
                 Ok(buf) => {
                     let decoded_at = self.stages.map(|_| Instant::now());
@@ -209,6 +257,10 @@ impl FileSource {
                     let channels = buf.num_planes();
                     let rate = buf.spec().rate();
                     if frames == 0 {
+                        // A priming packet (the first Vorbis packet): the due time moves on, never
+                        // back before the start.
+                        let end = pts.saturating_add(i64::try_from(dur).unwrap_or(0));
+                        self.next_ts = self.next_ts.max(Some(end));
                         continue;
                     }
                     // A channel count out of range is refused by the caller; skip the work.
@@ -218,16 +270,19 @@ impl FileSource {
                         self.mono.clear();
                         0
                     };
+                    let filled = self.fill_hole(pts, dur, rate);
                     return Ok(Some(Block {
                         frames,
                         channels,
                         rate,
+                        filled,
                         non_finite,
                         decoded_at,
                     }));
                 }
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
                     self.stats.skipped_packets += 1;
+                    self.failed_since_good += 1;
                     bad_in_a_row += 1;
                     if bad_in_a_row >= MAX_BAD_PACKETS_IN_A_ROW {
                         return Err(SourceError::Decode {
@@ -239,6 +294,28 @@ impl FileSource {
                 Err(e) => return Err(self.decode_error(&e)),
             }
         }
+    }
+
+    /// Puts silence before the packet just mixed into `mono` for the frames lost before it (the
+    /// demuxer dropped damaged frames or pages, or packets failed to decode), so that the
+    /// timeline stays whole; counts the lost packets (judged by this one's length) not already
+    /// counted as failed. Returns the frames of silence added.
+    fn fill_hole(&mut self, pts: i64, dur: u64, rate: u32) -> usize {
+        let expected = self.next_ts;
+        self.next_ts = Some(pts.saturating_add(i64::try_from(dur).unwrap_or(i64::MAX)));
+        let failed = std::mem::take(&mut self.failed_since_good);
+        let Some(expected) = expected.filter(|_| self.frame_timestamps) else {
+            return 0;
+        };
+        let hole = u64::try_from(pts.saturating_sub(expected)).unwrap_or(0);
+        if hole == 0 || hole > MAX_GAP_SECONDS * u64::from(rate) {
+            return 0;
+        }
+        let lost = hole.div_ceil(dur.max(1));
+        self.stats.skipped_packets += lost.saturating_sub(failed);
+        let hole = usize::try_from(hole).unwrap_or(0);
+        self.mono.splice(0..0, std::iter::repeat_n(0.0, hole));
+        hole
     }
 
     fn decode_error(&self, e: &SymError) -> SourceError {
@@ -270,6 +347,7 @@ impl FileSource {
         check_channels(&self.path, block.channels)?;
         self.stats.non_finite += block.non_finite;
         self.stats.input_frames += block.frames as u64;
+        self.stats.filled_frames += block.filled as u64;
         self.resampler.push(&self.mono, &mut self.ready)?;
         Ok(())
     }
@@ -294,6 +372,10 @@ impl FileSource {
                 None => {
                     self.resampler.finish(&mut self.ready)?;
                     self.ended = true;
+                    let damage = self.stats().damage_summary(self.info.input_rate);
+                    if let Some(damage) = damage {
+                        crate::messages::warn(format!("{}: {damage}", self.path.display()));
+                    }
                 }
             }
             if let (Some(stages), Some(started), Some(decoded)) =
@@ -331,8 +413,19 @@ impl Source for FileSource {
     }
 
     fn stats(&self) -> SourceStats {
-        self.stats
+        SourceStats {
+            damaged_pages: self.dropped_pages.load(Ordering::Relaxed),
+            ..self.stats
+        }
     }
+}
+
+/// True if `file` starts with an OGG page's capture pattern (then rewound to its start).
+fn starts_with_ogg_page(mut file: &File) -> bool {
+    let mut magic = [0u8; 4];
+    let is_ogg = file.read_exact(&mut magic).is_ok() && &magic == b"OggS";
+    let rewound = file.seek(SeekFrom::Start(0)).is_ok();
+    is_ogg && rewound
 }
 
 fn check_rate(path: &Path, rate: u32) -> Result<(), SourceError> {

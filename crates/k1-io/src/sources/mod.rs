@@ -46,20 +46,64 @@ pub struct SourceStats {
     pub input_frames: u64,
     /// NaN or infinite input samples that were replaced by 0 before mixing.
     pub non_finite: u64,
-    /// Packets that failed to decode and were skipped.
+    /// Packets (codec frames) lost to damage: those that failed to decode, and those the
+    /// demuxer dropped (a FLAC frame with a bad CRC, the packets of a dropped OGG page).
     pub skipped_packets: u64,
+    /// Frames of silence (at the input rate) put in place of the lost packets, so that the
+    /// timeline stays whole; not counted in `input_frames`.
+    pub filled_frames: u64,
+    /// Damaged OGG pages (bad CRC) dropped before demuxing.
+    pub damaged_pages: u64,
     /// True if the stream ended early (a truncated file or an unexpected end of the container).
     pub truncated: bool,
 }
 
 impl SourceStats {
-    /// Length of the original audio in seconds.
+    /// Length of the audio delivered in seconds: decoded frames plus silence filled in for lost
+    /// ones.
     pub fn duration(&self, input_rate: u32) -> f64 {
-        if input_rate == 0 {
-            0.0
-        } else {
-            self.input_frames as f64 / f64::from(input_rate)
+        seconds(self.input_frames + self.filled_frames, input_rate)
+    }
+
+    /// Seconds of audio actually decoded (without the silence filled in).
+    pub fn decoded_seconds(&self, input_rate: u32) -> f64 {
+        seconds(self.input_frames, input_rate)
+    }
+
+    /// One sentence about the damage met, if any: what was lost, filled or cut short (for one
+    /// warning per file).
+    pub fn damage_summary(&self, input_rate: u32) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.damaged_pages > 0 {
+            parts.push(format!("dropped {} damaged OGG pages", self.damaged_pages));
         }
+        if self.skipped_packets > 0 {
+            parts.push(format!(
+                "skipped {} damaged or undecodable packets",
+                self.skipped_packets
+            ));
+        }
+        if self.filled_frames > 0 {
+            parts.push(format!(
+                "filled {:.2} s with silence to keep the timing",
+                seconds(self.filled_frames, input_rate)
+            ));
+        }
+        if self.truncated {
+            parts.push(format!(
+                "the stream ended early after {:.2} s",
+                self.duration(input_rate)
+            ));
+        }
+        (!parts.is_empty()).then(|| format!("damaged audio: {}", parts.join("; ")))
+    }
+}
+
+fn seconds(frames: u64, rate: u32) -> f64 {
+    if rate == 0 {
+        0.0
+    } else {
+        frames as f64 / f64::from(rate)
     }
 }
 

@@ -5,12 +5,25 @@
 //! by [`rubato::Resampler::output_delay`] frames: those first frames are dropped, and at the end
 //! the tail is flushed with silence, so output sample `n` sits at time `n / output_rate` on the
 //! input's timeline and the total length is `ceil(input_len * output_rate / input_rate)`.
+//!
+//! The FFT block sizes are chosen here, not left to rubato's default (sub-chunks of about 256
+//! input frames): when downsampling, the anti-aliasing filter is as long as the output block, and
+//! at 192 kHz to 12.8 kHz the default block is only 18 output frames, a filter so short that C7
+//! (2,093 Hz) came out 5.9 dB down. Every block is therefore at least [`MIN_BLOCK_OUT`] output
+//! frames (and [`MIN_BLOCK_IN`] input frames), so every rate pair gets the same pass band as
+//! 44.1 kHz (see the `resample_levels` test).
 
 use rubato::audioadapter_buffers::direct::SequentialSlice;
-use rubato::{Fft, FixedSync, Resampler};
+use rubato::{Fft, FixedSync, Resampler, WindowFunction};
 
 /// Chunk size (input frames) asked of the FFT resampler; it rounds to fit the rate ratio.
 const CHUNK: usize = 1024;
+/// Fewest input frames in one FFT block (rubato's own default target).
+const MIN_BLOCK_IN: usize = 256;
+/// Fewest output frames in one FFT block: the anti-aliasing filter's length when downsampling.
+/// 44.1 kHz to 12.8 kHz gets 128 by default; the delay it adds (half a block, 5 ms at
+/// 12.8 kHz) is removed by [`StreamResampler`] anyway.
+const MIN_BLOCK_OUT: usize = 128;
 
 /// The resampler could not be built or failed while running.
 #[derive(Debug, thiserror::Error)]
@@ -63,11 +76,14 @@ impl StreamResampler {
         let inner = if input_rate == output_rate {
             None
         } else {
-            let fft = Fft::<f32>::new(
+            let (chunk, sub_chunks) = block_plan(input_rate as usize, output_rate as usize);
+            let fft = Fft::<f32>::new_custom(
                 input_rate as usize,
                 output_rate as usize,
-                CHUNK,
+                chunk,
+                sub_chunks,
                 1,
+                WindowFunction::BlackmanHarris2,
                 FixedSync::Input,
             )
             .map_err(|e| construction(e.to_string()))?;
@@ -229,6 +245,27 @@ impl StreamResampler {
     }
 }
 
+/// The chunk size (input frames) and number of FFT blocks per chunk for `input` to `output` Hz:
+/// each block a whole number of the pair's smallest blocks (`rate / gcd` frames on each side),
+/// at least [`MIN_BLOCK_IN`] in and [`MIN_BLOCK_OUT`] out, and about [`CHUNK`] frames per call.
+fn block_plan(input: usize, output: usize) -> (usize, usize) {
+    let gcd = gcd(input, output).max(1);
+    let (unit_in, unit_out) = ((input / gcd).max(1), (output / gcd).max(1));
+    let units = MIN_BLOCK_IN
+        .div_ceil(unit_in)
+        .max(MIN_BLOCK_OUT.div_ceil(unit_out));
+    let block_in = units * unit_in;
+    let sub_chunks = (CHUNK / block_in).max(1);
+    (sub_chunks * block_in, sub_chunks)
+}
+
+fn gcd(mut a: usize, mut b: usize) -> usize {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +337,26 @@ mod tests {
                 r.finish(&mut out).unwrap();
                 let out: Vec<f32> = out.into();
                 assert!(out == reference, "{from} -> {to} in pieces of {piece}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_block_is_long_enough() {
+        for from in [
+            8_000usize, 11_025, 22_050, 44_100, 48_000, 96_000, 176_400, 192_000,
+        ] {
+            for to in [12_800usize, 16_000] {
+                let (chunk, sub_chunks) = block_plan(from, to);
+                let block_in = chunk / sub_chunks;
+                assert_eq!(chunk % sub_chunks, 0);
+                assert!(block_in >= MIN_BLOCK_IN, "{from} -> {to}");
+                assert!(block_in * to / from >= MIN_BLOCK_OUT, "{from} -> {to}");
+                assert_eq!(
+                    block_in * to % from,
+                    0,
+                    "{from} -> {to}: whole output frames"
+                );
             }
         }
     }

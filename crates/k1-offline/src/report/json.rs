@@ -20,6 +20,7 @@ mod tests {
         let report = Report {
             file: "x.wav".into(),
             duration: 1.5,
+            decoded_seconds: 1.5,
             input_rate: 44_100,
             channels: 2,
             engine_rate: 12_800,
@@ -32,6 +33,7 @@ mod tests {
             onsets: vec![0.25],
             non_finite_samples: 0,
             skipped_packets: 0,
+            damaged_pages: 0,
             truncated: false,
         };
         let mut out = Vec::new();

@@ -18,8 +18,10 @@ use k1_io::sources::{SourceInfo, SourceStats};
 pub struct Report {
     /// The file path, or a description of the synthetic clip.
     pub file: String,
-    /// Length of the original audio in seconds.
+    /// Length of the audio analysed in seconds (silence filled in for lost packets included).
     pub duration: f64,
+    /// Seconds of audio actually decoded (`duration` less the silence filled in).
+    pub decoded_seconds: f64,
     /// Sample rate of the original audio in Hz.
     pub input_rate: u32,
     /// Channels of the original audio (mixed to mono).
@@ -43,8 +45,10 @@ pub struct Report {
     pub onsets: Vec<f64>,
     /// Non-finite input samples replaced by 0.
     pub non_finite_samples: u64,
-    /// Undecodable packets skipped.
+    /// Packets lost to damage (undecodable, or dropped by the demuxer).
     pub skipped_packets: u64,
+    /// Damaged OGG pages dropped.
+    pub damaged_pages: u64,
     /// True if the stream ended early.
     pub truncated: bool,
 }
@@ -61,6 +65,7 @@ impl Report {
         Self {
             file: info.name.clone(),
             duration: stats.duration(info.input_rate),
+            decoded_seconds: stats.decoded_seconds(info.input_rate),
             input_rate: info.input_rate,
             channels: info.channels,
             engine_rate: info.engine_rate,
@@ -73,6 +78,7 @@ impl Report {
             onsets: analysis.onsets,
             non_finite_samples: stats.non_finite + analysis.core_bad_samples,
             skipped_packets: stats.skipped_packets,
+            damaged_pages: stats.damaged_pages,
             truncated: stats.truncated,
         }
     }

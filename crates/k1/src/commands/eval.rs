@@ -106,21 +106,10 @@ fn analyse(path: &Path, config: Config, bar: &ProgressBar) -> anyhow::Result<Rep
         },
     )?;
     let stats = source.stats();
-    let mut damage = Vec::new();
-    if stats.skipped_packets > 0 {
-        damage.push(format!(
-            "{} packets failed to decode",
-            stats.skipped_packets
-        ));
-    }
-    if stats.truncated {
-        damage.push("the stream ended early".to_string());
-    }
-    if !damage.is_empty() {
+    if let Some(damage) = stats.damage_summary(source.info().input_rate) {
         bail!(
-            "{}: damaged audio ({}); it cannot be scored against its truth",
-            path.display(),
-            damage.join(", ")
+            "{}: {damage}; it cannot be scored against its truth",
+            path.display()
         );
     }
     let replaced = stats.non_finite + analysis.core_bad_samples;

@@ -34,7 +34,8 @@ pub fn new_analyzer(config: Config) -> anyhow::Result<Box<Analyzer>> {
     Ok(Box::new(Analyzer::new(config)?))
 }
 
-/// Warns about what went wrong but did not stop the run.
+/// Warns about what went wrong but did not stop the run (a damaged file warns for itself, once,
+/// when it ends: see `k1_io::sources::FileSource`).
 pub fn warn_about(stats: &k1_io::sources::SourceStats, core_bad_samples: u64) {
     use k1_io::messages::warn;
     if stats.non_finite > 0 {
@@ -47,14 +48,5 @@ pub fn warn_about(stats: &k1_io::sources::SourceStats, core_bad_samples: u64) {
         warn(format!(
             "the analyser replaced {core_bad_samples} non-finite samples after resampling"
         ));
-    }
-    if stats.skipped_packets > 0 {
-        warn(format!(
-            "skipped {} packets that failed to decode",
-            stats.skipped_packets
-        ));
-    }
-    if stats.truncated {
-        warn("the stream ended early (truncated or damaged file); analysed what was there");
     }
 }
