@@ -216,7 +216,7 @@ impl Started {
             frames: 0,
             clock,
         };
-        let config = config.clone();
+        let config = *config;
         let stream = match format {
             SampleFormat::F32 => build::<f32>(device, config, feed, &status),
             SampleFormat::I16 => build::<i16>(device, config, feed, &status),
