@@ -96,6 +96,31 @@ pub struct BenchCpuArgs {
     pub engine: EngineArgs,
 }
 
+/// `k1 bench mic`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Needs PulseAudio, its tools and ALSA's pulse plugin (Debian/Ubuntu: apt-get install pulseaudio \
+pulseaudio-utils libasound2-plugins). The benchmark starts its own PulseAudio server (a null \
+sink, in a private runtime directory, stopped at the end), plays FILE into the sink with paplay \
+and runs `k1 run --input mic` on the sink's monitor, then `k1 run --input FILE`; each \
+run's CPU is read from /proc/PID/stat over the same wall interval.")]
+pub struct BenchMicArgs {
+    /// The audio file played into the null sink (paplay: WAV, FLAC, OGG) and run directly.
+    pub file: std::path::PathBuf,
+    /// Seconds measured per run (after the warm-up).
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub seconds: u32,
+    /// Seconds each run plays before measuring.
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub warmup: u32,
+    /// The k1 binary whose runs are measured, e.g. one built from an older commit for a
+    /// before/after pair [default: this one].
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<std::path::PathBuf>,
+}
+
 /// How the live engine's threads run, as in `k1 run`.
 #[derive(Debug, clap::Args)]
 pub struct ThreadArgs {
