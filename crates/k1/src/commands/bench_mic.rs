@@ -60,7 +60,7 @@ pub fn run(args: BenchMicArgs) -> anyhow::Result<()> {
         out,
         "bench mic: {} played into a private PulseAudio null sink, {} s measured per run of {}",
         args.file.display(),
-        args.seconds,
+        args.window.seconds,
         exe.display()
     )?;
     for (label, m) in [("mic", &mic), ("file", &direct)] {
@@ -231,7 +231,7 @@ struct Measured {
 }
 
 /// Runs `k1 run --input INPUT` (with the file playing into the sink when `play` is set) and
-/// measures its CPU over `args.seconds` after `args.warmup`.
+/// measures its CPU over the measured seconds after the warm-up.
 fn measure(
     exe: &Path,
     server: &Server,
@@ -248,7 +248,7 @@ fn measure(
         .dir
         .join(format!("run-{}.log", if play { "mic" } else { "file" }));
     let log = std::fs::File::create(&log_path)?;
-    let total = args.warmup + args.seconds + 2;
+    let total = args.window.warmup + args.window.seconds + 2;
     let child = Command::new(exe)
         .args([
             "run",
@@ -285,18 +285,14 @@ fn measure(
         }
         Ok(())
     };
-    wait(
-        Duration::from_secs(args.warmup.into()),
-        &mut run,
-        &mut player,
-    )?;
-    let (t0, c0) = (Instant::now(), thread_cpu(pid));
-    wait(
-        Duration::from_secs(args.seconds.into()),
-        &mut run,
-        &mut player,
-    )?;
-    let (t1, c1) = (Instant::now(), thread_cpu(pid));
+    // CPU readings at the end of the warm-up and of the measured interval.
+    let mut readings = Vec::with_capacity(2);
+    for secs in [args.window.warmup, args.window.seconds] {
+        wait(Duration::from_secs(secs.into()), &mut run, &mut player)?;
+        readings.push((Instant::now(), thread_cpu(pid)));
+    }
+    let [(t0, c0), (t1, c1)] = <[_; 2]>::try_from(readings)
+        .map_err(|_| anyhow::anyhow!("the CPU readings are incomplete"))?;
     let wall = t1.duration_since(t0).as_secs_f64().max(1e-9);
     // Let it stop by itself (its duration), then kill it: it may hang in the device's close.
     let stop = Instant::now() + Duration::from_secs(2) + STOP_GRACE;
