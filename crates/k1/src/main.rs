@@ -80,6 +80,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::Soak(job) => commands::soak::run(job),
         cli::Command::BenchCpu(job) => commands::bench::run_cpu(job),
         cli::Command::BenchOutputs(job) => commands::bench_outputs::run(job),
+        cli::Command::BenchMic(args) => commands::bench_mic::run(args),
         cli::Command::Discover(wait) => commands::discover::run(wait),
     }
 }

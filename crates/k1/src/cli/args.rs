@@ -296,6 +296,9 @@ pub enum BenchArgs {
     Cpu(super::measure_args::BenchCpuArgs),
     /// 320 LEDs at 120 FPS as DDP to 50 receivers on loopback: frames delivered, drops, CPU.
     Outputs(BenchOutputsArgs),
+    /// CPU of `k1 run --input mic` through ALSA's pulse plugin against the same file played
+    /// directly, on a private PulseAudio server (target: capture adds under 1 % of one core).
+    Mic(super::measure_args::BenchMicArgs),
 }
 
 /// `k1 bench analyze`.

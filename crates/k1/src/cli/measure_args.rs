@@ -82,6 +82,37 @@ pub struct SoakArgs {
 /// `k1 bench cpu`.
 #[derive(Debug, clap::Args)]
 pub struct BenchCpuArgs {
+    #[command(flatten)]
+    pub window: MeasureWindow,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// `k1 bench mic`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Needs PulseAudio and its tools, and for --binary builds from before cpal's PulseAudio host ALSA's \
+pulse plugin (Debian/Ubuntu: apt-get install pulseaudio pulseaudio-utils libasound2-plugins); \
+it says which is missing. The benchmark starts its own PulseAudio server (a null \
+sink, in a private runtime directory, stopped at the end), plays FILE into the sink with paplay \
+and runs `k1 run --input mic` on the sink's monitor, then `k1 run --input FILE`; each \
+run's CPU is read from /proc/PID/task/*/schedstat over the same wall interval.")]
+pub struct BenchMicArgs {
+    /// The audio file played into the null sink (paplay: WAV, FLAC, OGG) and run directly.
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub window: MeasureWindow,
+    /// The k1 binary whose runs are measured, e.g. one built from an older commit for a
+    /// before/after pair [default: this one].
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<std::path::PathBuf>,
+}
+
+/// The wall interval a CPU benchmark measures (`k1 bench cpu`, `k1 bench mic`).
+#[derive(Debug, clap::Args)]
+pub struct MeasureWindow {
     /// Seconds measured (after the warm-up).
     #[arg(long, default_value_t = 20, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=3600))]
@@ -90,10 +121,6 @@ pub struct BenchCpuArgs {
     #[arg(long, default_value_t = 3, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=600))]
     pub warmup: u32,
-    #[command(flatten)]
-    pub threads: ThreadArgs,
-    #[command(flatten)]
-    pub engine: EngineArgs,
 }
 
 /// How the live engine's threads run, as in `k1 run`.
@@ -161,10 +188,29 @@ mod tests {
     }
 
     #[test]
+    fn bench_mic_needs_a_file_and_shares_the_window() {
+        assert!(parse(&["bench", "mic"]).is_err());
+        match parse(&["bench", "mic", "song.flac", "--seconds", "5"])
+            .unwrap()
+            .command
+        {
+            CommandArgs::Bench(BenchArgs::Mic(b)) => {
+                assert_eq!(b.file, std::path::PathBuf::from("song.flac"));
+                assert_eq!((b.window.seconds, b.window.warmup), (5, 3));
+                assert_eq!(b.binary, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn bench_cpu_defaults() {
         match parse(&["bench", "cpu"]).unwrap().command {
             CommandArgs::Bench(BenchArgs::Cpu(b)) => {
-                assert_eq!((b.seconds, b.warmup, b.threads.fps), (20, 3, 200));
+                assert_eq!(
+                    (b.window.seconds, b.window.warmup, b.threads.fps),
+                    (20, 3, 200)
+                );
                 assert_eq!(b.threads.leds, 320);
             }
             other => panic!("{other:?}"),

@@ -135,8 +135,8 @@ pub fn bench_cpu(a: BenchCpuArgs) -> anyhow::Result<CpuBenchJob> {
         config,
         fps: a.threads.fps,
         leds: a.threads.leds as usize,
-        seconds: a.seconds,
-        warmup: a.warmup,
+        seconds: a.window.seconds,
+        warmup: a.window.warmup,
         pin: !a.threads.no_pin,
         realtime: !a.threads.no_realtime,
     })

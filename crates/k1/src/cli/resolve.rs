@@ -43,6 +43,8 @@ pub enum Command {
     BenchCpu(super::CpuBenchJob),
     /// `k1 bench outputs`.
     BenchOutputs(super::OutputsBenchJob),
+    /// `k1 bench mic`.
+    BenchMic(super::measure_args::BenchMicArgs),
     /// `k1 discover`: how long to listen.
     Discover(std::time::Duration),
 }
@@ -141,6 +143,7 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
                 config: Config::DEFAULT,
             }))
         }
+        CommandArgs::Bench(BenchArgs::Mic(b)) => Ok(Command::BenchMic(b)),
         CommandArgs::Discover(d) => Ok(Command::Discover(d.wait)),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod bench_mic;
 pub mod bench_outputs;
 pub mod calibrate;
 pub mod discover;

@@ -8,6 +8,11 @@
 //!
 //! A device that reports an error, or goes silent for [`STALL`], fails the source; wrapped in
 //! [`Reconnecting`](super::Reconnecting) it is reopened with backoff.
+//!
+//! The buffer size comes from the device's supported range ([`super::period`]): a 5 ms period
+//! first, and a sound server's own fragment size where the device does not honour that (ALSA's
+//! pulse plugin). The callbacks' real period is measured and reported once, and the audio thread
+//! sleeps until the next callback is due rather than polling.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,16 +20,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-use cpal::{FromSample, SampleFormat, SizedSample, SupportedBufferSize};
+use cpal::{BufferSize, FromSample, SampleFormat, SizedSample};
 
-use super::{HopRead, HopTiming, LiveError, LiveSource, SourceCtx, drain_ring};
+use super::period::{self, PeriodMeter};
+use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring};
 use crate::clock::{Clock, MonotonicClock, Nanos, duration_nanos, samples_nanos};
 use crate::sources::StreamResampler;
 
 /// A device that delivers nothing for this long is treated as unplugged.
 const STALL: Nanos = 2_000_000_000;
-/// The device buffer asked for, in seconds (the driver may round it).
-const BUFFER_SECONDS: f64 = 0.005;
+/// The capture period is reported once the callbacks have run this long.
+const REPORT_AFTER: Nanos = 1_000_000_000;
 
 /// Where a buffer's newest frame sits in time.
 #[derive(Clone, Copy, Debug)]
@@ -43,6 +49,8 @@ struct Status {
     has_failed: AtomicBool,
     failed: Mutex<Option<String>>,
     overruns: AtomicU64,
+    /// What the callbacks deliver.
+    period: PeriodMeter,
 }
 
 /// A running capture stream.
@@ -61,6 +69,10 @@ pub struct MicSource {
     anchor: Option<Anchor>,
     last_data: Option<Nanos>,
     overruns_reported: u64,
+    /// The period asked for and the one the stream reports, for the one-time period note.
+    asked: BufferSize,
+    configured: Option<u32>,
+    period_reported: bool,
 }
 
 /// The name of a device for messages and for `mic:NAME` matching.
@@ -127,39 +139,31 @@ impl MicSource {
             }
         };
         let name = device_name(&device);
-        let (config, format) = pick_config(&device, engine_rate)?;
+        let chosen = pick_config(&device, engine_rate)?;
+        let mut config = chosen.config();
         let device_rate = config.sample_rate;
-        let channels = usize::from(config.channels.max(1));
-        let capacity = (device_rate as usize / 2).max(4096);
-        let (producer, samples) = rtrb::RingBuffer::new(capacity);
-        let (anchor_tx, anchors) = rtrb::RingBuffer::new(256);
-        let status = Arc::new(Status::default());
-        let feed = Feed {
-            producer,
-            anchors: anchor_tx,
-            status: Arc::clone(&status),
-            channels,
-            rate: device_rate,
-            frames: 0,
-            clock,
-        };
-        let stream = match format {
-            SampleFormat::F32 => build::<f32>(&device, config, feed, &status),
-            SampleFormat::I16 => build::<i16>(&device, config, feed, &status),
-            SampleFormat::I32 => build::<i32>(&device, config, feed, &status),
-            other => Err(LiveError::Device(format!(
-                "unsupported sample format {other}"
-            ))),
-        }?;
-        stream
+        let supported = *chosen.buffer_size();
+        config.buffer_size = period::request(&supported, device_rate, period::LOW_PERIOD_SECONDS);
+        let mut started = Started::new(&device, &config, chosen.sample_format(), clock)?;
+        if !period::honoured(config.buffer_size, started.configured) {
+            // A sound server behind an ALSA plugin: its own fragment size, so that cpal's
+            // capture thread does not poll in a loop.
+            drop(started);
+            config.buffer_size =
+                period::request(&supported, device_rate, period::SERVER_PERIOD_SECONDS);
+            started = Started::new(&device, &config, chosen.sample_format(), clock)?;
+        }
+        started
+            .stream
             .play()
             .map_err(|e| device_error(&format!("starting {name}"), e))?;
+        let capacity = started.capacity;
         Ok(Self {
             name,
-            _stream: stream,
-            samples,
-            anchors,
-            status,
+            _stream: started.stream,
+            samples: started.samples,
+            anchors: started.anchors,
+            status: started.status,
             device_rate,
             engine_rate,
             resampler: StreamResampler::new(device_rate, engine_rate)?,
@@ -168,6 +172,9 @@ impl MicSource {
             anchor: None,
             last_data: None,
             overruns_reported: 0,
+            asked: config.buffer_size,
+            configured: started.configured,
+            period_reported: false,
         })
     }
 
@@ -177,11 +184,64 @@ impl MicSource {
     }
 }
 
+/// A built (not yet playing) stream with the rings its callback fills.
+struct Started {
+    stream: cpal::Stream,
+    samples: rtrb::Consumer<f32>,
+    anchors: rtrb::Consumer<Anchor>,
+    status: Arc<Status>,
+    capacity: usize,
+    /// The period the stream says it runs with, in frames (`None` where cpal cannot tell).
+    configured: Option<u32>,
+}
+
+impl Started {
+    fn new(
+        device: &cpal::Device,
+        config: &cpal::StreamConfig,
+        format: SampleFormat,
+        clock: MonotonicClock,
+    ) -> Result<Self, LiveError> {
+        let rate = config.sample_rate;
+        let capacity = (rate as usize / 2).max(4096);
+        let (producer, samples) = rtrb::RingBuffer::new(capacity);
+        let (anchor_tx, anchors) = rtrb::RingBuffer::new(256);
+        let status = Arc::new(Status::default());
+        let feed = Feed {
+            producer,
+            anchors: anchor_tx,
+            status: Arc::clone(&status),
+            channels: usize::from(config.channels.max(1)),
+            rate,
+            frames: 0,
+            clock,
+        };
+        let config = *config;
+        let stream = match format {
+            SampleFormat::F32 => build::<f32>(device, config, feed, &status),
+            SampleFormat::I16 => build::<i16>(device, config, feed, &status),
+            SampleFormat::I32 => build::<i32>(device, config, feed, &status),
+            other => Err(LiveError::Device(format!(
+                "unsupported sample format {other}"
+            ))),
+        }?;
+        let configured = stream.buffer_size().ok();
+        Ok(Self {
+            stream,
+            samples,
+            anchors,
+            status,
+            capacity,
+            configured,
+        })
+    }
+}
+
 /// A config at the engine rate if the device has one (f32, i16 or i32), else its default.
 fn pick_config(
     device: &cpal::Device,
     engine_rate: u32,
-) -> Result<(cpal::StreamConfig, SampleFormat), LiveError> {
+) -> Result<cpal::SupportedStreamConfig, LiveError> {
     let usable =
         |f: SampleFormat| matches!(f, SampleFormat::F32 | SampleFormat::I16 | SampleFormat::I32);
     let ranges: Vec<_> = device
@@ -210,12 +270,7 @@ fn pick_config(
             }
         }
     };
-    let mut config = chosen.config();
-    if let SupportedBufferSize::Range { min, max } = chosen.buffer_size() {
-        let want = (f64::from(config.sample_rate) * BUFFER_SECONDS) as u32;
-        config.buffer_size = cpal::BufferSize::Fixed(want.clamp(*min, *max));
-    }
-    Ok((config, chosen.sample_format()))
+    Ok(chosen)
 }
 
 /// The callback's state.
@@ -259,6 +314,7 @@ where
                     return;
                 }
                 feed.frames += frames;
+                feed.status.period.record(frames, now);
                 let first_at = now.saturating_sub(delay);
                 let newest_at = (first_at + samples_nanos(frames - 1, feed.rate)).min(now);
                 let _ = feed.anchors.push(Anchor {
@@ -316,7 +372,11 @@ impl LiveSource for MicSource {
                     since as f64 / 1e9
                 )));
             }
-            ctx.clock.sleep(Duration::from_micros(500));
+            self.report_period(ctx);
+            let period = self.status.period.period().map(|p| p.interval);
+            let last = self.status.period.last_at();
+            ctx.clock
+                .sleep(period::wait_for_callback(now, last, period, IDLE_MAX));
             return Ok(HopRead::Idle);
         }
         let take = hop.len();
@@ -343,4 +403,54 @@ impl LiveSource for MicSource {
             available: now,
         }))
     }
+}
+
+impl MicSource {
+    /// Tells the user once, after [`REPORT_AFTER`] of callbacks, what period the device really
+    /// delivers: the audio of a hop can wait that long before it is analysed, and the latency
+    /// figures (measured from the capture timestamp) include the wait.
+    fn report_period(&mut self, ctx: &SourceCtx<'_>) {
+        if self.period_reported {
+            return;
+        }
+        let Some(p) = self.status.period.period() else {
+            return;
+        };
+        if p.span < REPORT_AFTER {
+            return;
+        }
+        self.period_reported = true;
+        ctx.events.note(period_note(
+            &self.name,
+            &p,
+            self.device_rate,
+            self.asked,
+            self.configured,
+        ));
+    }
+}
+
+/// The one-time note on the measured period.
+fn period_note(
+    name: &str,
+    p: &period::Period,
+    rate: u32,
+    asked: BufferSize,
+    configured: Option<u32>,
+) -> String {
+    let ms = |frames: f64| 1000.0 * frames / f64::from(rate.max(1));
+    let asked = match asked {
+        BufferSize::Fixed(n) => format!("asked for {n} ({:.1} ms)", ms(f64::from(n))),
+        BufferSize::Default => "asked for the device's default".to_string(),
+    };
+    let configured = configured.map_or(String::new(), |n| format!(", configured {n}"));
+    format!(
+        "microphone \"{name}\": {:.0} frames ({:.1} ms, {}..={} per callback) every {:.1} ms at {rate} Hz \
+         ({asked}{configured}); audio waits up to one period before it is analysed, and the latency figures include it",
+        p.mean_frames,
+        ms(p.mean_frames),
+        p.min_frames,
+        p.max_frames,
+        p.interval as f64 / 1e6,
+    )
 }

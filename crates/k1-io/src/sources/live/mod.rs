@@ -8,7 +8,8 @@
 //! - [`Paced`]: any offline source (a file, the demo loop) played at real time against absolute
 //!   deadlines, optionally in step with [`playback`](crate::sources::live::playback).
 //! - [`PcmSource`]: raw PCM from a reader (stdin), any rate, mixed and resampled.
-//! - `mic` (feature `audio`): capture through cpal.
+//! - `mic` (feature `audio`): capture through cpal, with its buffer size chosen and its real
+//!   period measured in `period`.
 //! - [`Reconnecting`]: reopens a failing source with exponential backoff.
 //! - [`WledSyncSource`]: audio resynthesised from WLED audio-sync packets (`--input wled-sync`).
 
@@ -19,6 +20,8 @@ mod wled_sync;
 
 #[cfg(feature = "audio")]
 pub mod mic;
+#[cfg(feature = "audio")]
+pub mod period;
 #[cfg(feature = "audio")]
 pub mod playback;
 
