@@ -371,12 +371,6 @@ impl BeatSpace {
         self.best = (best, pos);
     }
 
-    /// Each tempo of the space (BPM) with the likelihood of its most likely state, relative to
-    /// the others: what the model believes about the tempo, for diagnostics and tests.
-    pub fn tempo_likelihoods(&self) -> impl Iterator<Item = (f32, f32)> + '_ {
-        (0..self.n).map(|i| (self.bpm_of(i), self.ring_max[i]))
-    }
-
     /// The most likely state: (tempo in BPM, position in the beat in frames, period in frames).
     /// The tempo is finer than the whole-frame periods: the mean period of the rings within 3 %
     /// of the best one, each weighted by its largest state.
