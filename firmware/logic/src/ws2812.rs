@@ -112,44 +112,46 @@ pub fn encode_dual(a: &[Rgb8], b: &[Rgb8], out: &mut [u8]) -> Result<usize, Enco
     }
     let (data, rest) = out.split_at_mut(leds * BYTES_PER_LED);
     for (i, led) in data.chunks_exact_mut(BYTES_PER_LED).enumerate() {
-        let sa = a.get(i).map(line_bits);
-        let sb = b.get(i).map(line_bits);
-        for (c, chunk) in led.chunks_exact_mut(6).enumerate() {
-            // One colour byte of each strip: 24 clocks, 48 bits, 6 bytes.
-            let la = sa.map_or(0, |s| s[c]);
-            let lb = sb.map_or(0, |s| s[c]);
-            let pairs = spread(lb) << 1 | spread(la);
-            chunk.copy_from_slice(&pairs.to_be_bytes()[2..]);
-        }
+        put_led(a.get(i), b.get(i), led);
     }
     rest[..LATCH_BYTES].fill(0);
     Ok(needed)
 }
 
-/// One LED's three colour bytes in wire order (G, R, B), each as its 24 clocks on one line.
-fn line_bits(px: &Rgb8) -> [u32; 3] {
-    [px.g, px.r, px.b].map(byte_clocks)
-}
-
-/// A byte's 8 bits as 24 clocks on one line, first clock in bit 23: `1 b 0` per bit.
-fn byte_clocks(byte: u8) -> u32 {
-    let mut out = 0u32;
-    for bit in (0..8).rev() {
-        out = out << 3 | 0b100 | u32::from(byte >> bit & 1) << 1;
+/// One LED of each strip (`None`: that line stays low) as [`BYTES_PER_LED`] bytes.
+#[inline(always)]
+fn put_led(a: Option<&Rgb8>, b: Option<&Rgb8>, out: &mut [u8]) {
+    let ca = a.map(|p| [p.g, p.r, p.b]);
+    let cb = b.map(|p| [p.g, p.r, p.b]);
+    // Six nibbles per LED (G high, G low, R high, …), each 12 clocks, 3 bytes.
+    for (k, chunk) in out.chunks_exact_mut(3).enumerate() {
+        let shift = if k % 2 == 0 { 4 } else { 0 };
+        let line =
+            |c: Option<[u8; 3]>| c.map_or(0, |c| NIBBLE[usize::from(c[k / 2] >> shift & 15)]);
+        let pairs = line(ca) | line(cb) << 1;
+        chunk.copy_from_slice(&pairs.to_be_bytes()[1..]);
     }
-    out
 }
 
-/// Spreads the low 24 bits of `x` to the even bits of the result (bit k to bit 2k), so two
-/// lines' clocks interleave into pairs.
-fn spread(x: u32) -> u64 {
-    let mut v = u64::from(x & 0x00ff_ffff);
-    v = (v | v << 16) & 0x0000_ffff_0000_ffff;
-    v = (v | v << 8) & 0x00ff_00ff_00ff_00ff;
-    v = (v | v << 4) & 0x0f0f_0f0f_0f0f_0f0f;
-    v = (v | v << 2) & 0x3333_3333_3333_3333;
-    (v | v << 1) & 0x5555_5555_5555_5555
-}
+/// A nibble's 4 bits as 12 clocks on one line, in the low bit of each clock's pair: clock `c`
+/// (0 first) is bit `22 - 2c`, so the other line's bit is the one above it (`<< 1`) and the 24
+/// bits are 3 bytes, first clock in the top pair. Each bit is `1 b 0`.
+const NIBBLE: [u32; 16] = {
+    let mut table = [0u32; 16];
+    let mut n = 0;
+    while n < 16 {
+        let mut word = 0;
+        let mut j = 0;
+        while j < 4 {
+            word |= 1 << (22 - 6 * j);
+            word |= ((n as u32) >> (3 - j) & 1) << (20 - 6 * j);
+            j += 1;
+        }
+        table[n] = word;
+        n += 1;
+    }
+    table
+};
 
 /// A WS2812 part's timing limits, ns, for checking an encoding against its datasheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -243,22 +243,39 @@ fn a_small_buffer_is_refused_and_left_alone() {
     assert!(out.iter().all(|&b| b == 0x5a));
 }
 
-#[test]
-fn byte_clocks_and_spread_match_plain_references() {
-    for byte in 0..=255u8 {
-        let mut want = 0u32;
-        for bit in (0..8).rev() {
-            for level in [1, (byte >> bit) & 1, 0] {
-                want = want << 1 | u32::from(level);
+/// The plain encoder the table-driven one must equal: every WS2812 bit as three clocks of each
+/// line, each clock as a pair of bits (SIO1 above SIO0), packed most significant bit first.
+fn reference(a: &[Rgb8], b: &[Rgb8]) -> Vec<u8> {
+    let mut bits: Vec<bool> = Vec::new();
+    let clocks = |p: Option<&Rgb8>| -> Vec<bool> {
+        let mut v = Vec::new();
+        for byte in p.map_or([0; 3], |p| [p.g, p.r, p.b]) {
+            for bit in (0..8).rev() {
+                let present = p.is_some();
+                v.extend([present, present && byte >> bit & 1 == 1, false]);
             }
         }
-        assert_eq!(byte_clocks(byte), want, "{byte:#04x}");
-    }
-    for x in [0u32, 1, 0x00ff_ffff, 0x00a5_5a3c, 0x0080_0001, 0xff00_0000] {
-        let mut want = 0u64;
-        for k in 0..24 {
-            want |= u64::from(x >> k & 1) << (2 * k);
+        v
+    };
+    for i in 0..a.len().max(b.len()) {
+        let (la, lb) = (clocks(a.get(i)), clocks(b.get(i)));
+        for (x, y) in la.iter().zip(&lb) {
+            bits.extend([*y, *x]);
         }
-        assert_eq!(spread(x), want, "{x:#x}");
+    }
+    let mut bytes: Vec<u8> = bits
+        .chunks(8)
+        .map(|c| c.iter().fold(0u8, |acc, &x| acc << 1 | u8::from(x)))
+        .collect();
+    bytes.extend(core::iter::repeat_n(0, LATCH_BYTES));
+    bytes
+}
+
+#[test]
+fn the_encoder_equals_the_plain_reference() {
+    for (na, nb) in [(160, 160), (1, 1), (3, 7), (8, 0), (0, 0)] {
+        let a = pixels(na as u32 + 100, na);
+        let b = pixels(nb as u32 + 200, nb);
+        assert_eq!(encode(&a, &b), reference(&a, &b), "{na} and {nb} LEDs");
     }
 }
