@@ -33,7 +33,7 @@
 //! are met ([`LedTiming::classify`], tested). Each LED is 24 bits, green then red then blue, most
 //! significant bit first. After the last LED the lines stay low for [`LATCH_NS`] or more (the
 //! buffer ends in zero bytes, and esp-hal idles both lines low between transfers): the
-//! WS2812B-V5 and the WS2813 need at least 280 µs, older WS2812B parts 50 µs.
+//! WS2812B-V5 needs at least 280 µs, older WS2812B parts 50 µs.
 //!
 //! A frame of `n` LEDs per strip is `18 n` bytes plus [`LATCH_BYTES`] ([`frame_bytes`]); two
 //! strips of 160 take 3,068 bytes and [`wire_ns`] 4,908.8 µs on the wire, so at most 203.7
