@@ -15,11 +15,13 @@ pub const I2S_RATE_HZ: u32 = 25_600;
 /// Frames per second the render task aims for (one per hop). A frame of 2 × 160 LEDs is
 /// 4.91 ms on the wire, so the wire allows up to 203.7 (`render.rs` asserts it fits).
 pub const FPS: u32 = 200;
-/// Heap: the analyser (about 110 KB) and the frame state (about 64 KB) are boxed into it at
-/// boot, so they never sit in a task's stack. The ESP32-C3 (400 KB of SRAM, less than the C6's
-/// 512 KB) gets 32 KB less, which its Wi-Fi buffers ([`WIFI_RX_BUFFERS`]) are cut to fit.
+/// Heap: the analyser (about 110 KB) and the frame state are boxed into it at boot, so they
+/// never sit in a task's stack. The ESP32-C3 (400 KB of SRAM, less than the C6's 512 KB) gets
+/// 40 KB less, which its Wi-Fi buffers ([`WIFI_RX_BUFFERS`]) are cut to fit; 8 KB of that went
+/// to the stack when the LEDs' two 3 KB DMA buffers became static and the frame state in the
+/// heap lost its 30 KB of RMT pulse codes.
 pub const HEAP_BYTES: usize = if cfg!(feature = "esp32c3") {
-    160 * 1024
+    152 * 1024
 } else {
     192 * 1024
 };
