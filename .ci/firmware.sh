@@ -203,11 +203,12 @@ if "$sign_tool" verify --public-key "$K1_OTA_PUBLIC_KEY" "$ota_dir/tampered.sign
 fi
 echo "tampered update refused, as it must be"
 
-section "xtensa: k1-core analysis compiled for the ESP32 (recipe 2)"
+section "xtensa: k1-core's analysis, renderer and colour pipeline at the release opt-level (recipe 2)"
 spec="$root/../shared/embedded/xtensa-esp32-codegen.json"
-# A failed build fails CI (it used to end in `|| true`, so a stale staticlib could pass). The
-# "'-fp' is not a recognized feature" lines are the recipe's known noise and are left out of the
-# log shown; grep's status 1 only means that nothing else was printed.
+# A failed build fails CI. The "'-fp' is not a recognized feature" lines are the recipe's known
+# noise and are left out of the log shown; grep's status 1 only means that nothing else was
+# printed. The profile (xtensa-check/Cargo.toml) is the firmware's: k1-core at opt-level 3,
+# the rest at "s", fat LTO.
 xtensa_log="$target_dir/xtensa-build.log"
 mkdir -p "$target_dir"
 xtensa_rc=0
@@ -218,15 +219,28 @@ grep -v "is not a recognized feature" "$xtensa_log" || [ $? -eq 1 ]
 [ "$xtensa_rc" -eq 0 ] || { echo "FAIL: the Xtensa build failed (exit $xtensa_rc)" >&2; exit 1; }
 lib="$target_dir/xtensa/xtensa-esp32-codegen/release/libk1_xtensa_check.a"
 test -f "$lib" || { echo "FAIL: no Xtensa staticlib" >&2; exit 1; }
-counts=$(llvm-objdump-22 --mcpu=esp32 -d "$lib" | awk '
-    /^[0-9a-f]+ <.*>:$/ { fn = $2 }
-    fn ~ /k1_xtensa_check|k1_core/ { for (i = 1; i <= NF; i++) if ($i ~ /^(entry|retw|retw\.n|lsi|mul\.s|add\.s)$/) c[$i]++ }
-    END { for (k in c) printf "%s=%d ", k, c[k] }')
-echo "Xtensa instructions in k1-core code: $counts"
-for m in entry lsi mul.s add.s; do
-    grep -q "\b$m=[1-9]" <<<"$counts" || { echo "FAIL: no $m in the Xtensa code" >&2; exit 1; }
+# Per function: the three entry points (analysis, renderer over every pattern, colour pipeline
+# with the power limit) and the patterns' dispatch (AnyPattern's Pattern::render) must each have
+# the windowed ABI (entry, retw) and FPU arithmetic (lsi, mul.s, add.s).
+xtensa_counts="$target_dir/xtensa-counts.txt"
+llvm-objdump-22 --mcpu=esp32 -d "$lib" | awk '
+    /^[0-9a-f]+ <.*>:$/ {
+        fn = $2; gsub(/[<>:]/, "", fn)
+        if (fn ~ /^k1_xtensa_(check|render|pipeline)$/) key = fn
+        else if (fn ~ /AnyPattern.*Pattern6render/) key = "AnyPattern::render"
+        else key = ""
+        if (key != "") seen[key] = 1
+        next
+    }
+    key != "" { for (i = 1; i <= NF; i++) if ($i ~ /^(entry|retw|retw\.n|lsi|mul\.s|add\.s)$/) c[key " " ($i == "retw.n" ? "retw" : $i)]++ }
+    END { for (k in seen) { printf "%s:", k; n = split("entry retw lsi mul.s add.s", ms, " "); for (j = 1; j <= n; j++) printf " %s=%d", ms[j], c[k " " ms[j]] + 0; printf "\n" } }' | sort >"$xtensa_counts"
+cat "$xtensa_counts"
+for f in k1_xtensa_check k1_xtensa_render k1_xtensa_pipeline AnyPattern::render; do
+    line=$(grep "^$f:" "$xtensa_counts") || { echo "FAIL: no $f in the Xtensa code" >&2; exit 1; }
+    for m in entry retw lsi mul.s add.s; do
+        grep -q " $m=[1-9]" <<<"$line" || { echo "FAIL: no $m in $f" >&2; exit 1; }
+    done
 done
-grep -qE '\bretw(\.n)?=[1-9]' <<<"$counts" || { echo "FAIL: no retw in the Xtensa code" >&2; exit 1; }
 
 section "mcu-bench: Cortex-M4F under QEMU vs host (recipe 3)"
 bash "$fw/mcu-bench/run.sh"

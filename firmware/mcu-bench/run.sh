@@ -48,6 +48,7 @@ addr() {
 hop=$(addr k1_mark_hop)
 render=$(addr k1_mark_render)
 frame=$(addr k1_mark_frame)
+encode=$(addr k1_mark_encode)
 other=$(addr k1_mark_other)
 
 echo "== run: QEMU mps2-an386 (Cortex-M4F)"
@@ -55,7 +56,7 @@ qemu_out="$target_dir/mcu-bench.qemu.out"
 qemu_err="$target_dir/mcu-bench.qemu.err"
 timeout 300 qemu-system-arm -M mps2-an386 -cpu cortex-m4 -nographic -monitor none -serial none \
     -semihosting-config enable=on,target=native \
-    -plugin "$plugin,mark=$hop,mark=$render,mark=$frame,mark=$other" \
+    -plugin "$plugin,mark=$hop,mark=$render,mark=$frame,mark=$encode,mark=$other" \
     -kernel "$elf" >"$qemu_out" 2>"$qemu_err"
 cat "$qemu_out"
 
@@ -66,7 +67,7 @@ cat "$host_out"
 
 qemu_sums="$(grep '^checksum ' "$qemu_out")"
 host_sums="$(grep '^checksum ' "$host_out")"
-if [ "$(wc -l <<<"$qemu_sums")" -ne 2 ] || [ "$qemu_sums" != "$host_sums" ]; then
+if [ "$(wc -l <<<"$qemu_sums")" -ne 3 ] || [ "$qemu_sums" != "$host_sums" ]; then
     echo "FAIL: the Cortex-M4F and host checksums differ" >&2
     diff <(echo "$qemu_sums") <(echo "$host_sums") >&2 || true
     exit 1
@@ -78,20 +79,24 @@ stat() { awk -v a="$1" '$1 == "k1-marks" && $2 == "mark=" a { sub("count=", "", 
 read -r n_hop sum_hop min_hop max_hop <<<"$(stat "$hop")"
 read -r n_render sum_render min_render max_render <<<"$(stat "$render")"
 read -r n_pipe sum_pipe min_pipe max_pipe <<<"$(stat "$frame")"
-[ "${n_hop:-0}" -gt 0 ] && [ "$n_hop" = "$n_render" ] && [ "$n_hop" = "$n_pipe" ] ||
+read -r n_enc sum_enc min_enc max_enc <<<"$(stat "$encode")"
+[ "${n_hop:-0}" -gt 0 ] && [ "$n_hop" = "$n_render" ] && [ "$n_hop" = "$n_pipe" ] && [ "$n_hop" = "$n_enc" ] ||
     { echo "error: the plugin reported no or unequal mark counts:" >&2; cat "$qemu_err" >&2; exit 1; }
 
 echo "== instructions executed under QEMU (Cortex-M4F, Thumb-2; instructions, not cycles)"
 awk -v n="$n_hop" \
     -v sh="$sum_hop" -v lh="$min_hop" -v hh="$max_hop" \
     -v sr="$sum_render" -v lr="$min_render" -v hr="$max_render" \
-    -v sp="$sum_pipe" -v lp="$min_pipe" -v hp="$max_pipe" 'BEGIN {
-    hop = sh / n; ren = sr / n; pip = sp / n; frm = ren + pip
+    -v sp="$sum_pipe" -v lp="$min_pipe" -v hp="$max_pipe" \
+    -v se="$sum_enc" -v le="$min_enc" -v he="$max_enc" 'BEGIN {
+    hop = sh / n; ren = sr / n; pip = sp / n; enc = se / n; frm = ren + pip + enc
     printf "%-34s %12s %12s %12s\n", "per call (" n " calls)", "mean", "min", "max"
     printf "%-34s %12.0f %12d %12d\n", "hop: analysis of 64 samples", hop, lh, hh
     printf "%-34s %12.0f %12d %12d\n", "frame: renderer, 320 LEDs", ren, lr, hr
     printf "%-34s %12.0f %12d %12d\n", "frame: colour pipeline, 320 LEDs", pip, lp, hp
+    printf "%-34s %12.0f %12d %12d\n", "frame: WS2812 encoding, 2 x 160", enc, le, he
     printf "%-34s %12.0f\n", "frame: total", frm
+    printf "%-34s %12.0f us (at one instruction per cycle, 240 MHz)\n", "frame: time", frm / 240
     budget = 240e6
     printf "\nshare of one 240 MHz ESP32-S3 core at one instruction per cycle:\n"
     printf "  200 hops/s    %6.2f M instr/s  %5.1f %%\n", hop * 200 / 1e6, 100 * hop * 200 / budget

@@ -10,25 +10,18 @@ pub const LEDS: usize = 2 * LEDS_PER_STRIP;
 /// engine's 12.8 kHz (`k1_fw_logic::mic::Decimator`). The slot, the sample format and the
 /// one-bit-late correction are in `k1_fw_logic::mic`; the slot is a setting.
 pub const I2S_RATE_HZ: u32 = 25_600;
-/// RMT clock: 80 MHz, so one tick is 12.5 ns.
-pub const RMT_MHZ: u32 = 80;
-/// WS2812B bit timings in RMT ticks (0: 0.4 µs high, 0.85 µs low; 1: 0.8 µs high, 0.45 µs low).
-pub const WS2812_T0H: u16 = 32;
-/// See [`WS2812_T0H`].
-pub const WS2812_T0L: u16 = 68;
-/// See [`WS2812_T0H`].
-pub const WS2812_T1H: u16 = 64;
-/// See [`WS2812_T0H`].
-pub const WS2812_T1L: u16 = 36;
-/// Latch: the line held low this long (ticks, 80 µs) ends a frame.
-pub const WS2812_RESET: u16 = 6_400;
-/// Frames per second the render task aims for (one per hop).
+/// The LEDs' SPI clock and WS2812 encoding (2.5 MHz, three clocks a bit, a 300 µs latch) are
+/// `k1_fw_logic::ws2812`'s; the SPI and its DMA channel are set up in `main.rs`.
+/// Frames per second the render task aims for (one per hop). A frame of 2 × 160 LEDs is
+/// 4.91 ms on the wire, so the wire allows up to 203.7 (`render.rs` asserts it fits).
 pub const FPS: u32 = 200;
-/// Heap: the analyser (about 110 KB) and the frame state (about 64 KB) are boxed into it at
-/// boot, so they never sit in a task's stack. The ESP32-C3 (400 KB of SRAM, less than the C6's
-/// 512 KB) gets 32 KB less, which its Wi-Fi buffers ([`WIFI_RX_BUFFERS`]) are cut to fit.
+/// Heap: the analyser (about 110 KB) and the frame state are boxed into it at boot, so they
+/// never sit in a task's stack. The ESP32-C3 (400 KB of SRAM, less than the C6's 512 KB) gets
+/// 40 KB less, which its Wi-Fi buffers ([`WIFI_RX_BUFFERS`]) are cut to fit; 8 KB of that went
+/// to the stack when the LEDs' two 3 KB DMA buffers became static and the frame state in the
+/// heap lost its 30 KB of RMT pulse codes.
 pub const HEAP_BYTES: usize = if cfg!(feature = "esp32c3") {
-    160 * 1024
+    152 * 1024
 } else {
     192 * 1024
 };

@@ -2,9 +2,9 @@
 //! Wi-Fi, the HTTP API and signed OTA updates.
 //!
 //! Tasks (see `firmware/README.md`): the audio task (I2S DMA → analysis → snapshot seqlock) and
-//! the render task (seqlock → renderer → colour pipeline → two RMT channels). On the C6 and C3
-//! both are async tasks on the one core; on the S3 the audio task runs on the second core
-//! (`second_core.rs`). The network tasks (`net`, `http`) and the settings writer
+//! the render task (seqlock → renderer → colour pipeline → both strips from one SPI by DMA). On
+//! the C6 and C3 both are async tasks on the one core; on the S3 the audio task runs on the
+//! second core (`second_core.rs`). The network tasks (`net`, `http`) and the settings writer
 //! (`state::persist_task`) share the first core. The main task loads the settings, starts
 //! everything, and once a second logs FPS, hop rate, frame time and latency, and runs the OTA
 //! boot trial (`k1_fw_logic::ota`). Pins and counts are in `board.rs` and `config.rs`.
@@ -40,18 +40,18 @@ use embassy_executor::Spawner;
 use embassy_time::{Duration, Instant, Timer};
 use esp_backtrace as _;
 use esp_hal::clock::CpuClock;
-use esp_hal::dma_rx_stream_buffer;
-use esp_hal::gpio::Level;
-use esp_hal::rmt::{Rmt, TxChannelConfig, TxChannelCreator};
+use esp_hal::spi::Mode;
+use esp_hal::spi::master::{Config as SpiConfig, Spi};
 use esp_hal::time::Rate;
 use esp_hal::timer::timg::TimerGroup;
+use esp_hal::{dma_rx_stream_buffer, dma_tx_buffer};
 use k1_core::params::Params;
 use k1_core::{Analyzer, Config, ParamsLock, Snapshot, SnapshotLock};
 use k1_fw_logic::ota::trial::{BootDecision, Health, Trial, TrialConfig, Verdict};
 use log::{error, info, warn};
 
 use crate::board::{CHIP, Pins};
-use crate::config::{HEAP_BYTES, RECLAIMED_HEAP_BYTES, RMT_MHZ};
+use crate::config::{HEAP_BYTES, RECLAIMED_HEAP_BYTES};
 use crate::state::{DEVICE, Device, device};
 
 esp_bootloader_esp_idf::esp_app_desc!();
@@ -97,24 +97,25 @@ async fn main(spawner: Spawner) -> ! {
     ));
     let writer = SNAPSHOTS.writer().expect("the only writer of SNAPSHOTS");
 
-    // LEDs: two RMT channels at 80 MHz, idle low.
-    let rmt = Rmt::new(peripherals.RMT, Rate::from_mhz(RMT_MHZ))
-        .expect("RMT clock")
-        .into_async();
-    let tx = TxChannelConfig::default()
-        .with_clk_divider(1)
-        .with_idle_output(true)
-        .with_idle_output_level(Level::Low);
-    let strip_a = rmt
-        .channel0
-        .configure_tx(&tx)
-        .expect("RMT channel 0")
-        .with_pin(pins.strip_a);
-    let strip_b = rmt
-        .channel1
-        .configure_tx(&tx)
-        .expect("RMT channel 1")
-        .with_pin(pins.strip_b);
+    // LEDs: SPI2 in dual-output mode at 2.5 MHz, strip A on SIO0 and strip B on SIO1, fed by
+    // DMA from two frame buffers in internal RAM (ws2812.rs). The configuration and the
+    // buffers' sizes are constants, so an error here is a bug (and a panic resets the chip).
+    let spi = Spi::new(
+        peripherals.SPI2,
+        SpiConfig::default()
+            .with_frequency(Rate::from_hz(k1_fw_logic::ws2812::SPI_HZ))
+            .with_mode(Mode::_0),
+    )
+    .expect("LED SPI configuration")
+    .with_sio0(pins.strip_a)
+    .with_sio1(pins.strip_b)
+    .with_dma(peripherals.DMA_CH1)
+    .into_async();
+    let strips = ws2812::Strips::new(
+        spi,
+        dma_tx_buffer!(ws2812::FRAME_BYTES).expect("LED DMA buffer"),
+        dma_tx_buffer!(ws2812::FRAME_BYTES).expect("LED DMA buffer"),
+    );
     let frame = Box::leak(Box::new(render::Frame::new(pattern)));
 
     #[cfg(not(any(feature = "esp32s3", k1_dual_core_check)))]
@@ -128,7 +129,7 @@ async fn main(spawner: Spawner) -> ! {
         writer,
     );
     spawner.spawn(
-        render::render_task(frame, SNAPSHOTS.reader(), PARAMS.reader(), strip_a, strip_b)
+        render::render_task(frame, SNAPSHOTS.reader(), PARAMS.reader(), strips)
             .expect("render task"),
     );
     spawner.spawn(state::persist_task().expect("settings task"));
@@ -175,13 +176,15 @@ async fn main(spawner: Spawner) -> ! {
         metrics::set(&metrics::MISSES_LAST_S, health.deadline_misses);
         metrics::bump(&metrics::SECONDS);
         info!(
-            "fps {} hops/s {} misses {} | hop {} us, frame {} us, latency {} us",
+            "fps {} hops/s {} misses {} | hop {} us, frame {} us, latency {} us, audio in to \
+             light latched {} us",
             health.fps,
             health.hops_per_s,
             health.deadline_misses,
             metrics::get(&metrics::HOP_US),
             metrics::get(&metrics::FRAME_US),
             metrics::get(&metrics::LATENCY_US),
+            metrics::get(&metrics::LIGHT_LATENCY_US),
         );
         if let Some(t) = trial.as_mut() {
             match t.sample(health, Instant::now().as_millis()) {

@@ -18,8 +18,13 @@ pub static AUDIO_OVERRUNS: AtomicU32 = AtomicU32::new(0);
 pub static HOP_US: AtomicU32 = AtomicU32::new(0);
 /// Microseconds of the newest frame's render and colour pipeline.
 pub static FRAME_US: AtomicU32 = AtomicU32::new(0);
-/// Microseconds from the newest hop's last sample arriving to its frame leaving for the LEDs.
+/// Microseconds from the newest hop's last sample arriving to its frame starting on the wire
+/// (the host's sample-to-frame latency; health checks its p99).
 pub static LATENCY_US: AtomicU32 = AtomicU32::new(0);
+/// Microseconds from the newest frame's hop's first sample to the last LED latching: the
+/// decimation filter's delay and one hop of samples, then [`LATENCY_US`], then the frame's time
+/// on the wire with its latch. The wait for the I2S DMA chunk is not seen (see the README).
+pub static LIGHT_LATENCY_US: AtomicU32 = AtomicU32::new(0);
 /// Frames per second over the last second (× 10).
 pub static FPS_X10: AtomicU32 = AtomicU32::new(0);
 /// Hops per second over the last second (× 10).

@@ -12,6 +12,8 @@
 //! - [`mic`]: the I2S microphone's samples (slot, 18-bit alignment, the one-bit-late check) and
 //!   the 2:1 half-band decimation to the engine's rate.
 //! - [`watchdog`]: feed the hardware watchdogs only while every loop that must run has beaten.
+//! - [`ws2812`]: two strips' frames as one dual-output SPI bit stream for DMA, checked against
+//!   the WS2812B datasheet's timing.
 //!
 //! The chip glue (`firmware/app`) feeds these events and flash handles and does what they say.
 #![no_std]
@@ -28,3 +30,4 @@ pub mod ota;
 pub mod provision;
 pub mod settings;
 pub mod watchdog;
+pub mod ws2812;

@@ -2,9 +2,10 @@
 //! an ordinary host program.
 //!
 //! Both builds run [`run::run`]: a fixed ten-second clip ([`clip`]) through the real
-//! `k1_core::Analyzer`, each snapshot through a renderer and the colour pipeline for 320 LEDs,
-//! and print FNV-1a checksums (`k1_core::hash`) of every snapshot's and frame's bytes. The two builds must print
-//! the same checksums: the core is bit-exact across targets. Under QEMU the plugin in
+//! `k1_core::Analyzer`, each snapshot through a renderer and the colour pipeline for 320 LEDs
+//! and the firmware's WS2812 encoding (`k1_fw_logic::ws2812`), and print FNV-1a checksums
+//! (`k1_core::hash`) of every snapshot's, frame's and wire buffer's bytes. The two builds must
+//! print the same checksums: the core is bit-exact across targets. Under QEMU the plugin in
 //! `qemu/k1-marks.c` counts the instructions between the markers of [`marks`], which gives
 //! instructions per hop and per frame. `run.sh` does all of it.
 //!

@@ -9,9 +9,10 @@ use k1_core::hash::Fnv1a;
 use k1_core::params::Params;
 use k1_core::render::{Layout, PatternId, Renderer, Rgb};
 use k1_core::{Analyzer, Config, MAX_HOP};
+use k1_fw_logic::ws2812::{EncodeError, encode_dual, frame_bytes};
 
 use crate::clip::Clip;
-use crate::marks::{k1_mark_frame, k1_mark_hop, k1_mark_other, k1_mark_render};
+use crate::marks::{k1_mark_encode, k1_mark_frame, k1_mark_hop, k1_mark_other, k1_mark_render};
 
 /// LEDs per frame: the reference device's two strips of 160.
 pub const LEDS: usize = 320;
@@ -29,6 +30,8 @@ pub struct Summary {
     pub snapshots: u64,
     /// Checksum over the bytes of every frame (after the colour pipeline).
     pub frames: u64,
+    /// Checksum over every frame's WS2812 wire buffer (both strips, dual-output SPI).
+    pub wire: u64,
     /// Hops where a beat fell.
     pub beats: u32,
     /// Hops where an onset fell.
@@ -46,6 +49,8 @@ pub enum RunError {
     Hop(k1_core::HopError),
     /// The layout does not fit.
     Layout(k1_core::render::LayoutError),
+    /// The WS2812 buffer is too small.
+    Encode(EncodeError),
 }
 
 impl fmt::Display for RunError {
@@ -54,6 +59,7 @@ impl fmt::Display for RunError {
             RunError::Config(e) => write!(f, "analyser config: {e}"),
             RunError::Hop(e) => write!(f, "hop: {e}"),
             RunError::Layout(e) => write!(f, "layout: {e:?}"),
+            RunError::Encode(e) => write!(f, "ws2812: {e}"),
         }
     }
 }
@@ -74,8 +80,10 @@ pub fn run() -> Result<Summary, RunError> {
     let hop = &mut hop[..config.hop];
     let mut frame = [Rgb::BLACK; LEDS];
     let mut bytes = [Rgb8::BLACK; LEDS];
+    let mut out = [0u8; frame_bytes(LEDS / 2)];
     let mut snapshots = Fnv1a::new();
     let mut frames = Fnv1a::new();
+    let mut wire = Fnv1a::new();
     let (mut beats, mut onsets, mut bpm) = (0, 0, 0.0);
 
     k1_mark_other();
@@ -88,8 +96,12 @@ pub fn run() -> Result<Summary, RunError> {
         k1_mark_render();
         pipeline.process(&frame, &params, dt, &mut bytes);
         k1_mark_frame();
+        let (a, b) = bytes.split_at(LEDS / 2);
+        let n = encode_dual(a, b, &mut out).map_err(RunError::Encode)?;
+        k1_mark_encode();
         snapshots.update(bytemuck::bytes_of(&snapshot));
         frames.update(bytemuck::cast_slice(&bytes));
+        wire.update(&out[..n]);
         beats += snapshot.beat as u32;
         onsets += snapshot.onset as u32;
         bpm = snapshot.bpm;
@@ -99,6 +111,7 @@ pub fn run() -> Result<Summary, RunError> {
         config,
         snapshots: snapshots.value(),
         frames: frames.value(),
+        wire: wire.value(),
         beats,
         onsets,
         bpm,
@@ -117,6 +130,7 @@ impl fmt::Display for Summary {
         )?;
         writeln!(f, "checksum snapshots fnv1a64 {:016x}", self.snapshots)?;
         writeln!(f, "checksum frames fnv1a64 {:016x}", self.frames)?;
+        writeln!(f, "checksum wire fnv1a64 {:016x}", self.wire)?;
         writeln!(
             f,
             "analysis: {} beats, {} onsets, tempo {:.2} BPM (f32 bits {:08x})",
