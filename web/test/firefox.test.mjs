@@ -11,7 +11,7 @@
 // --experimental-websocket for the global WebSocket (run.sh passes it).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { out, k1Binary, freePort, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
@@ -162,6 +162,25 @@ async function main() {
       writeFileSync(join(out, 'ui-firefox.png'), Buffer.from(shot.data, 'base64'));
       check(problems.length === 0, problems.join('\n'));
       return join(out, 'ui-firefox.png');
+    });
+
+    await step('Firefox: --auth none shows the warning banner (and the loopback run none)', async () => {
+      const before = await bidi.eval(ctx, `document.getElementById('auth-warning') === null`);
+      check(before, 'a banner shows on loopback');
+      await stopK1(k1);
+      k1 = null;
+      const openDir = join(configDir, 'open');
+      mkdirSync(openDir);
+      k1 = await startK1(k1Binary(), openDir, join(out, 'k1-firefox-auth-none.log'), '0.0.0.0', ['--auth', 'none']);
+      await bidi.send('browsingContext.navigate', { context: ctx, url: `${k1.base}/`, wait: 'complete' });
+      const text = await until(() => bidi.eval(ctx, `(() => { const b = document.getElementById('auth-warning'); return b && b.getBoundingClientRect().height > 0 ? b.textContent : null; })()`), 10000);
+      check(text && /--auth none/.test(text), `no banner (got ${JSON.stringify(text)})`);
+      await bidi.eval(ctx, `document.querySelector('#patterns .pattern[data-index="3"]').click()`);
+      check(await until(async () => (await api('GET', '/api/patterns')).current_pattern === 3, 5000), 'a change without a token did not land');
+      const shot = await bidi.send('browsingContext.captureScreenshot', { context: ctx, origin: 'viewport' });
+      writeFileSync(join(out, 'ui-firefox-auth-none.png'), Buffer.from(shot.data, 'base64'));
+      check(problems.length === 0, problems.join('\n'));
+      return join(out, 'ui-firefox-auth-none.png');
     });
   } catch (e) {
     notOk('Firefox setup', e && e.stack ? e.stack : e);

@@ -78,11 +78,11 @@ export function check(cond, message) {
 
 // ---- k1 ------------------------------------------------------------------------------------
 
-export async function startK1(bin, configDir, logPath, host = '127.0.0.1') {
+export async function startK1(bin, configDir, logPath, host = '127.0.0.1', extraArgs = []) {
   const log = createWriteStream(logPath);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = ['run', '--demo', '--no-preview', '--no-mdns', '--config-dir', configDir, '--listen', `${host}:${port}`];
+    const args = ['run', '--demo', '--no-preview', '--no-mdns', '--config-dir', configDir, '--listen', `${host}:${port}`, ...extraArgs];
     const env = { ...process.env, K1_CONFIG_DIR: configDir, XDG_CONFIG_HOME: join(configDir, 'xdg'), RUST_LOG: process.env.RUST_LOG || 'info' };
     log.write(`$ K1_CONFIG_DIR=${configDir} ${bin} ${args.join(' ')}\n`);
     const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -403,6 +403,69 @@ async function main() {
       await ctx.close();
       return `1 prompt, ${unauthorized} refused request, token kept`;
     });
+
+    await step('--auth none: a warning banner on desktop and phone, none with a token', async () => {
+      // k1 still runs in LAN mode with a token here: no banner.
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const withToken = await ctx.newPage();
+      await withToken.goto(`${k1.base}/`);
+      await withToken.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      await sleep(500);
+      check((await withToken.locator('#auth-warning').count()) === 0, 'a banner shows although a token is required');
+      await ctx.close();
+      await stopK1(k1);
+      k1 = null;
+      const openDir = join(configDir, 'open');
+      mkdirSync(openDir);
+      k1 = await startK1(bin, openDir, join(out, 'k1-auth-none.log'), '0.0.0.0', ['--auth', 'none']);
+      check(!existsSync(join(openDir, 'token')), '--auth none still made a token');
+      const warned = await until(() => /--auth none: anyone who can reach/.test(readFileSync(join(out, 'k1-auth-none.log'), 'utf8')), 5000);
+      check(warned, 'k1 printed no warning at the start');
+      const shots = [];
+      for (const [label, opts] of [
+        ['desktop', { viewport: { width: 1280, height: 900 } }],
+        ['phone', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+      ]) {
+        const c = await browser.newContext(opts);
+        const p = await c.newPage();
+        // Its own list: the earlier pages still poll the k1 that was stopped.
+        const mine = [];
+        p.on('console', (msg) => {
+          if (msg.type() !== 'error') return;
+          const where = msg.location() && msg.location().url ? msg.location().url : '';
+          if (/\/api\/health$/.test(where) && /status of 503/.test(msg.text())) return;
+          mine.push(`console error: ${msg.text()} ${where}`);
+        });
+        p.on('pageerror', (e) => mine.push(`page error: ${e.stack || e}`));
+        p.on('response', (r) => {
+          const path = new URL(r.url()).pathname;
+          if (r.status() >= 400 && !(path === '/api/health' && r.status() === 503)) mine.push(`${r.request().method()} ${path} -> ${r.status()}`);
+        });
+        await p.goto(`${k1.base}/`);
+        await p.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+        const banner = p.locator('#auth-warning');
+        await banner.waitFor({ state: 'visible', timeout: 5000 });
+        const text = await banner.textContent();
+        check(/--auth none/.test(text) && /No access token/.test(text), `banner says: ${text}`);
+        const box = await banner.boundingBox();
+        check(box && box.y < 5, `the banner is not at the top of the page (y ${box && box.y})`);
+        const fit = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+        check(fit.scroll <= fit.view, `${label}: page is ${fit.scroll}px wide in a ${fit.view}px viewport`);
+        // Changes go through with no token and no prompt.
+        const target = label === 'desktop' ? 4 : 6;
+        if (label === 'desktop') await p.click(`#patterns .pattern[data-index="${target}"]`);
+        else await p.tap(`#patterns .pattern[data-index="${target}"]`);
+        const sel = await until(async () => (await api('GET', '/api/patterns')).current_pattern === target, 5000);
+        check(sel, `${label}: selecting a pattern without a token failed`);
+        check(!(await p.isVisible('#token-dialog[open]')), `${label}: a token was asked for`);
+        const shot = join(out, `ui-auth-none-${label}.png`);
+        await p.screenshot({ path: shot });
+        shots.push(shot);
+        check(mine.length === 0, `auth none ${label}: ${mine.join('\n')}`);
+        await c.close();
+      }
+      return shots.join(', ');
+    });
   } catch (e) {
     notOk('setup', e && e.stack ? e.stack : e);
   } finally {

@@ -138,8 +138,10 @@ pub async fn restore(
             Some(c.clone())
         }
     };
+    // A backup of a K1 that had no LED outputs restores none: it leaves the saved ones alone.
     let outputs = match body.get("outputs") {
         None | Some(Value::Null) => None,
+        Some(Value::Array(list)) if list.is_empty() => None,
         Some(list) => {
             let tables: Vec<k1_io::outputs::OutputConfig> = serde_json::from_value(list.clone())
                 .map_err(|e| ApiError::value("outputs", e.to_string()))?;

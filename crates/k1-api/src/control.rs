@@ -37,17 +37,18 @@ pub fn find_pattern(body: &Map<String, Value>) -> Result<PatternId, ApiError> {
         code: "pattern_not_found",
         message: format!("no pattern {what}; GET /api/patterns lists them"),
     };
+    let last = PATTERN_COUNT - 1;
     if let Some(v) = body.get("index") {
         let Some(i) = v.as_u64() else {
             return Err(ApiError::value(
                 "index",
-                format!("index must be an integer 0..{PATTERN_COUNT}, got {v}"),
+                format!("index must be an integer from 0 to {last}, got {v}"),
             ));
         };
         return usize::try_from(i)
             .ok()
             .and_then(PatternId::from_index)
-            .ok_or_else(|| not_found(format!("with index {i}")));
+            .ok_or_else(|| not_found(format!("with index {i} (the indices are 0 to {last})")));
     }
     if let Some(v) = body.get("id") {
         let Some(id) = v.as_str() else {

@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 use super::state::ApiState;
 use k1_engine::{MAX_LATENCY_P99_MS, MIN_FPS, Metrics};
 
-/// `GET /api/device/info`.
-pub async fn info(State(state): State<ApiState>) -> Json<Value> {
+/// `GET /api/device/info` (and its alias `/api/device-info`, the original client's). With a token
+/// in force, `config_dir` (where the settings and the token live) is given only with the token.
+pub async fn info(State(state): State<ApiState>, headers: axum::http::HeaderMap) -> Json<Value> {
     let layout = state.shared.layout();
     let segments: Vec<Value> = layout
         .segments()
@@ -39,7 +40,10 @@ pub async fn info(State(state): State<ApiState>) -> Json<Value> {
         "fps_target": state.device.fps,
         "layout": {"leds": layout.leds(), "segments": segments},
         "auth_required": state.security.token.is_some(),
-        "config_dir": state.store.dir().map(|d| d.display().to_string()),
+        "auth": state.security.auth_mode(),
+        "config_dir": super::guard::token_ok(&state, &headers, None)
+            .then(|| state.store.dir().map(|d| d.display().to_string()))
+            .flatten(),
     }))
 }
 
@@ -60,10 +64,18 @@ pub async fn performance(State(state): State<ApiState>) -> Json<Value> {
     }))
 }
 
-/// `GET /api/test-connection`: the original client's probe, `{"status":"ok","timestamp":ms}`
-/// (ms since the server started, as the original's uptime-based stamp).
+/// `GET /api/test-connection`: the original client's probe, `{"status":"ok","timestamp":ms}`.
+/// `timestamp` is ms since the server started, as the original's uptime-based stamp; the same
+/// figure is named `uptime_ms`, and `epoch_ms` is the wall clock (what the WebSocket's
+/// `timestamp` is).
 pub async fn test_connection(State(state): State<ApiState>) -> Json<Value> {
-    Json(json!({"status": "ok", "timestamp": state.started.elapsed().as_millis() as u64}))
+    let uptime_ms = state.started.elapsed().as_millis() as u64;
+    Json(json!({
+        "status": "ok",
+        "timestamp": uptime_ms,
+        "uptime_ms": uptime_ms,
+        "epoch_ms": super::ws::now_ms(),
+    }))
 }
 
 /// One health criterion.
@@ -165,6 +177,11 @@ pub async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         state.started.elapsed().as_secs_f64(),
     );
     gauge(
+        "http_connections",
+        "HTTP connections open (WebSockets included).",
+        state.connections.open() as f64,
+    );
+    gauge(
         "ws_clients",
         "WebSocket clients connected.",
         state.ws.clients.load(Ordering::Relaxed) as f64,
@@ -254,6 +271,11 @@ pub async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         "ws_clients_dropped",
         "WebSocket clients dropped for being too slow.",
         state.ws.dropped.load(Ordering::Relaxed),
+    );
+    counter(
+        "http_connections_refused",
+        "HTTP connections turned away: their client or the server held too many.",
+        state.connections.refused(),
     );
     counter(
         "store_write_errors",

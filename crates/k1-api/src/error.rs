@@ -65,6 +65,8 @@ pub enum ApiError {
     },
     /// The body is larger than the route accepts (413).
     TooLarge(usize),
+    /// The body stopped arriving before it was whole (408).
+    BodyTimeout,
 }
 
 /// The JSON body of every error reply.
@@ -102,6 +104,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -118,6 +121,7 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::TooLarge(_) => "payload_too_large",
+            ApiError::BodyTimeout => "body_timeout",
         }
     }
 
@@ -141,6 +145,10 @@ impl ApiError {
             ),
             ApiError::Forbidden(m) => (None, m.clone()),
             ApiError::TooLarge(max) => (None, format!("the body is larger than {max} bytes")),
+            ApiError::BodyTimeout => (
+                None,
+                "the request body stopped arriving before it was complete".into(),
+            ),
         };
         ErrorBody {
             error: self.code(),

@@ -1,6 +1,7 @@
 //! [`JsonBody`]: the request body as JSON, with the original device's faults fixed: an empty body
-//! is `{}` (the original never answered one), a body over the route's limit is a JSON 413, and a
-//! parse error is a JSON 400 that says where it failed.
+//! is `{}` (the original never answered one), a body over the route's limit is a JSON 413, a body
+//! that stalls (the server's idle timeout) a JSON 408, and a parse error is a JSON 400 that says
+//! where it failed.
 //!
 //! Any content type is accepted (`curl -d` sends a form type): cross-site requests are stopped by
 //! the origin check in [`super::guard`], not by the content type.
@@ -29,7 +30,13 @@ where
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let bytes = axum::body::to_bytes(req.into_body(), MAX)
             .await
-            .map_err(|_| ApiError::TooLarge(MAX))?;
+            .map_err(|e| {
+                if e.into_inner().is::<http_body_util::LengthLimitError>() {
+                    ApiError::TooLarge(MAX)
+                } else {
+                    ApiError::BodyTimeout
+                }
+            })?;
         parse(&bytes).map(JsonBody)
     }
 }

@@ -6,9 +6,12 @@
 //! - **Origin**: a request that changes state (any method but GET/HEAD/OPTIONS) or opens the
 //!   WebSocket, coming from a web page, must come from the UI itself (same host) or from an origin
 //!   allowed with `--cors-origin`. A random page cannot drive a local K1.
-//! - **Token**: when K1 listens beyond loopback, a request that changes state needs
-//!   `Authorization: Bearer <token>` (the WebSocket may also pass `?token=`, since browsers cannot
-//!   set headers on it; without it the socket is read-only).
+//! - **Token**: when K1 listens beyond loopback (unless `--auth none`), a request that changes
+//!   state, or reads the configuration ([`NEEDS_TOKEN_TO_READ`]), needs
+//!   `Authorization: Bearer <token>` (the scheme in any case). Only the WebSocket upgrade may pass
+//!   it as `?token=` instead, since browsers cannot set headers on it (without it the socket is
+//!   read-only); a token in any other URL is ignored, so it does not end up in logs and
+//!   histories for requests that change state.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, Uri, header};
@@ -25,6 +28,11 @@ pub async fn guard(State(state): State<ApiState>, req: Request, next: Next) -> R
         Err(e) => e.into_response(),
     }
 }
+
+/// GET routes that reveal the configuration (settings, presets, outputs, where files live): with
+/// a token in force they need it, like a change. (`/api/device/info` leaves out its
+/// `config_dir` instead, so the UI can load without it.)
+pub const NEEDS_TOKEN_TO_READ: &[&str] = &["/api/config/backup"];
 
 fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -45,6 +53,9 @@ fn check(state: &ApiState, req: &Request) -> Result<(), ApiError> {
         )));
     }
     let is_ws = req.uri().path() == "/ws";
+    if NEEDS_TOKEN_TO_READ.contains(&req.uri().path()) && !token_ok(state, headers, None) {
+        return Err(ApiError::Unauthorized);
+    }
     if !(changes_state(req.method()) || is_ws) {
         return Ok(());
     }
@@ -64,29 +75,37 @@ fn check(state: &ApiState, req: &Request) -> Result<(), ApiError> {
             )));
         }
     }
-    if !is_ws && !token_ok(state, req.headers(), req.uri()) {
+    if !is_ws && !token_ok(state, req.headers(), None) {
         return Err(ApiError::Unauthorized);
     }
     Ok(())
 }
 
-/// Whether a request with `headers` and `uri` carries the token (always true when none is
-/// required).
-pub fn token_ok(state: &ApiState, headers: &HeaderMap, uri: &Uri) -> bool {
+/// Whether a request carries the token (always true when none is required): in its
+/// `Authorization: Bearer` header, or, for the WebSocket upgrade only, as `?token=` in `ws_uri`.
+pub fn token_ok(state: &ApiState, headers: &HeaderMap, ws_uri: Option<&Uri>) -> bool {
     let Some(token) = state.security.token.as_deref() else {
         return true;
     };
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim);
-    let query = uri
-        .query()
+        .and_then(bearer_credentials);
+    let query = ws_uri
+        .and_then(Uri::query)
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
     bearer
         .or(query)
         .is_some_and(|given| same_secret(given, token))
+}
+
+/// The credentials of a `Bearer` authorization (the scheme is case-insensitive, RFC 9110 §11.1).
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Compares without an early exit, so the time taken does not tell how much matched.
@@ -130,6 +149,16 @@ mod tests {
             "[::2]:1",
         ] {
             assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_bearer_scheme_in_any_case() {
+        for ok in ["Bearer abc", "bearer abc", "BEARER  abc ", "bEaReR abc"] {
+            assert_eq!(bearer_credentials(ok), Some("abc"), "{ok}");
+        }
+        for bad in ["Basic abc", "Bearerabc", "Bearer ", "abc"] {
+            assert_eq!(bearer_credentials(bad), None, "{bad}");
         }
     }
 

@@ -7,6 +7,7 @@ use anyhow::Context;
 use axum::http::HeaderValue;
 use k1_core::NoiseFloor;
 
+use super::conn::HttpLimits;
 use super::server::Server;
 use super::source::SourceSwitch;
 use super::state::{ApiState, DeviceInfo, Security};
@@ -37,6 +38,31 @@ pub struct ApiConfig {
     pub look_from_cli: bool,
     /// `--input` or `--demo` was given on the command line: it wins over the saved source.
     pub input_from_cli: bool,
+    /// Who may change settings when K1 listens beyond loopback (`--auth`).
+    pub auth: Auth,
+}
+
+/// How requests from the network are authorised (`k1 run --auth`, the config file's `auth`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Auth {
+    /// Beyond loopback, changes and configuration reads need the bearer token (the default).
+    #[default]
+    Token,
+    /// No token at all: anyone on the network may change settings. For a trusted LAN, and for
+    /// the original device's client, which cannot send a token. K1 warns at the start and the
+    /// UI shows a warning.
+    None,
+}
+
+impl std::str::FromStr for Auth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "token" => Ok(Auth::Token),
+            "none" => Ok(Auth::None),
+            other => Err(format!("auth is 'token' or 'none', not '{other}'")),
+        }
+    }
 }
 
 /// Where `k1 run` serves its API unless told otherwise.
@@ -70,7 +96,14 @@ impl Control {
                 writer,
             });
         };
+        let open_lan = !listen.ip().is_loopback() && api.auth == Auth::None;
         let token = if listen.ip().is_loopback() {
+            None
+        } else if open_lan {
+            warn(format!(
+                "--auth none: anyone who can reach {listen} may change K1's settings and read \
+                 its configuration, with no token; use it only on a network you trust"
+            ));
             None
         } else {
             let (token, new) =
@@ -95,6 +128,7 @@ impl Control {
                 .filter_map(|o| HeaderValue::from_str(o).ok())
                 .collect(),
             loopback_only: listen.ip().is_loopback(),
+            open_lan,
         };
         let device = DeviceInfo {
             name: api.name.clone(),
@@ -103,7 +137,7 @@ impl Control {
         };
         let state = ApiState::new(Arc::clone(shared), store, device, source, security);
         let mdns = api.mdns && !listen.ip().is_loopback();
-        let server = match Server::start(state, listen, mdns) {
+        let server = match Server::start(state, listen, mdns, HttpLimits::default()) {
             Ok(server) => {
                 note(format!("web UI and API at http://{}/", server.addr()));
                 Some(server)

@@ -25,11 +25,13 @@
 
 mod audio;
 mod backup;
+mod conn;
 mod control;
 mod device;
 mod error;
 mod extract;
 mod guard;
+mod headers;
 mod launch;
 mod looks;
 mod mdns;
@@ -46,7 +48,10 @@ mod ws;
 #[cfg(test)]
 mod tests;
 
-pub use launch::{ApiConfig, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source};
+pub use conn::HttpLimits;
+pub use launch::{
+    ApiConfig, Auth, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source,
+};
 pub use source::{CurrentSource, SourceSwitch};
 pub use state::ApiState;
 
@@ -70,6 +75,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/api/palettes", get(looks::palettes)),
         ("/api/audio-config", get(audio::get).post(audio::post)),
         ("/api/device/info", get(device::info)),
+        // The name the original device's newer firmware and its client's discovery use.
+        ("/api/device-info", get(device::info)),
         ("/api/device/performance", get(device::performance)),
         ("/api/health", get(device::health)),
         ("/api/test-connection", get(device::test_connection)),
@@ -84,8 +91,13 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
     ]
 }
 
-/// The API's routes, the web UI and the checks, over `state`.
+/// The API's routes, the web UI and the checks, over `state`, with the default limits.
 pub fn router(state: ApiState) -> Router {
+    router_with(state, &HttpLimits::default())
+}
+
+/// [`router`] with `limits` (a request body that stalls for their idle timeout is dropped).
+pub fn router_with(state: ApiState, limits: &HttpLimits) -> Router {
     let mut api = Router::new();
     for (path, handlers) in routes() {
         api = api.route(path, handlers);
@@ -95,7 +107,11 @@ pub fn router(state: ApiState) -> Router {
         .fallback(fallback);
     let mut app = api
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.idle_timeout,
+        ))
         .with_state(state.clone());
+    app = headers::layer(app);
     if !state.security.cors_origins.is_empty() {
         let cors = tower_http::cors::CorsLayer::new()
             .allow_origin(state.security.cors_origins.clone())

@@ -162,12 +162,13 @@ pub fn document() -> Value {
                         "404": err("source_not_found: no such file or input device (the old source plays on)"),
                         "503": err("engine_not_running: no audio thread took the new source")}}
             },
-            "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs", "responses": {"200": ok("device", obj.clone())}}},
+            "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs, auth mode (config_dir only with the token, when one is needed)", "responses": {"200": ok("device", obj.clone())}}},
+            "/api/device-info": {"get": {"summary": "The same as /api/device/info (the original client's name for it)", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device/performance": {"get": {"summary": "The engine's metrics: last second and since the start", "responses": {"200": ok("metrics", obj.clone())}}},
             "/api/health": {"get": {"summary": "FPS >= 100, latency p99 < 20 ms, 0 deadline misses, 0 torn reads", "responses": {"200": ok("healthy", obj.clone()), "503": ok("failing or starting, with the figures", obj.clone())}}},
-            "/api/test-connection": {"get": {"summary": "The original client's connection probe", "responses": {"200": ok("{status: ok, timestamp}", obj.clone())}}},
+            "/api/test-connection": {"get": {"summary": "The original client's connection probe", "responses": {"200": ok("{status: ok, timestamp: uptime ms, uptime_ms, epoch_ms}", obj.clone())}}},
             "/metrics": {"get": {"summary": "Prometheus text format", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-            "/api/config/backup": {"get": {"summary": "Everything the user set, as a file", "responses": {"200": ok("backup", r("Backup"))}}},
+            "/api/config/backup": {"get": {"summary": "Everything the user set, as a file (needs the token when one is in force)", "responses": {"200": ok("backup", r("Backup")), "401": unauthorized.clone()}}},
             "/api/config/restore": {"post": {"summary": "Restore a backup (checked whole before anything changes)", "requestBody": body(r("Backup")),
                 "responses": {"200": ok("result", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(), "413": err("body over 1 MiB")}}},
             "/api/presets": {

@@ -16,8 +16,20 @@ use super::error::ApiError;
 /// The key under which a pattern's own parameters appear in the parameter object.
 pub const PATTERN_PARAMS: &str = "pattern_params";
 
-/// A float as JSON, rounded to 6 decimals (so 0.33f32 reads back as 0.33, not 0.330000013).
+/// A float as JSON: the shortest decimal that reads back as the same `f32` (0.33f32 is 0.33, not
+/// 0.330000013), so a value saved and read again (a backup, a preset) is the same bits. Not
+/// finite: `null`.
 pub fn num(v: f32) -> Value {
+    format!("{v}")
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
+}
+
+/// A value computed in `f32` for people to read (a pattern parameter in its own range), rounded
+/// to 6 decimals: 0.2 + 2.8 × slot reads 1.5, not 1.5000001.
+pub fn num_rounded(v: f32) -> Value {
     let x = (f64::from(v) * 1e6).round() / 1e6;
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
@@ -52,7 +64,7 @@ pub fn pattern_params(params: &Params, custom: &'static [CustomParam]) -> Map<St
         .iter()
         .filter_map(|c| {
             let v = match params.get(c.name, custom)? {
-                ParamValue::Number(v) => num(v),
+                ParamValue::Number(v) => num_rounded(v),
                 ParamValue::Text(t) => json!(t),
                 ParamValue::Bool(b) => json!(b),
             };
@@ -100,6 +112,7 @@ fn set_one(
 ) -> Result<(), ApiError> {
     let name = if key == "palette_id" { "palette" } else { key };
     let is_palette = name == "palette";
+    check_type(key, name, value, custom)?;
     let v = match value {
         Value::Number(n) => match n.as_f64() {
             Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => {
@@ -139,6 +152,55 @@ fn set_one(
         }
         err
     })
+}
+
+/// The JSON types a parameter takes: numbers for the sliders, booleans for the switches
+/// (`dithering` also 0/1, as the original sent it), a palette index or `null`, a pattern's
+/// choice by label or index. A string that looks like a number (`"0.5"`) or a number for a
+/// switch (`1`) is a 400, like a boolean for a slider, rather than being read loosely.
+fn check_type(
+    key: &str,
+    name: &str,
+    value: &Value,
+    custom: &'static [CustomParam],
+) -> Result<(), ApiError> {
+    let (ok, wanted) = if let Some(c) = custom.iter().find(|c| c.name == name) {
+        if c.labels.is_empty() {
+            (value.is_number(), "a number")
+        } else {
+            (
+                value.is_string() || value.is_number(),
+                "one of its labels (or its index)",
+            )
+        }
+    } else {
+        match k1_core::params::info(name).map(|i| i.kind) {
+            // Unknown names are reported by the core, with the valid ones.
+            None => return Ok(()),
+            Some(ParamKind::Float { .. } | ParamKind::Custom(_)) => (value.is_number(), "a number"),
+            Some(ParamKind::Bool { .. }) if name == "dithering" => (
+                value.is_boolean() || value.is_number(),
+                "0, 1, true or false",
+            ),
+            Some(ParamKind::Bool { .. }) => (value.is_boolean(), "true or false"),
+            Some(ParamKind::Palette) => (
+                value.is_number()
+                    || value.is_null()
+                    || value
+                        .as_str()
+                        .is_some_and(|t| t.trim().parse::<f64>().is_err()),
+                "a palette index 0 to 32, a palette name, or null",
+            ),
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::value(
+            key,
+            format!("{key} must be {wanted}, not {value}"),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -186,6 +248,16 @@ mod tests {
         );
         let e = apply(&mut p, &obj(json!({"nope": [1]})), &[]).unwrap_err();
         assert_eq!(e.code(), "unknown_field");
+        for strict in [
+            json!({"brightness": "0.5"}),
+            json!({"brightness": true}),
+            json!({"mirror": 1}),
+            json!({"mirror": "true"}),
+            json!({"custom_param_1": "0.5"}),
+        ] {
+            let e = apply(&mut p, &obj(strict.clone()), &[]).unwrap_err();
+            assert_eq!(e.code(), "invalid_value", "{strict}");
+        }
         let e = apply(&mut p, &obj(json!({"speed": [1]})), &[]).unwrap_err();
         assert_eq!(
             (e.code(), e.body().field.as_deref()),

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use axum::http::HeaderValue;
 
+use super::conn::Connections;
 use super::source::SourceSwitch;
 use crate::store::Store;
 use k1_engine::Shared;
@@ -32,6 +33,23 @@ pub struct Security {
     pub cors_origins: Vec<HeaderValue>,
     /// Listening on loopback only: requests must name a loopback host (stops DNS rebinding).
     pub loopback_only: bool,
+    /// Listening beyond loopback with no token on purpose (`--auth none`, a trusted LAN): the
+    /// UI shows a warning.
+    pub open_lan: bool,
+}
+
+impl Security {
+    /// How requests are authorised, as `/api/device/info` reports it: `loopback` (this machine
+    /// only), `token`, or `none` (`--auth none` on a network).
+    pub fn auth_mode(&self) -> &'static str {
+        if self.token.is_some() {
+            "token"
+        } else if self.open_lan {
+            "none"
+        } else {
+            "loopback"
+        }
+    }
 }
 
 /// Counters of the WebSocket side (for `/metrics`).
@@ -71,6 +89,8 @@ pub struct Inner {
     pub listen: Option<SocketAddr>,
     /// WebSocket counters.
     pub ws: WsCounters,
+    /// The open HTTP connections by client, and those turned away.
+    pub connections: Arc<Connections>,
 }
 
 impl ApiState {
@@ -91,6 +111,7 @@ impl ApiState {
             started: Instant::now(),
             listen: None,
             ws: WsCounters::default(),
+            connections: Arc::default(),
         }))
     }
 

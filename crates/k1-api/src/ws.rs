@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
@@ -67,7 +67,7 @@ pub async fn upgrade(
             Err(e) => return e.into_response(),
         }
     }
-    let can_write = super::guard::token_ok(&state, &headers, &uri);
+    let can_write = super::guard::token_ok(&state, &headers, Some(&uri));
     ws.max_message_size(MAX_MESSAGE)
         .on_upgrade(move |socket| session(socket, state, fps, can_write))
 }
@@ -85,7 +85,8 @@ fn check_fps(state: &ApiState, v: &Value) -> Result<u32, ApiError> {
         })
 }
 
-fn now_ms() -> u64 {
+/// The wall clock in ms since the Unix epoch (the WebSocket's `timestamp`, and `epoch_ms`).
+pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
@@ -107,10 +108,12 @@ async fn session(mut socket: WebSocket, state: ApiState, fps: u32, can_write: bo
         frames: true,
         telemetry: true,
     };
+    let now = now_ms();
     let welcome = json!({
         "type": "welcome",
         "client_id": id,
-        "timestamp": now_ms(),
+        "timestamp": now,
+        "epoch_ms": now,
         "protocol": 1,
         "leds": state.shared.layout().leds(),
         "fps": sub.fps,
@@ -141,7 +144,17 @@ async fn session(mut socket: WebSocket, state: ApiState, fps: u32, can_write: bo
                     Some(Ok(Message::Binary(_))) => error_reply(None, None, &ApiError::InvalidJson(
                         "commands are JSON text messages".into())),
                     Some(Ok(_)) => continue, // ping/pong are answered by the library
-                    Some(Err(_)) | None => break,
+                    Some(Err(e)) => {
+                        if too_large(e) {
+                            let close = CloseFrame {
+                                code: close_code::SIZE,
+                                reason: format!("messages are at most {MAX_MESSAGE} bytes").into(),
+                            };
+                            let _ = send(&mut socket, Message::Close(Some(close))).await;
+                        }
+                        break;
+                    }
+                    None => break,
                 };
                 ok = send(&mut socket, Message::Text(reply.to_string().into())).await;
             }
@@ -169,6 +182,13 @@ async fn session(mut socket: WebSocket, state: ApiState, fps: u32, can_write: bo
         tracing::info!("WebSocket client {id} dropped: too slow or gone");
     }
     ws.clients.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Whether a receive failed because the client's message was over [`MAX_MESSAGE`].
+fn too_large(e: axum::Error) -> bool {
+    e.into_inner()
+        .downcast_ref::<tungstenite::Error>()
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
 }
 
 fn period(fps: u32) -> Duration {
@@ -206,9 +226,11 @@ pub fn telemetry_json(state: &ApiState, sent: u64, skipped: u64) -> Value {
     let s = &p.snapshot;
     let pair = state.shared.last_second();
     let (w, t) = (&pair.window, &pair.total);
+    let now = now_ms();
     json!({
         "type": "telemetry",
-        "timestamp": now_ms(),
+        "timestamp": now,
+        "epoch_ms": now,
         "hop": s.hop,
         "bpm": num(s.bpm),
         "confidence": num(s.confidence),
@@ -298,7 +320,10 @@ fn command(
             sub.telemetry = telemetry.unwrap_or(sub.telemetry);
             Ok(json!({"fps": sub.fps, "frames": sub.frames, "telemetry": sub.telemetry}))
         })(),
-        "ping" => Ok(json!({"timestamp": now_ms()})),
+        "ping" => {
+            let now = now_ms();
+            Ok(json!({"timestamp": now, "epoch_ms": now}))
+        }
         other => Err(ApiError::value(
             "type",
             format!(

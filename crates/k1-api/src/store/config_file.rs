@@ -4,6 +4,7 @@
 //! name = "living-room"          # mDNS: k1-living-room.local
 //! listen = "0.0.0.0:8080"       # the API and UI on the network (a token is then required)
 //! cors_origins = ["http://192.168.1.20:5173"]
+//! auth = "token"                # or "none": no token on a trusted LAN (K1 warns)
 //! mdns = true
 //! http = true
 //! config_dir = "/var/lib/k1"    # settings, presets, calibration, token
@@ -45,6 +46,8 @@ pub struct RunFile {
     pub mdns: Option<bool>,
     /// Web origins allowed to call the API.
     pub cors_origins: Option<Vec<String>>,
+    /// `token` or `none`, as `--auth`.
+    pub auth: Option<String>,
     /// Where settings are kept.
     pub config_dir: Option<PathBuf>,
     /// Keep API changes across restarts.

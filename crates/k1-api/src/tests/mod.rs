@@ -3,10 +3,12 @@
 //! and a fuzz of requests drawn from that document.
 
 mod fuzz;
+mod hardened;
 mod openapi;
 mod routes;
 mod saved;
 mod security;
+mod slow_sockets;
 mod source;
 
 use std::sync::Arc;
@@ -26,6 +28,11 @@ use k1_io::sources::SourceFactory;
 
 /// A state over a fresh engine state (not running) and an in-memory store.
 pub fn state_with(security: Security) -> ApiState {
+    state_with_store(security, Store::in_memory())
+}
+
+/// [`state_with`] over `store`.
+pub fn state_with_store(security: Security, store: Store) -> ApiState {
     let shared = Arc::new(Shared::new(layout_for(320), RenderSettings::DEFAULT));
     let factory = SourceFactory {
         rate: 12_800,
@@ -48,7 +55,7 @@ pub fn state_with(security: Security) -> ApiState {
     ));
     ApiState::new(
         shared,
-        Arc::new(Store::in_memory()),
+        Arc::new(store),
         DeviceInfo {
             name: "test".into(),
             outputs: vec!["null".into()],

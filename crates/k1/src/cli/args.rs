@@ -247,6 +247,11 @@ pub struct RunArgs {
     /// No HTTP API, web UI or mDNS.
     #[arg(long)]
     pub no_http: bool,
+    /// How requests from the network are authorised: `token` (the default: changes need the
+    /// bearer token) or `none` (no token at all, for a trusted LAN and the original device's
+    /// client; k1 warns at the start and the web UI shows a warning).
+    #[arg(long, value_name = "MODE", value_parser = ["token", "none"])]
+    pub auth: Option<String>,
     /// Let web pages from URL (e.g. `http://192.168.1.20:5173`) call the API; repeatable.
     #[arg(long = "cors-origin", value_name = "URL")]
     pub cors_origin: Vec<String>,

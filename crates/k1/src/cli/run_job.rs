@@ -9,7 +9,7 @@ use k1_core::{Config, NoiseFloor};
 use super::UsageError;
 use super::args::{FormatArg, RunArgs, SinkArg};
 use super::common::engine_config;
-use k1_api::{ApiConfig, DEFAULT_LISTEN};
+use k1_api::{ApiConfig, Auth, DEFAULT_LISTEN};
 use k1_io::sources::live::{PcmFormat, PcmSpec};
 use k1_io::sources::{DEFAULT_PCM, SourceSpec};
 
@@ -277,6 +277,12 @@ fn api_job(r: &RunArgs, f: &k1_api::store::RunFile) -> Result<ApiConfig, UsageEr
             )));
         }
     }
+    let auth = r
+        .auth
+        .as_deref()
+        .or(f.auth.as_deref())
+        .map_or(Ok(Auth::Token), str::parse)
+        .map_err(UsageError)?;
     let persist = !r.no_persist && f.persist != Some(false);
     let store_dir = if persist {
         r.config_dir
@@ -300,6 +306,7 @@ fn api_job(r: &RunArgs, f: &k1_api::store::RunFile) -> Result<ApiConfig, UsageEr
         store_dir,
         look_from_cli: given("pattern") || given("params") || given("brightness"),
         input_from_cli: given("input") || given("demo"),
+        auth,
     })
 }
 
@@ -413,6 +420,7 @@ mod config_file_tests {
             "leds = 99999",
             "listen = \"x\"",
             "fps = \"fast\"",
+            "auth = \"maybe\"",
         ] {
             std::fs::write(&path, text).unwrap();
             let err = job(&["--config", path.to_str().unwrap()]).unwrap_err();
@@ -431,5 +439,20 @@ mod config_file_tests {
         let j = job(&["--demo"]).unwrap();
         assert_eq!(j.api.listen, Some(DEFAULT_LISTEN.parse().unwrap()));
         assert!(!j.api.listen_explicit);
+        assert_eq!(j.api.auth, Auth::Token, "a token unless asked otherwise");
+    }
+
+    #[test]
+    fn auth_none_from_the_flag_or_the_file() {
+        let j = job(&["--demo", "--auth", "none"]).unwrap();
+        assert_eq!(j.api.auth, Auth::None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k1.toml");
+        std::fs::write(&path, "auth = \"none\"").unwrap();
+        let p = path.to_str().unwrap();
+        assert_eq!(job(&["--config", p]).unwrap().api.auth, Auth::None);
+        // The flag wins over the file.
+        let j = job(&["--config", p, "--auth", "token"]).unwrap();
+        assert_eq!(j.api.auth, Auth::Token);
     }
 }
