@@ -4,10 +4,12 @@
 
 mod fuzz;
 mod openapi;
+mod power;
 mod routes;
 mod saved;
 mod security;
 mod source;
+mod units;
 
 use std::sync::Arc;
 
