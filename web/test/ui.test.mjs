@@ -261,6 +261,11 @@ async function main() {
 
     await step('the power switch fades the strip to black and back, and K1 keeps it', async () => {
       check((await api('GET', '/api/power')).on === true, 'the light starts off');
+      // A still, bright look, so that "lit" and "dark" are plain to see on the canvas.
+      await api('POST', '/api/select', { id: 'departure' });
+      await api('POST', '/api/params', { brightness: 1 });
+      const before = await until(async () => ((await canvasPixels(page)).coloured > 0 ? true : null), 5000);
+      check(before, 'the strip shows no light before the switch is used');
       check((await page.getAttribute('#power', 'aria-checked')) === 'true', 'the switch does not show on');
       await page.click('#power');
       const off = await until(async () => (await api('GET', '/api/power')).on === false, 5000);
@@ -465,6 +470,7 @@ async function main() {
       const below = await mobile.$eval('#top', (el) => el.getBoundingClientRect().bottom);
       check(heading >= below - 1, `the set-up heading is hidden under the top block (${heading} < ${below})`);
       // The brightness slider at the top works from there.
+      await api('POST', '/api/params', { brightness: 0.9 });
       const input = mobile.locator('#master [data-param="brightness"] input');
       const box = await input.boundingBox();
       await mobile.tap('#master [data-param="brightness"] input', { position: { x: box.width * 0.3, y: box.height / 2 } });

@@ -200,8 +200,14 @@ fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
 
+/// `v` to 6 decimals, so `0.1 + 0.8 / 2` prints as 0.5 rather than 0.49999997.
+fn round6(v: f32) -> f32 {
+    (v * 1e6).round() / 1e6
+}
+
 /// `0..1 (0 – 100 %)`: the stored range, and what it reads as where that differs.
 fn range_text(min: f32, max: f32, display: Option<Display>) -> String {
+    let (min, max) = (round6(min), round6(max));
     match display {
         Some(d) if d != Display::NUMBER => {
             format!("{min}..{max} ({} – {})", d.show(min), d.show(max))
@@ -212,6 +218,7 @@ fn range_text(min: f32, max: f32, display: Option<Display>) -> String {
 
 /// `0.25 (0.02 s)`: a stored value, and what it reads as where that differs.
 fn value_text(v: f32, display: Option<Display>) -> String {
+    let v = round6(v);
     match display {
         Some(d) if d != Display::NUMBER => format!("{v} ({})", d.show(v)),
         _ => format!("{v}"),
@@ -268,10 +275,16 @@ mod tests {
             SWATCH * PALETTES.len()
         );
         let params = params_text(None);
-        for p in GLOBAL.iter().filter(|p| !matches!(p.kind, ParamKind::Custom(_))) {
+        for p in GLOBAL
+            .iter()
+            .filter(|p| !matches!(p.kind, ParamKind::Custom(_)))
+        {
             assert!(params.contains(p.name), "{}", p.name);
         }
-        assert!(params.contains("custom_param_1..3"), "the slots are explained");
+        assert!(
+            params.contains("custom_param_1..3"),
+            "the slots are explained"
+        );
     }
 
     #[test]
@@ -293,6 +306,11 @@ mod tests {
         assert!(line("style").contains("trail | ripples | stream"));
         assert!(line("style").contains(" ripples "), "the middle choice");
         assert!(line("fade").contains("0.2..3 (0.2 s – 3.0 s)"));
+        assert!(
+            line("threshold").contains(" 0.5 (50 %) "),
+            "{}",
+            line("threshold")
+        );
         assert!(params_text(Some(PatternId::Lava)).contains("Lava has no parameters"));
     }
 }
