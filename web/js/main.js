@@ -15,6 +15,7 @@ import { ParamsPanel, globalSpecs } from './params.js';
 import { Presets } from './presets.js';
 import { AudioPanel } from './audio.js';
 import { initBackup } from './backup.js';
+import { PowerSwitch } from './power.js';
 import { fillList, metricRows, duration } from './metrics.js';
 
 const $ = (id) => document.getElementById(id);
@@ -37,6 +38,7 @@ const grid = new PatternGrid($('patterns'), (reply) => {
 });
 const panel = new ParamsPanel({ global: $('global-params'), custom: $('custom-params') }, showParams);
 const picker = new PalettePicker($('palettes'), showParams);
+const power = new PowerSwitch($('power'), $('power-text'));
 const presets = new Presets({ form: $('preset-form'), name: $('preset-name'), list: $('presets') }, reloadState, (id) => {
   const p = state.patterns.find((x) => x.id === id);
   return p ? p.name : id;
@@ -56,6 +58,7 @@ initBackup({ button: $('backup'), file: $('restore-file'), state: $('backup-stat
   reloadState();
   presets.load();
   audio.load();
+  power.load();
 });
 
 $('params-reset').addEventListener('click', async () => {
@@ -183,6 +186,11 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 
+// The sticky top block's height, so a section linked from it scrolls into view below it.
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty('--top-height', `${$('top').offsetHeight + 8}px`);
+}).observe($('top'));
+
 // A hidden page (a phone in a pocket, a background tab) asks for no frames or telemetry.
 document.addEventListener('visibilitychange', () => live.setPaused(document.hidden));
 live.paused = document.hidden;
@@ -258,7 +266,7 @@ async function start() {
   } catch (e) {
     showError(e.message);
   }
-  if (specs) panel.buildGlobal(specs);
+  if (specs) panel.buildGlobal(specs, $('master'));
   else showError('The API document (/api/openapi.json) does not describe the parameters, so their sliders cannot be shown.');
   await Promise.all([
     reloadState().then(() => presets.load()),
@@ -269,11 +277,14 @@ async function start() {
       })
       .catch((e) => showError(e.message)),
     audio.load(),
+    power.load(),
     loadDevice(),
   ]);
   loadHealth();
   loadPerformance();
   setInterval(loadHealth, 5000);
+  // Another client (a phone, the API) may switch the light: follow it.
+  setInterval(() => power.load(), 5000);
   setInterval(loadPerformance, 1000);
   setInterval(loadDevice, 30000);
   document.body.dataset.ready = 'true';

@@ -1,13 +1,19 @@
 // The parameter panel: one control per global parameter and one per parameter of the current
-// pattern, each live while it moves (see controls.js).
+// pattern, each live while it moves (see controls.js). Master brightness sits in the top bar
+// instead (see TOP), and `color` has a colour picker beside its slider.
 //
-// The global parameters' ranges and meanings come from the API's own OpenAPI document (the schema
-// of `POST /api/params`); the pattern's own parameters from `GET /api/patterns` (`custom_params`,
-// each with `min`, `max` and, for a choice, `labels`). A pattern parameter is sent by name under
-// `pattern_params`, in its own range, and read back from the same key.
+// The global parameters' ranges, meanings and units come from the API's own OpenAPI document (the
+// schema of `POST /api/params`, with `x-display`); the pattern's own parameters from
+// `GET /api/patterns` (`custom_params`, each with `min`, `max`, `display` and, for a choice,
+// `labels`). Values are shown in their units (units.js) and sent as stored. A pattern parameter is
+// sent by name under `pattern_params`, in its own range, and read back from the same key.
 
 import { post } from './api.js';
 import { control } from './controls.js';
+import { format, hexToHue, hueToHex } from './units.js';
+
+/** Global parameters whose control goes in the top bar (given to buildGlobal) rather than the panel. */
+export const TOP = new Set(['brightness']);
 
 /** Parameters that have their own panel or no meaning by themselves. */
 const ELSEWHERE = new Set(['palette_id', 'pattern_params', 'custom_param_1', 'custom_param_2', 'custom_param_3']);
@@ -37,10 +43,11 @@ export function globalSpecs(openapi) {
     const p = resolve(raw) || {};
     const types = [].concat(p.type || (p.anyOf || p.oneOf || []).map((x) => resolve(x).type)).flat();
     const description = p.description || '';
+    const display = p['x-display'] && typeof p['x-display'] === 'object' ? p['x-display'] : undefined;
     if (types.includes('boolean')) specs.push({ name, kind: 'switch', description });
     else if (types.includes('integer') && p.minimum === 0 && p.maximum === 1) specs.push({ name, kind: 'switch', numeric: true, description });
     else if ((types.includes('number') || types.includes('integer')) && Number.isFinite(p.minimum) && Number.isFinite(p.maximum)) {
-      specs.push({ name, kind: 'range', min: p.minimum, max: p.maximum, step: types.includes('integer') ? 1 : undefined, description });
+      specs.push({ name, kind: 'range', min: p.minimum, max: p.maximum, step: types.includes('integer') ? 1 : undefined, description, display });
     }
   }
   return specs;
@@ -59,10 +66,14 @@ export class ParamsPanel {
     this.customFor = null;
   }
 
-  /** Builds the global controls from `specs` (see globalSpecs). */
-  buildGlobal(specs) {
+  /**
+   * Builds the global controls from `specs` (see globalSpecs); those named in TOP go into `top`
+   * (the top bar) when it is given.
+   */
+  buildGlobal(specs, top) {
     const host = this.hosts.global;
     host.replaceChildren(section('Global'));
+    if (top) top.replaceChildren();
     this.global.clear();
     for (const s of specs) {
       const c = control({
@@ -73,12 +84,13 @@ export class ParamsPanel {
         min: s.min,
         max: s.max,
         step: s.step,
-        format: s.kind === 'range' ? (v) => fmt(v, s.max - s.min) : undefined,
+        format: s.kind === 'range' ? (v) => format(s.display, v, s.max - s.min) : undefined,
         send: (v) => post('/api/params', { [s.name]: s.numeric ? (v ? 1 : 0) : v }),
         onReply: (reply) => this.onParams(reply),
       });
+      if (s.name === 'color' && s.kind === 'range') addColorPicker(c);
       this.global.set(s.name, c);
-      host.appendChild(c.el);
+      (top && TOP.has(s.name) ? top : host).appendChild(c.el);
     }
   }
 
@@ -104,7 +116,7 @@ export class ParamsPanel {
         labels,
         min: Math.min(cp.min, cp.max),
         max: Math.max(cp.min, cp.max),
-        format: choice ? (i) => labels[i] ?? '' : (v) => fmt(v, Math.abs(cp.max - cp.min)),
+        format: choice ? (i) => labels[i] ?? '' : (v) => format(cp.display, v, Math.abs(cp.max - cp.min)),
         send: (v) => post('/api/params', { pattern_params: { [cp.name]: choice ? labels[v] : v } }),
         onReply: (reply) => this.onParams(reply),
       });
@@ -140,9 +152,33 @@ export function pretty(name) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function fmt(v, span) {
-  if (!Number.isFinite(v)) return '';
-  if (span >= 100) return v.toFixed(0);
-  if (span >= 10) return v.toFixed(1);
-  return v.toFixed(2);
+/**
+ * Adds a colour picker to the hue control `c`: picking a colour moves the slider to its hue (and
+ * sends it like a drag would); the slider's value, from the user or the server, sets the picker.
+ */
+function addColorPicker(c) {
+  const picker = document.createElement('input');
+  picker.type = 'color';
+  picker.className = 'hue-picker';
+  picker.setAttribute('aria-label', 'Pick the base colour');
+  picker.title = 'Pick the base colour (its hue is used)';
+  const slider = c.input;
+  const follow = () => {
+    picker.value = hueToHex(Number(slider.value));
+  };
+  picker.addEventListener('input', () => {
+    slider.value = String(hexToHue(picker.value));
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  slider.addEventListener('input', follow);
+  const set = c.set;
+  c.set = (v) => {
+    const held = c.held();
+    set(v);
+    // The server's value itself: the slider rounds it to its step.
+    if (!held) picker.value = hueToHex(Number(v));
+  };
+  const head = c.el.querySelector('.param-head');
+  head.insertBefore(picker, head.querySelector('.value'));
+  follow();
 }

@@ -2,7 +2,9 @@
 //
 // A frame is one line of LEDs, frame LED 0 at the left end (see k1-core's render/layout.rs). The
 // reference device's two strips both start at the centre and run outwards, so the line is drawn
-// as the strips lie: one body per output segment, a gap and a mark at the centre between them.
+// as the strips lie: one body per output segment, a gap and a mark at the centre between them. On
+// a narrow screen, where that would leave each LED a pixel or two, the segments are drawn one per
+// row instead (the line folded where they meet, marked at both ends), so each LED is readable.
 // Each LED is a dot in its colour over a soft glow. The glow is the frame itself, put into a tiny
 // offscreen image (one column per LED, five rows falling off from the middle) and scaled up with
 // smoothing: the GPU does the blur, so a phone keeps up at 60 FPS.
@@ -70,34 +72,57 @@ export class StripView {
     if (n === 0) return;
 
     const segs = this.segmentsFor(n);
-    const gap = segs.length > 1 ? Math.max(4, Math.round(W * 0.012)) : 0;
     const pad = Math.round(Math.min(W, H) * 0.12) + 2;
-    const usable = W - 2 * pad - gap * (segs.length - 1);
-    const pitch = usable / n;
-    const cy = H / 2;
-    const bodyH = Math.max(6, Math.min(H * 0.34, pitch * 3 + 6));
+    const rows = this.rowsFor(segs, n, W - 2 * pad);
+    const gap = segs.length > 1 && rows === 1 ? Math.max(4, Math.round(W * 0.012)) : 0;
+    // Side by side (rows = 1): the segments in a line, a gap and a mark between them. In rows
+    // (a narrow screen): segment k on row k, all from the left, so each LED is wider.
+    const longest = Math.max(...segs.map((s) => s.len));
+    const pitch = rows === 1 ? (W - 2 * pad - gap * (segs.length - 1)) / n : (W - 2 * pad) / longest;
+    const rowH = H / rows;
+    const bodyH = Math.max(6, Math.min(rowH * 0.34, pitch * 3 + 6));
+    // For tests and the curious: how the strip is laid out and how wide one LED is, in CSS pixels.
+    const dpr = Math.min(window.devicePixelRatio || 1, 2);
+    canvas.dataset.rows = String(rows);
+    canvas.dataset.ledPx = (pitch / dpr).toFixed(2);
+    const places = [];
+    let x = pad;
+    segs.forEach((s, k) => {
+      if (rows === 1) {
+        places.push({ ...s, x, cy: H / 2 });
+        x += s.len * pitch + gap;
+      } else {
+        places.push({ ...s, x: pad, cy: rowH * (k + 0.5) });
+      }
+    });
 
     // Where each LED sits on the canvas.
     const xs = new Float32Array(n);
-    let x = pad;
-    for (const s of segs) {
-      for (let i = 0; i < s.len; i++) xs[s.start + i] = x + (i + 0.5) * pitch;
-      x += s.len * pitch + gap;
+    const ys = new Float32Array(n);
+    for (const p of places) {
+      for (let i = 0; i < p.len; i++) {
+        xs[p.start + i] = p.x + (i + 0.5) * pitch;
+        ys[p.start + i] = p.cy;
+      }
     }
 
     // Strip bodies (the PCB under the LEDs) and the centre marks between them.
     ctx.fillStyle = '#14171f';
-    x = pad;
-    for (const s of segs) {
-      roundRect(ctx, x - 2, cy - bodyH / 2, s.len * pitch + 4, bodyH, Math.min(bodyH / 2, 6));
-      x += s.len * pitch + gap;
-    }
+    for (const p of places) roundRect(ctx, p.x - 2, p.cy - bodyH / 2, p.len * pitch + 4, bodyH, Math.min(bodyH / 2, 6));
     ctx.fillStyle = '#3a4050';
-    x = pad;
-    for (let k = 0; k < segs.length - 1; k++) {
-      x += segs[k].len * pitch;
-      ctx.fillRect(Math.round(x + gap / 2 - 1), cy - bodyH, 2, bodyH * 2);
-      x += gap;
+    if (rows === 1) {
+      for (let k = 0; k < places.length - 1; k++) {
+        const end = places[k].x + places[k].len * pitch;
+        ctx.fillRect(Math.round(end + gap / 2 - 1), H / 2 - bodyH, 2, bodyH * 2);
+      }
+    } else {
+      // Where one row's strip meets the next: the end of row k and the start of row k + 1.
+      for (let k = 0; k < places.length - 1; k++) {
+        const a = places[k];
+        const b = places[k + 1];
+        ctx.fillRect(Math.round(a.x + a.len * pitch + 1), a.cy - bodyH / 2, 2, bodyH);
+        ctx.fillRect(Math.round(b.x - 4), b.cy - bodyH / 2, 2, bodyH);
+      }
     }
 
     // Glow: the frame as an n×5 image, scaled up smoothly and added to the picture.
@@ -121,11 +146,9 @@ export class StripView {
     this.glowCtx.putImageData(img, 0, 0);
     ctx.globalCompositeOperation = 'lighter';
     ctx.imageSmoothingEnabled = true;
-    const glowH = Math.min(H, bodyH * 4);
-    x = pad;
-    for (const s of segs) {
-      ctx.drawImage(this.glow, s.start, 0, s.len, GLOW_ROWS.length, x - pitch, cy - glowH / 2, s.len * pitch + 2 * pitch, glowH);
-      x += s.len * pitch + gap;
+    const glowH = Math.min(rowH, bodyH * 4);
+    for (const p of places) {
+      ctx.drawImage(this.glow, p.start, 0, p.len, GLOW_ROWS.length, p.x - pitch, p.cy - glowH / 2, p.len * pitch + 2 * pitch, glowH);
     }
 
     // The LEDs themselves: unlit ones as faint sites when there is room, lit ones as bright dots.
@@ -142,14 +165,28 @@ export class StripView {
       } else {
         ctx.fillStyle = `rgb(${TO_SCREEN[R]},${TO_SCREEN[G]},${TO_SCREEN[B]})`;
       }
-      if (r < 1.5) ctx.fillRect(xs[i] - r, cy - r, 2 * r, 2 * r);
+      if (r < 1.5) ctx.fillRect(xs[i] - r, ys[i] - r, 2 * r, 2 * r);
       else {
         ctx.beginPath();
-        ctx.arc(xs[i], cy, r, 0, Math.PI * 2);
+        ctx.arc(xs[i], ys[i], r, 0, Math.PI * 2);
         ctx.fill();
       }
     }
     this.drawn += 1;
+  }
+
+  /**
+   * How many rows to draw `segs` in, over `width` device pixels: one (side by side) unless that
+   * leaves an LED less than 2.5 CSS pixels and the screen is tall enough for one row per segment
+   * (at most 4), as on a phone.
+   */
+  rowsFor(segs, n, width) {
+    const dpr = Math.min(window.devicePixelRatio || 1, 2);
+    if (this.canvas.clientWidth > 700) return 1;
+    const sideBySide = width / n / dpr;
+    const rows = segs.length;
+    if (rows < 2 || rows > 4 || sideBySide >= 2.5) return 1;
+    return this.canvas.height / rows >= 24 * dpr ? rows : 1;
   }
 
   /** The segments to draw for `n` LEDs: the device's own if they fit, else the line as one strip. */

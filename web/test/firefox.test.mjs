@@ -129,6 +129,14 @@ async function main() {
       for (let i = 0; i < d.length; i += 4) { const v = d[i] + d[i + 1] + d[i + 2]; if (v > 120) lit++; sum = (sum * 31 + v) >>> 0; }
       return { lit, sum };
     })()`;
+    // Pixels that show a light (a channel over 100; the strip's grey body and marks never do).
+    const coloured = `(() => {
+      const c = document.getElementById('strip');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.max(d[i], d[i + 1], d[i + 2]) > 100) n++;
+      return n;
+    })()`;
     await step('Firefox: the strip preview draws LEDs and changes over time', async () => {
       const a = await until(async () => {
         const p = await bidi.eval(ctx, pixels);
@@ -155,6 +163,26 @@ async function main() {
       check(await until(async () => Math.abs((await api('GET', '/api/params')).softness - 0.61) < 1e-4, 5000), 'softness did not end at 0.61');
       const errors = await bidi.eval(ctx, `document.querySelectorAll('.toast.error').length`);
       check(errors === 0, `${errors} error messages shown`);
+    });
+
+    await step('Firefox: the power switch and master brightness at the top work, values in units', async () => {
+      await bidi.eval(ctx, `document.getElementById('power').click()`);
+      check(await until(async () => (await api('GET', '/api/power')).on === false, 5000), 'GET /api/power did not say off');
+      const dark = await until(async () => ((await bidi.eval(ctx, coloured)) === 0 ? true : null), 5000);
+      check(dark, 'the strip preview did not go dark');
+      await bidi.eval(ctx, `document.getElementById('power').click()`);
+      check(await until(async () => (await api('GET', '/api/power')).on === true, 5000), 'GET /api/power did not say on again');
+      await bidi.eval(ctx, `(() => {
+        const el = document.querySelector('#master [data-param="brightness"] input');
+        el.value = '0.5';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      })()`);
+      check(await until(async () => Math.abs((await api('GET', '/api/params')).brightness - 0.5) < 1e-4, 5000), 'brightness did not become 0.5');
+      const shown = await bidi.eval(ctx, `document.querySelector('#master [data-param="brightness"] output').value`);
+      check(shown === '50 %', `the top brightness shows ${shown}`);
+      const hue = await bidi.eval(ctx, `document.querySelector('[data-param="color"] output').value`);
+      check(/^\d+°$/.test(hue), `the hue shows ${hue}`);
+      return `brightness ${shown}, hue ${hue}`;
     });
 
     await step('Firefox: no console error, screenshot', async () => {

@@ -5,9 +5,13 @@
 // check what a user would see and do, each time reading the result back from the API itself
 // rather than from the page: the strip preview changes over time; dragging a slider changes the
 // parameter; a flood of slider moves ends on the last value with no error; clicking a pattern
-// selects it; a palette click sets palette_id; a preset saved and applied brings its look back.
+// selects it; a palette click sets palette_id; a preset saved and applied brings its look back;
+// values read in their units; the colour picker sets the hue; the power switch darkens the strip
+// and is saved; on a phone the preview, power and brightness stay at the top while the page
+// scrolls, the sections follow in order and the strip is drawn in rows large enough to read.
 // Every step is reported; any failure, any console error, uncaught page error or failed API call
-// makes the run exit 1. Screenshots (desktop and phone) go to target/web-test/.
+// makes the run exit 1. Screenshots (desktop, power off, phone, phone scrolled) go to
+// target/web-test/.
 //
 // Environment: K1_BIN (the k1 binary; default target/release/k1 or target/debug/k1, whichever is
 // newer), CHROMIUM (default /usr/bin/chromium), K1_WEB_TEST_OUT (default target/web-test).
@@ -18,14 +22,22 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { out, repo, k1Binary, sleep, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
 
-/** The strip canvas: its size, how many pixels are lit, and every 4th byte (for comparisons). */
+/**
+ * The strip canvas: its size, how many pixels are lit, how many show a light at all (a channel
+ * over 100: the strip's own grey body and marks never reach that), and every 4th byte (for
+ * comparisons).
+ */
 function canvasPixels(page) {
   return page.evaluate(() => {
     const c = document.getElementById('strip');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let lit = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 120) lit += 1;
-    return { w: c.width, h: c.height, lit, data: Array.from(d.filter((_, i) => i % 16 === 0)) };
+    let coloured = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] + d[i + 1] + d[i + 2] > 120) lit += 1;
+      if (Math.max(d[i], d[i + 1], d[i + 2]) > 100) coloured += 1;
+    }
+    return { w: c.width, h: c.height, lit, coloured, data: Array.from(d.filter((_, i) => i % 16 === 0)) };
   });
 }
 
@@ -109,9 +121,12 @@ async function main() {
       // own named parameters; pattern_params is that group.
       const elsewhere = new Set(['palette_id', 'pattern_params', 'custom_param_1', 'custom_param_2', 'custom_param_3']);
       const want = props.filter((p) => !elsewhere.has(p));
-      const have = await page.$$eval('#global-params [data-param]', (els) => els.map((e) => e.dataset.param));
+      // Master brightness sits in the top bar, the others in the parameter card.
+      const have = await page.$$eval('#global-params [data-param], #master [data-param]', (els) => els.map((e) => e.dataset.param));
       const missing = want.filter((p) => !have.includes(p));
       check(missing.length === 0, `no control for ${missing.join(', ')}`);
+      check(await page.locator('#master [data-param="brightness"] input[type="range"]').count() === 1, 'no brightness slider in the top bar');
+      check(await page.locator('[data-param="brightness"]').count() === 1, 'brightness has two controls');
       return `${want.length} parameters`;
     });
 
@@ -173,7 +188,7 @@ async function main() {
       check(s, 'the API never reached the slider value');
       check(Math.abs(s.v - before) > 0.1, `brightness barely moved: ${before} -> ${s.v}`);
       const shown = await page.$eval('[data-param="brightness"] output', (o) => o.value);
-      check(Number(shown) === Number(s.v.toFixed(2)), `the slider shows ${shown}, the API has ${s.v}`);
+      check(shown === `${Math.round(s.v * 100)} %`, `the slider shows ${shown}, the API has ${s.v}`);
       return `${before} -> ${s.v}`;
     });
 
@@ -195,6 +210,91 @@ async function main() {
       const errors = await page.locator('.toast.error').count();
       check(errors === 0, `${errors} error messages shown`);
       noProblems('after the flood');
+    });
+
+    await step('values read in human units (%, degrees, seconds, ×), as the API describes them', async () => {
+      const p = await api('GET', '/api/params');
+      const doc = await api('GET', '/api/openapi.json');
+      const props = doc.components.schemas.Params.properties;
+      const out = (name) => page.$eval(`[data-param="${name}"] output`, (o) => o.value);
+      const want = {
+        color: `${Math.round(p.color * 360)}°`,
+        saturation: `${Math.round(p.saturation * 100)} %`,
+        speed: `${(0.25 * Math.pow(16, p.speed)).toFixed(2)}×`,
+      };
+      for (const [name, text] of Object.entries(want)) {
+        check((await out(name)) === text, `${name} shows ${await out(name)}, want ${text}`);
+      }
+      check((await out('softness')).endsWith(' s'), `softness shows ${await out('softness')}`);
+      const raw = [];
+      for (const [name, schema] of Object.entries(props)) {
+        if (schema.type !== 'number' || !schema['x-display']) continue;
+        const text = await out(name).catch(() => null);
+        if (text === null || !text.endsWith(schema['x-display'].suffix)) raw.push(`${name}: ${text}`);
+      }
+      check(raw.length === 0, `not in their units: ${raw.join(', ')}`);
+      return Object.values(want).join(', ');
+    });
+
+    await step('the colour picker sets the hue (color) in the API', async () => {
+      const sel = '[data-param="color"] input[type="color"]';
+      check(await page.locator(sel).count() === 1, 'no colour picker beside the color slider');
+      await page.$eval(sel, (el) => {
+        el.value = '#0000ff';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      const got = await until(async () => {
+        const v = (await api('GET', '/api/params')).color;
+        return Math.abs(v - 2 / 3) < 0.006 ? v : null;
+      }, 5000);
+      check(got !== null, 'color did not become the hue of blue (2/3)');
+      const shown = await page.$eval('[data-param="color"] output', (o) => o.value);
+      check(shown === '240°' || shown === '241°' || shown === '239°', `the hue shows ${shown}`);
+      // And the other way: a hue set elsewhere moves the picker once the page shows it.
+      await api('POST', '/api/params', { color: 0.5 });
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      const picked = await until(async () => ((await page.$eval(sel, (el) => el.value)) === '#00ffff' ? true : null), 5000);
+      check(picked, `the picker shows ${await page.$eval(sel, (el) => el.value)} for hue 0.5 (cyan)`);
+      return `color ${got}`;
+    });
+
+    await step('the power switch fades the strip to black and back, and K1 keeps it', async () => {
+      check((await api('GET', '/api/power')).on === true, 'the light starts off');
+      // A still, bright look, so that "lit" and "dark" are plain to see on the canvas.
+      await api('POST', '/api/select', { id: 'departure' });
+      await api('POST', '/api/params', { brightness: 1 });
+      const before = await until(async () => ((await canvasPixels(page)).coloured > 0 ? true : null), 5000);
+      check(before, 'the strip shows no light before the switch is used');
+      check((await page.getAttribute('#power', 'aria-checked')) === 'true', 'the switch does not show on');
+      await page.click('#power');
+      const off = await until(async () => (await api('GET', '/api/power')).on === false, 5000);
+      check(off, 'GET /api/power did not say off after the click');
+      check((await page.getAttribute('#power', 'aria-checked')) === 'false', 'the switch does not show off');
+      const dark = await until(async () => ((await canvasPixels(page)).coloured === 0 ? true : null), 5000);
+      check(dark, 'the strip preview did not go dark');
+      await page.screenshot({ path: join(out, 'ui-power-off.png') });
+      // The choice is saved with the settings.
+      const saved = await until(() => {
+        try {
+          return JSON.parse(readFileSync(join(configDir, 'settings.json'), 'utf8')).power === false;
+        } catch {
+          return false;
+        }
+      }, 5000);
+      check(saved, 'settings.json does not say power: false');
+      await page.click('#power');
+      const on = await until(async () => (await api('GET', '/api/power')).on === true, 5000);
+      check(on, 'GET /api/power did not say on after the second click');
+      const lit = await until(async () => ((await canvasPixels(page)).coloured > 0 ? true : null), 5000);
+      check(lit, 'the strip preview did not light again');
+      // A switch from elsewhere shows here too.
+      await api('POST', '/api/power', { on: false });
+      const follows = await until(async () => ((await page.getAttribute('#power', 'aria-checked')) === 'false' ? true : null), 8000);
+      check(follows, 'the switch did not follow a change made through the API');
+      await api('POST', '/api/power', { on: true });
+      await until(async () => ((await page.getAttribute('#power', 'aria-checked')) === 'true' ? true : null), 8000);
+      return join(out, 'ui-power-off.png');
     });
 
     await step('clicking a pattern selects it (GET /api/patterns current_pattern)', async () => {
@@ -346,6 +446,47 @@ async function main() {
       await mobile.screenshot({ path: join(out, 'ui-phone.png'), fullPage: true });
       noProblems('phone');
       return `${fit.view}px wide; ${join(out, 'ui-phone.png')}`;
+    });
+
+    await step('on a phone the preview, power and brightness stay at the top; sections follow', async () => {
+      const inView = (sel) =>
+        mobile.$eval(sel, (el) => {
+          const r = el.getBoundingClientRect();
+          return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+        });
+      for (const sel of ['#strip', '#power', '#master [data-param="brightness"] input']) {
+        check(await inView(sel), `${sel} is not on screen at the top`);
+      }
+      const order = await mobile.evaluate(() => ['patterns-card', 'params-card', 'setup-h'].map((id) => document.getElementById(id).getBoundingClientRect().top));
+      check(order[0] < order[1] && order[1] < order[2], `sections out of order: patterns, parameters, set-up at ${order}`);
+      // Follow the link to the set-up section: the page scrolls, the top block stays.
+      await mobile.tap('.jump a[href="#setup-h"]');
+      const scrolled = await until(() => mobile.evaluate(() => (window.scrollY > 300 ? window.scrollY : null)), 3000);
+      check(scrolled, 'the set-up link did not scroll the page');
+      for (const sel of ['#strip', '#power', '#master [data-param="brightness"] input']) {
+        check(await inView(sel), `${sel} scrolled away (scrollY ${scrolled})`);
+      }
+      const heading = await mobile.$eval('#setup-h', (el) => el.getBoundingClientRect().top);
+      const below = await mobile.$eval('#top', (el) => el.getBoundingClientRect().bottom);
+      check(heading >= below - 1, `the set-up heading is hidden under the top block (${heading} < ${below})`);
+      // The brightness slider at the top works from there.
+      await api('POST', '/api/params', { brightness: 0.9 });
+      const input = mobile.locator('#master [data-param="brightness"] input');
+      const box = await input.boundingBox();
+      await mobile.tap('#master [data-param="brightness"] input', { position: { x: box.width * 0.3, y: box.height / 2 } });
+      const b = await until(async () => {
+        const v = (await api('GET', '/api/params')).brightness;
+        return Math.abs(v - 0.3) < 0.06 ? v : null;
+      }, 5000);
+      check(b !== null, 'tapping the top brightness slider at 30 % did not set brightness near 0.3');
+      await mobile.screenshot({ path: join(out, 'ui-phone-scrolled.png') });
+      // The strip is drawn large enough to read: a row per strip, LEDs at least 2 CSS px apart.
+      const strip = await mobile.$eval('#strip', (c) => ({ rows: Number(c.dataset.rows), ledPx: Number(c.dataset.ledPx), h: c.clientHeight }));
+      check(strip.rows === 2 && strip.ledPx >= 2 && strip.h >= 90, `strip ${JSON.stringify(strip)}`);
+      const desk = await page.$eval('#strip', (c) => Number(c.dataset.rows));
+      check(desk === 1, `the desktop strip is drawn in ${desk} rows`);
+      noProblems('phone, scrolled');
+      return `scrolled to ${scrolled}px; brightness ${b}; strip ${JSON.stringify(strip)}; ${join(out, 'ui-phone-scrolled.png')}`;
     });
 
     await step('LAN mode: the UI asks for the token once, keeps it, and changes go through', async () => {

@@ -157,11 +157,14 @@ pub fn look_json(settings: &RenderSettings) -> Map<String, Value> {
     out
 }
 
-/// Saves the current settings, input gain and the source chosen over the API (written within
-/// the debounce window). A source given on the command line is not saved: it stays with that run.
+/// Saves the current settings, the power switch, input gain and the source chosen over the API
+/// (written within the debounce window). A source given on the command line is not saved: it
+/// stays with that run.
 pub fn persist(state: &ApiState) {
-    let mut doc = look_json(&state.shared.settings());
+    let settings = state.shared.settings();
+    let mut doc = look_json(&settings);
     doc.insert("version".into(), json!(DOC_VERSION));
+    doc.insert("power".into(), json!(settings.powered()));
     doc.insert(
         "microphone_gain".into(),
         params::num(state.shared.audio().gain()),
@@ -179,10 +182,15 @@ pub fn saved_source(doc: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The settings and gain a saved settings document holds, on top of `base`; an error says what
-/// is wrong with it.
+/// The settings (with the power switch) and gain a saved settings document holds, on top of
+/// `base`; an error says what is wrong with it.
 pub fn restore(doc: &Value, base: RenderSettings) -> Result<(RenderSettings, Option<f32>), String> {
-    let settings = look_settings(doc, base).map_err(|e| e.body().message)?;
+    let mut settings = look_settings(doc, base).map_err(|e| e.body().message)?;
+    match doc.get("power") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(on)) => settings.power = u32::from(*on),
+        Some(other) => return Err(format!("power must be true or false, got {other}")),
+    }
     let gain = match doc.get("microphone_gain") {
         None | Some(Value::Null) => None,
         Some(v) => Some(

@@ -240,11 +240,20 @@ fn restore(store: &Store, api: &ApiConfig, shared: &Shared, noise_floor: &mut Op
     if let Some(doc) = store.get(Doc::Settings) {
         match super::control::restore(&doc, shared.settings()) {
             Ok((settings, gain)) => {
-                if !api.look_from_cli {
-                    let _ = shared.update(|s| -> Result<(), ()> {
+                // The power switch is kept even when the command line names the look.
+                let _ = shared.update(|s| -> Result<(), ()> {
+                    if api.look_from_cli {
+                        s.power = settings.power;
+                    } else {
                         *s = settings;
-                        Ok(())
-                    });
+                    }
+                    Ok(())
+                });
+                if !settings.powered() {
+                    note(
+                        "the light is switched off (saved from an earlier run): switch it on in \
+                         the web UI or with POST /api/power {\"on\": true}",
+                    );
                 }
                 if let Some(g) = gain
                     && let Err(e) = shared.audio().set_gain(g)

@@ -37,6 +37,7 @@ mod looks;
 mod mdns;
 mod openapi;
 mod params;
+mod power;
 mod presets;
 mod server;
 mod source;
@@ -52,6 +53,7 @@ pub use conn::HttpLimits;
 pub use launch::{
     ApiConfig, Auth, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source,
 };
+pub use presets::saved_look;
 pub use source::{CurrentSource, SourceSwitch};
 pub use state::ApiState;
 
@@ -72,6 +74,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ),
         ("/api/select", post(looks::select)),
         ("/api/reset", post(looks::reset)),
+        ("/api/power", get(power::get).post(power::post)),
         ("/api/palettes", get(looks::palettes)),
         ("/api/audio-config", get(audio::get).post(audio::post)),
         ("/api/device/info", get(device::info)),

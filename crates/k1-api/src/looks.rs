@@ -14,7 +14,7 @@ use super::params::num;
 use super::state::ApiState;
 
 /// `GET /api/patterns`: every pattern in the original firmware's order, with its own parameters
-/// and their ranges, and the current one.
+/// (their ranges and how their values read, `display`), and the current one.
 pub async fn patterns(State(state): State<ApiState>) -> Json<Value> {
     let list: Vec<Value> = PATTERNS
         .iter()
@@ -31,6 +31,7 @@ pub async fn patterns(State(state): State<ApiState>) -> Json<Value> {
                         "min": num(c.min),
                         "max": num(c.max),
                         "labels": c.labels,
+                        "display": super::params::display_json(&c.display),
                     })
                 })
                 .collect();

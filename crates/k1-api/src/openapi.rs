@@ -48,7 +48,12 @@ fn params_schema(update: bool) -> Value {
         let name = super::error::api_field(p.name);
         let schema = match p.kind {
             ParamKind::Float { min, max, .. } => {
-                json!({"type": "number", "minimum": min, "maximum": max, "description": p.description})
+                let mut schema = json!({"type": "number", "minimum": min, "maximum": max, "description": p.description});
+                if let Some(d) = &p.display {
+                    // How the value reads to a person, for the web UI (an extension field).
+                    schema["x-display"] = super::params::display_json(d);
+                }
+                schema
             }
             ParamKind::Custom(_) => {
                 json!({"type": "number", "minimum": 0, "maximum": 1, "description": p.description})
@@ -101,6 +106,10 @@ pub fn document() -> Value {
         "Select": select,
         "SelectReply": {"type": "object", "properties": {"current_pattern": {"type": "integer"}, "id": {"type": "string"}, "name": {"type": "string"}}},
         "Look": look,
+        "Power": {
+            "type": "object", "required": ["on"], "additionalProperties": false,
+            "properties": {"on": {"type": "boolean", "description": "true: the light is on; false: it fades to black (saved across restarts)"}}
+        },
         "AudioConfigUpdate": {
             "type": "object", "additionalProperties": false,
             "properties": {
@@ -154,6 +163,11 @@ pub fn document() -> Value {
                 "responses": {"200": ok("the pattern", r("SelectReply")), "400": bad.clone(), "401": unauthorized.clone(), "404": err("no such pattern")}}},
             "/api/reset": {"post": {"summary": "Every parameter to its default (the pattern stays)", "requestBody": body(obj.clone()),
                 "responses": {"200": ok("the parameters", r("Params")), "401": unauthorized.clone()}}},
+            "/api/power": {
+                "get": {"summary": "The power switch", "responses": {"200": ok("the switch", r("Power"))}},
+                "post": {"summary": "Switch the light on or off: off fades to black in 0.7 s, on fades back (the pattern and analysis carry on; saved across restarts)", "requestBody": body(r("Power")),
+                    "responses": {"200": ok("the switch after the change", r("Power")), "400": bad.clone(), "401": unauthorized.clone()}}
+            },
             "/api/palettes": {"get": {"summary": "Every palette with 5 preview colours and its keyframes", "responses": {"200": ok("palettes", obj.clone())}}},
             "/api/audio-config": {
                 "get": {"summary": "Input gain, the audio source in use and the kinds available, calibration state", "responses": {"200": ok("audio", obj.clone())}},

@@ -7,7 +7,9 @@
 //! pattern's own parameters (`style`, `threshold`, ...) are accepted by name in their own range
 //! and listed under `pattern_params`.
 
-use k1_core::params::{CustomParam, GLOBAL, ParamKind, Params, Value as ParamValue};
+use k1_core::params::{
+    CustomParam, Display, GLOBAL, ParamKind, Params, Scale, Value as ParamValue,
+};
 use k1_core::render::PatternId;
 use serde_json::{Map, Value, json};
 
@@ -32,6 +34,29 @@ pub fn num(v: f32) -> Value {
 pub fn num_rounded(v: f32) -> Value {
     let x = (f64::from(v) * 1e6).round() / 1e6;
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// How a parameter's value reads to a person (`k1_core::params::Display`), for the web UI:
+/// `{unit, suffix, scale: "linear", factor, decimals}` (shown = value × factor) or
+/// `{unit, suffix, scale: "geometric", from, to, decimals}` (shown = from × (to/from)^value).
+pub fn display_json(d: &Display) -> Value {
+    let mut out = json!({
+        "unit": d.unit.name(),
+        "suffix": d.unit.suffix(),
+        "decimals": d.decimals,
+    });
+    match d.scale {
+        Scale::Linear(factor) => {
+            out["scale"] = json!("linear");
+            out["factor"] = num(factor);
+        }
+        Scale::Geometric { from, to } => {
+            out["scale"] = json!("geometric");
+            out["from"] = num(from);
+            out["to"] = num(to);
+        }
+    }
+    out
 }
 
 /// The parameter object for `params` with `pattern` current.

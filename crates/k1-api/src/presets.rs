@@ -3,7 +3,8 @@
 //! `GET /api/presets` lists them, `POST /api/presets {"name", "pattern"?, "parameters"?}` saves
 //! one (the current look when only a name is given; an existing name is replaced),
 //! `DELETE /api/presets/{name}` removes one and `POST /api/presets/{name}/apply` makes it
-//! current.
+//! current. [`saved_look`] reads one from a config directory without a running API, for
+//! `k1 run --preset NAME`.
 
 use axum::Json;
 use axum::extract::rejection::PathRejection;
@@ -16,6 +17,7 @@ use super::error::ApiError;
 use super::extract::JsonBody;
 use super::state::ApiState;
 use crate::store::Doc;
+use k1_engine::RenderSettings;
 
 /// The most presets kept.
 pub const MAX_PRESETS: usize = 200;
@@ -171,4 +173,74 @@ pub async fn apply_route(
 fn path_name(name: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     name.map(|Path(n)| n)
         .map_err(|e| ApiError::value("name", e.body_text()))
+}
+
+/// The look (pattern and parameters) of the preset called `name` among those saved in the
+/// config directory `dir`, read from its presets file without opening the store (for `k1 run
+/// --preset NAME`, before the API starts). The error says what is wrong and names the presets
+/// that exist.
+pub fn saved_look(dir: &std::path::Path, name: &str) -> Result<RenderSettings, String> {
+    let path = dir.join(Doc::Presets.file_name());
+    let none_saved = || {
+        format!(
+            "no preset called '{name}': no presets are saved in {} (save one in the web UI or \
+             with POST /api/presets)",
+            dir.display()
+        )
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(none_saved()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let doc: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+    let presets = match doc.get("presets") {
+        Some(Value::Object(p)) => p,
+        _ => return Err(none_saved()),
+    };
+    if presets.is_empty() {
+        return Err(none_saved());
+    }
+    let Some(preset) = presets.get(name) else {
+        let names: Vec<&str> = presets.keys().map(String::as_str).collect();
+        return Err(format!(
+            "no preset called '{name}'; saved presets: {}",
+            names.join(", ")
+        ));
+    };
+    control::look_settings(preset, RenderSettings::DEFAULT).map_err(|e| {
+        format!(
+            "preset '{name}' in {}: {}",
+            path.display(),
+            e.body().message
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_preset_is_read_by_name_and_a_wrong_name_lists_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = saved_look(dir.path(), "party").unwrap_err();
+        assert!(e.contains("no presets are saved"), "{e}");
+        std::fs::write(
+            dir.path().join("presets.json"),
+            r#"{"version": 1, "presets": {
+                "party": {"pattern": "bloom", "parameters": {"brightness": 0.4, "palette_id": 3}},
+                "calm": {"pattern": "lava"}}}"#,
+        )
+        .unwrap();
+        let s = saved_look(dir.path(), "party").unwrap();
+        assert_eq!(s.pattern_id(), k1_core::render::PatternId::Bloom);
+        assert_eq!((s.params.brightness, s.params.palette), (0.4, 3));
+        let e = saved_look(dir.path(), "nope").unwrap_err();
+        assert!(e.contains("'nope'") && e.contains("calm, party"), "{e}");
+        std::fs::write(dir.path().join("presets.json"), "{not json").unwrap();
+        let e = saved_look(dir.path(), "party").unwrap_err();
+        assert!(e.contains("not valid JSON"), "{e}");
+    }
 }

@@ -47,7 +47,7 @@ impl Published {
 }
 
 /// Everything the renderer reads every frame that a user can change while it runs: the
-/// parameters, the pattern, and standby. Plain data, so it crosses to the render thread through a
+/// parameters, the pattern, standby and the power switch. Plain data, so it crosses to the render thread through a
 /// [`SettingsLock`] like the snapshot does.
 #[derive(Clone, Copy, Debug, PartialEq, bytemuck::NoUninit)]
 #[repr(C)]
@@ -58,23 +58,31 @@ pub struct RenderSettings {
     pub pattern: u32,
     /// 1 to fade to dark and stay there (standby), 0 to show the pattern.
     pub standby: u32,
+    /// The power switch: 1 on, 0 off (the light fades to black, `k1_core::render::PowerFade`).
+    pub power: u32,
 }
 
 impl RenderSettings {
-    /// The default parameters and pattern, not in standby.
+    /// The default parameters and pattern, not in standby, switched on.
     pub const DEFAULT: RenderSettings = RenderSettings {
         params: Params::DEFAULT,
         pattern: 0,
         standby: 0,
+        power: 1,
     };
 
-    /// Settings for `pattern` with `params`, not in standby.
+    /// Settings for `pattern` with `params`, not in standby, switched on.
     pub fn new(pattern: PatternId, params: Params) -> Self {
         Self {
             params,
             pattern: pattern.index() as u32,
-            standby: 0,
+            ..Self::DEFAULT
         }
+    }
+
+    /// Whether the power switch is on.
+    pub fn powered(&self) -> bool {
+        self.power != 0
     }
 
     /// The pattern; the first one if the index is out of range (it never is when set through

@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use k1_core::color::{Pipeline, PipelineConfig, Rgb8};
-use k1_core::render::{Layout, MAX_LEDS, Renderer, Rgb, spectrum_view};
+use k1_core::render::{Layout, MAX_LEDS, PowerFade, Renderer, Rgb, spectrum_view};
 
 use super::exchange::{PublishedLock, SettingsLock};
 use super::metrics::MetricsHub;
@@ -62,6 +62,7 @@ struct Painter {
     pipeline: Box<Pipeline<MAX_LEDS>>,
     linear: Vec<Rgb>,
     pattern: u32,
+    power: PowerFade,
     look: Look,
 }
 
@@ -72,6 +73,7 @@ impl Painter {
             pipeline: Box::new(Pipeline::new(PipelineConfig::DEFAULT)),
             linear: vec![Rgb::BLACK; layout.leds()],
             pattern: settings.pattern,
+            power: PowerFade::new(settings.powered()),
             look,
         }
     }
@@ -94,8 +96,17 @@ impl Painter {
                 if standby != self.renderer.standby() {
                     self.renderer.set_standby(standby);
                 }
+                self.power.set(settings.powered());
                 self.renderer
                     .render(snapshot, &settings.params, dt, &mut self.linear);
+                self.power.apply(dt, &mut self.linear);
+                if self.power.dark() {
+                    // Off: true black, and the pipeline's memory forgotten so that switching
+                    // on fades in from black rather than from the last frame.
+                    self.pipeline.reset();
+                    out.fill(Rgb8::BLACK);
+                    return;
+                }
                 let n = self
                     .pipeline
                     .process(&self.linear, &settings.params, dt, out);
@@ -189,5 +200,64 @@ impl RenderLoop<'_> {
                 .fetch_add(f - fallbacks, Ordering::Relaxed);
             (retries, fallbacks) = (r, f);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RenderSettings;
+    use k1_core::params::Params;
+    use k1_core::render::{POWER_FADE_SECONDS, PatternId};
+
+    fn lit(frame: &[Rgb8]) -> usize {
+        frame.iter().filter(|c| **c != Rgb8::BLACK).count()
+    }
+
+    #[test]
+    fn the_power_switch_fades_to_black_and_back() {
+        let on = RenderSettings::new(PatternId::Departure, Params::DEFAULT);
+        let off = RenderSettings { power: 0, ..on };
+        let layout = Layout::centre_out(160).unwrap();
+        let mut painter = Painter::new(layout, Look::Patterns, &on);
+        let snapshot = k1_core::Snapshot::EMPTY;
+        let mut out = vec![Rgb8::BLACK; 320];
+        let dt = 0.01;
+        let frames = |seconds: f32| (seconds / dt).ceil() as usize;
+        for _ in 0..frames(0.5) {
+            painter.paint(&snapshot, &on, dt, &mut out);
+        }
+        let full = lit(&out);
+        assert!(full > 160, "a still gradient lights the strip: {full} LEDs");
+        // Half way through the fade the light is dimmer but not out.
+        for _ in 0..frames(POWER_FADE_SECONDS / 2.0) {
+            painter.paint(&snapshot, &off, dt, &mut out);
+        }
+        assert!(lit(&out) > 0, "not black half way");
+        for _ in 0..frames(POWER_FADE_SECONDS) {
+            painter.paint(&snapshot, &off, dt, &mut out);
+        }
+        assert_eq!(lit(&out), 0, "black once faded");
+        for _ in 0..frames(POWER_FADE_SECONDS + 0.5) {
+            painter.paint(&snapshot, &on, dt, &mut out);
+        }
+        assert!(
+            lit(&out) >= full * 9 / 10,
+            "back on: {} of {full}",
+            lit(&out)
+        );
+    }
+
+    #[test]
+    fn settings_restored_off_start_black() {
+        let off = RenderSettings {
+            power: 0,
+            ..RenderSettings::new(PatternId::Departure, Params::DEFAULT)
+        };
+        let layout = Layout::centre_out(160).unwrap();
+        let mut painter = Painter::new(layout, Look::Patterns, &off);
+        let mut out = vec![Rgb8 { r: 1, g: 1, b: 1 }; 320];
+        painter.paint(&k1_core::Snapshot::EMPTY, &off, 0.01, &mut out);
+        assert_eq!(lit(&out), 0);
     }
 }

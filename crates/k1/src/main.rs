@@ -11,6 +11,8 @@
 //! k1 soak [--frames N] [--hops N] [--fps N]
 //! k1 run [--input FILE|-|mic[:NAME] | --demo] [--fps N] [--leds N] [--stats] [--check DURATION]
 //!        [--no-playback] [--no-preview | --sink terminal|null] [--rate 12800|16000]
+//!        [--pattern ID | --preset NAME] [--param NAME=VALUE]...
+//! k1 patterns | k1 palettes [--color auto|always|never] | k1 params [PATTERN]
 //! ```
 //!
 //! A thin binary over K1's libraries: [`cli`] parses (clap) and resolves the arguments into a
@@ -82,6 +84,9 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::BenchOutputs(job) => commands::bench_outputs::run(job),
         cli::Command::BenchMic(args) => commands::bench_mic::run(args),
         cli::Command::Discover(wait) => commands::discover::run(wait),
+        cli::Command::Patterns => commands::catalog::patterns(),
+        cli::Command::Palettes { color } => commands::catalog::palettes(color),
+        cli::Command::Params(pattern) => commands::catalog::params(pattern),
     }
 }
 

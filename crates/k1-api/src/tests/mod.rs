@@ -5,11 +5,13 @@
 mod fuzz;
 mod hardened;
 mod openapi;
+mod power;
 mod routes;
 mod saved;
 mod security;
 mod slow_sockets;
 mod source;
+mod units;
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! [`CustomParam`]: a pattern's own parameter, stored in one of three shared slots.
 
-use super::{NUM_CUSTOM, Params};
+use super::{Display, NUM_CUSTOM, Params};
 
 /// A parameter that only some pattern understands, with its name, range and meaning.
 ///
@@ -23,6 +23,8 @@ pub struct CustomParam {
     pub max: f32,
     /// The choices, if this is a choice; empty for a continuous value.
     pub labels: &'static [&'static str],
+    /// How a value in `min..=max` reads to a person (unused for a choice).
+    pub display: Display,
 }
 
 impl CustomParam {
@@ -101,6 +103,7 @@ mod tests {
         min: 0.1,
         max: 0.9,
         labels: &[],
+        display: Display::PERCENT,
     };
     const STYLE: CustomParam = CustomParam {
         name: "style",
@@ -109,6 +112,7 @@ mod tests {
         min: 0.0,
         max: 2.0,
         labels: &["trail", "ripples", "stream"],
+        display: Display::NUMBER,
     };
 
     #[test]

@@ -6,15 +6,18 @@
 //! pattern gives with its [`CustomParam`]s. [`Params::validate`] checks a whole set;
 //! [`Params::set`] changes one parameter by name from text (the command line) and
 //! [`Params::set_value`] from a typed value (the HTTP API); both return a [`ParamError`] that
-//! names the field.
+//! names the field. Each parameter's [`Display`] says how its value reads to a person (`80 %`,
+//! `120°`), once for the command line, the API and the web UI.
 
 mod access;
 mod custom;
+mod display;
 mod error;
 mod table;
 
 pub use access::Value;
 pub use custom::{CustomParam, slots_are_valid};
+pub use display::{Display, Scale, Shown, Unit};
 pub use error::{Name, ParamError};
 pub use table::{GLOBAL, ParamInfo, ParamKind, info};
 

@@ -1,4 +1,9 @@
-//! The global parameter table: every parameter's name, kind, range, default and meaning.
+//! The global parameter table: every parameter's name, kind, range, default, meaning and how it
+//! reads to a person.
+
+use super::display::{Display, Unit};
+use crate::color::softness::{MAX_CUTOFF_HZ, MIN_CUTOFF_HZ};
+use crate::render::MAX_BACKGROUND;
 
 /// What kind of value a parameter holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,9 +37,17 @@ pub struct ParamInfo {
     pub description: &'static str,
     /// Its kind, range and default.
     pub kind: ParamKind,
+    /// How a value reads to a person (`80 %`, `120°`); `None` for switches, the palette and
+    /// the custom slots (whose meaning each pattern gives).
+    pub display: Option<Display>,
 }
 
-const fn float(name: &'static str, default: f32, description: &'static str) -> ParamInfo {
+const fn float(
+    name: &'static str,
+    default: f32,
+    display: Display,
+    description: &'static str,
+) -> ParamInfo {
     ParamInfo {
         name,
         description,
@@ -43,6 +56,7 @@ const fn float(name: &'static str, default: f32, description: &'static str) -> P
             max: 1.0,
             default,
         },
+        display: Some(display),
     }
 }
 
@@ -51,6 +65,7 @@ const fn switch(name: &'static str, default: bool, description: &'static str) ->
         name,
         description,
         kind: ParamKind::Bool { default },
+        display: None,
     }
 }
 
@@ -59,47 +74,74 @@ const fn custom(name: &'static str, slot: usize) -> ParamInfo {
         name,
         description: "custom slot: what it does depends on the pattern (see its custom parameters)",
         kind: ParamKind::Custom(slot),
+        display: None,
     }
 }
+
+/// Softness as the time constant of its low-pass, `1 / (2π f_c)`: 0.01 s at 0, 0.32 s at 1.
+const SOFTNESS: Display = Display::geometric(
+    1.0 / (2.0 * core::f32::consts::PI * MAX_CUTOFF_HZ),
+    1.0 / (2.0 * core::f32::consts::PI * MIN_CUTOFF_HZ),
+    Unit::Seconds,
+    2,
+);
 
 /// Every global parameter, in the order the API lists them.
 pub static GLOBAL: [ParamInfo; 16] = [
     float(
         "brightness",
         1.0,
+        Display::PERCENT,
         "overall brightness, applied exactly once, before gamma",
     ),
     float(
         "softness",
         0.25,
-        "temporal low-pass on the output: 0 is crisp (15 Hz), 1 is slow (0.5 Hz)",
+        SOFTNESS,
+        "temporal low-pass on the output, shown as its time constant: 0 is crisp (15 Hz), 1 is \
+         slow (0.5 Hz)",
     ),
     float(
         "color",
         0.33,
+        Display::linear(360.0, Unit::Degrees, 0),
         "base hue (0..1 = once round the colour wheel)",
     ),
     float(
         "color_range",
         0.0,
+        Display::PERCENT,
         "how far the hue sweeps across the strip (with a palette: how many palette lengths)",
     ),
     float(
         "saturation",
         0.75,
-        "colour saturation (with a palette, 0.75 shows it as designed)",
+        Display::PERCENT,
+        "colour saturation (with a palette, 75 % shows it as designed)",
     ),
-    float("warmth", 0.0, "tint toward incandescent light"),
+    float(
+        "warmth",
+        0.0,
+        Display::PERCENT,
+        "tint toward incandescent light",
+    ),
     float(
         "background",
         0.25,
-        "floor glow under the pattern, at most 25 % of full level",
+        Display::linear(100.0 * MAX_BACKGROUND, Unit::Percent, 1),
+        "floor glow under the pattern, as a share of full level (at most 25 %)",
     ),
-    float("speed", 0.5, "motion speed for the patterns that move"),
+    float(
+        "speed",
+        0.5,
+        Display::geometric(0.25, 4.0, Unit::Times, 2),
+        "motion speed for the patterns that move: 0.25× to 4×, 1× in the middle",
+    ),
     ParamInfo {
         name: "palette",
         description: "colour palette 0..=32 (or its name), or \"none\" for hue from color and color_range",
         kind: ParamKind::Palette,
+        display: None,
     },
     switch(
         "mirror",

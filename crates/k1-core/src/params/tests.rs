@@ -9,6 +9,7 @@ const STYLE: CustomParam = CustomParam {
     min: 0.0,
     max: 2.0,
     labels: &["trail", "ripples", "stream"],
+    display: Display::NUMBER,
 };
 const THRESHOLD: CustomParam = CustomParam {
     name: "threshold",
@@ -17,6 +18,7 @@ const THRESHOLD: CustomParam = CustomParam {
     min: 0.1,
     max: 0.9,
     labels: &[],
+    display: Display::PERCENT,
 };
 static CUSTOM: [CustomParam; 2] = [STYLE, THRESHOLD];
 

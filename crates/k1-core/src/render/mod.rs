@@ -14,6 +14,7 @@ pub mod layout;
 pub mod ops;
 pub mod pattern;
 pub mod patterns;
+mod power_fade;
 mod renderer;
 mod spectrum_view;
 
@@ -24,5 +25,6 @@ pub use colors::Colors;
 pub use layout::{DEFAULT_LEDS, Layout, LayoutError, MAX_LEDS, MAX_SEGMENTS, Segment};
 pub use pattern::{Context, Pattern, PatternInfo};
 pub use patterns::{AnyPattern, PATTERN_COUNT, PATTERNS, PatternId};
+pub use power_fade::{POWER_FADE_SECONDS, PowerFade};
 pub use renderer::{DEFAULT_FADE_SECONDS, MAX_BACKGROUND, Renderer, SCREENSAVER_AFTER};
 pub use spectrum_view::spectrum_view;

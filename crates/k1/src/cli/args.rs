@@ -61,6 +61,13 @@ pub enum CommandArgs {
     Soak(Box<super::measure_args::SoakArgs>),
     /// List the WLED devices on the LAN (mDNS _wled._tcp) with their LED counts.
     Discover(DiscoverArgs),
+    /// List the patterns: index, id, name, what each shows and its own parameters.
+    Patterns,
+    /// List the palettes, each with a colour swatch on a terminal.
+    Palettes(super::list_args::PalettesArgs),
+    /// List the parameters with their ranges, units, defaults and meanings; with PATTERN, its own
+    /// parameters too.
+    Params(super::list_args::ParamsArgs),
 }
 
 /// `k1 discover`.
@@ -191,6 +198,10 @@ pub struct RunArgs {
     pub brightness: Option<f32>,
     #[command(flatten)]
     pub look: super::look::LookArgs,
+    /// Start with a preset saved in the web UI or the API (its pattern and parameters; a
+    /// --param is applied on top). `k1 run --preset x` with a wrong name lists the saved ones.
+    #[arg(long, value_name = "NAME", conflicts_with = "pattern")]
+    pub preset: Option<String>,
     /// Sample format of raw PCM on stdin (`--input -`) [default: s16le].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,

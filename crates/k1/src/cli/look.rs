@@ -19,29 +19,39 @@ pub struct LookArgs {
     pub params: Vec<String>,
 }
 
-/// Resolves the flags into a pattern and a checked parameter set; an error names the flag and
-/// the value at fault.
-pub fn resolve_look(a: &LookArgs) -> Result<(PatternId, Params), UsageError> {
+/// The pattern `text` names (its id, name or index), or a usage error that lists them all.
+pub fn find_pattern(text: &str) -> Result<PatternId, UsageError> {
     let by_index = || {
-        a.pattern
-            .trim()
+        text.trim()
             .parse::<usize>()
             .ok()
             .and_then(PatternId::from_index)
     };
-    let pattern = PatternId::find(&a.pattern)
-        .or_else(by_index)
-        .ok_or_else(|| {
-            let names: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
-            UsageError(format!(
-                "unknown pattern '{}'; valid: {}, or an index 0..={}",
-                a.pattern,
-                names.join(", "),
-                PATTERNS.len() - 1
-            ))
-        })?;
-    let mut params = Params::DEFAULT;
-    for item in &a.params {
+    PatternId::find(text).or_else(by_index).ok_or_else(|| {
+        let names: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
+        UsageError(format!(
+            "unknown pattern '{text}'; valid: {}, or an index 0..={}",
+            names.join(", "),
+            PATTERNS.len() - 1
+        ))
+    })
+}
+
+/// Resolves the flags into a pattern and a checked parameter set; an error names the flag and
+/// the value at fault.
+pub fn resolve_look(a: &LookArgs) -> Result<(PatternId, Params), UsageError> {
+    let pattern = find_pattern(&a.pattern)?;
+    look_on(pattern, Params::DEFAULT, &a.params)
+}
+
+/// `base` with the `--param NAME=VALUE` settings of `items` on top, for `pattern`.
+pub fn look_on(
+    pattern: PatternId,
+    base: Params,
+    items: &[String],
+) -> Result<(PatternId, Params), UsageError> {
+    let mut params = base;
+    for item in items {
         let Some((name, value)) = item.split_once('=') else {
             return Err(UsageError(format!(
                 "--param wants NAME=VALUE, got '{item}'"

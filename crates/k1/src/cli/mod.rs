@@ -1,13 +1,14 @@
 //! The command line, in two stages: [`args`] (clap structs, syntax only) and [`resolve`]
 //! (checked, loaded, ready-to-run jobs).
 //!
-//! Imports point one way: `args` ─► `measure_args`, `render_args`, `eval_args`, `look` ─►
-//! `common`; `resolve` ─► `run_job`, `render_job`, `measure_jobs` ─► `common`, `look` (tests
+//! Imports point one way: `args` ─► `measure_args`, `render_args`, `eval_args`, `list_args`,
+//! `look` ─► `common`; `resolve` ─► `run_job`, `render_job`, `measure_jobs` ─► `common`, `look` (tests
 //! aside).
 
 pub mod args;
 pub mod common;
 pub mod eval_args;
+pub mod list_args;
 pub mod look;
 pub mod measure_args;
 pub mod measure_jobs;

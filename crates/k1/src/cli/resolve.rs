@@ -47,6 +47,15 @@ pub enum Command {
     BenchMic(super::measure_args::BenchMicArgs),
     /// `k1 discover`: how long to listen.
     Discover(std::time::Duration),
+    /// `k1 patterns`.
+    Patterns,
+    /// `k1 palettes`: with true-colour swatches or not.
+    Palettes {
+        /// Draw the swatches in colour.
+        color: bool,
+    },
+    /// `k1 params`: the global parameters, and this pattern's own.
+    Params(Option<k1_core::render::PatternId>),
 }
 
 /// What `k1 analyze` writes besides the summary.
@@ -145,6 +154,11 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         }
         CommandArgs::Bench(BenchArgs::Mic(b)) => Ok(Command::BenchMic(b)),
         CommandArgs::Discover(d) => Ok(Command::Discover(d.wait)),
+        CommandArgs::Patterns => Ok(Command::Patterns),
+        CommandArgs::Palettes(p) => Ok(Command::Palettes {
+            color: super::list_args::color_for_stdout(p.color),
+        }),
+        CommandArgs::Params(p) => Ok(Command::Params(super::list_args::params_pattern(&p)?)),
     }
 }
 

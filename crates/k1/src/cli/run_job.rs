@@ -154,7 +154,10 @@ pub(super) fn run(mut r: RunArgs) -> anyhow::Result<RunJob> {
             "this k1 was built without the `audio` feature, so it has no microphone input".into(),
         ));
     }
-    let (pattern, mut params) = super::look::resolve_look(&r.look)?;
+    let (pattern, mut params) = match &r.preset {
+        Some(name) => preset_look(name, api.store_dir.as_deref(), &r.look.params)?,
+        None => super::look::resolve_look(&r.look)?,
+    };
     if let Some(b) = r.brightness {
         if !(0.0..=1.0).contains(&b) {
             return Err(usage(format!(
@@ -233,12 +236,15 @@ fn apply_file(r: &mut RunArgs, f: &k1_api::store::RunFile) -> Result<(), UsageEr
             (r.demo, r.input) = (false, Some(input.clone()));
         }
     }
-    if let (false, Some(p)) = (given("pattern"), &f.pattern) {
-        r.look.pattern = p.clone();
+    // A preset on the command line replaces the file's look as a whole.
+    if r.preset.is_none() {
+        if let (false, Some(p)) = (given("pattern"), &f.pattern) {
+            r.look.pattern = p.clone();
+        }
+        let mut params = f.param_args();
+        params.append(&mut r.look.params);
+        r.look.params = params;
     }
-    let mut params = f.param_args();
-    params.append(&mut r.look.params);
-    r.look.params = params;
     if !given("no_playback") && f.playback == Some(false) {
         r.no_playback = true;
     }
@@ -304,10 +310,32 @@ fn api_job(r: &RunArgs, f: &k1_api::store::RunFile) -> Result<ApiConfig, UsageEr
         name,
         mdns: !r.no_mdns && f.mdns != Some(false),
         store_dir,
-        look_from_cli: given("pattern") || given("params") || given("brightness"),
+        look_from_cli: given("pattern")
+            || given("preset")
+            || given("params")
+            || given("brightness"),
         input_from_cli: given("input") || given("demo"),
         auth,
     })
+}
+
+/// The look of `--preset NAME`, saved in the config directory `dir`, with the `--param`
+/// settings of `items` on top. A preset that does not exist is a usage error naming the saved
+/// ones.
+fn preset_look(
+    name: &str,
+    dir: Option<&std::path::Path>,
+    items: &[String],
+) -> Result<(k1_core::render::PatternId, k1_core::params::Params), UsageError> {
+    let Some(dir) = dir else {
+        return Err(UsageError(
+            "--preset reads the presets saved in the config directory, and --no-persist (or \
+             persist = false) reads none"
+                .into(),
+        ));
+    };
+    let saved = k1_api::saved_look(dir, name).map_err(|e| UsageError(format!("--preset: {e}")))?;
+    super::look::look_on(saved.pattern_id(), saved.params, items)
 }
 
 /// This machine's host name, or `k1`.
@@ -454,5 +482,54 @@ mod config_file_tests {
         // The flag wins over the file.
         let j = job(&["--config", p, "--auth", "token"]).unwrap();
         assert_eq!(j.api.auth, Auth::Token);
+    }
+
+    #[test]
+    fn a_preset_starts_the_run_and_a_wrong_name_lists_the_saved_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        std::fs::write(
+            dir.path().join("presets.json"),
+            r#"{"version": 1, "presets": {"party": {"pattern": "bloom",
+                "parameters": {"brightness": 0.4, "palette_id": 3}}, "calm": {"pattern": "lava"}}}"#,
+        )
+        .unwrap();
+        let toml = dir.path().join("k1.toml");
+        std::fs::write(&toml, "pattern = \"octave\"\n[params]\nwarmth = 0.9\n").unwrap();
+        let t = toml.to_str().unwrap();
+        let j = job(&[
+            "--preset",
+            "party",
+            "--config-dir",
+            d,
+            "--config",
+            t,
+            "--param",
+            "speed=1",
+        ])
+        .unwrap();
+        assert_eq!(j.pattern, k1_core::render::PatternId::Bloom);
+        assert_eq!((j.params.brightness, j.params.palette), (0.4, 3));
+        assert_eq!(j.params.speed, 1.0, "--param on top of the preset");
+        assert_eq!(
+            j.params.warmth, 0.0,
+            "the file's look gives way to the preset"
+        );
+        assert!(j.api.look_from_cli, "the saved look must not replace it");
+
+        let e = job(&["--preset", "nope", "--config-dir", d]).unwrap_err();
+        let text = format!("{e:#}");
+        assert!(e.downcast_ref::<UsageError>().is_some(), "{text}");
+        assert!(
+            text.contains("'nope'") && text.contains("calm, party"),
+            "{text}"
+        );
+        let e = job(&["--preset", "party", "--no-persist"]).unwrap_err();
+        assert!(format!("{e:#}").contains("--no-persist"), "{e:#}");
+        let words = ["k1", "run", "--preset", "party", "--pattern", "lava"];
+        assert!(
+            super::super::parse_from(words).is_err(),
+            "--preset or --pattern"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod bench_mic;
 pub mod bench_outputs;
 pub mod calibrate;
+pub mod catalog;
 pub mod discover;
 pub mod eval;
 pub mod eval_report;

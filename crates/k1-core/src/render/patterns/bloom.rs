@@ -1,7 +1,7 @@
 //! Bloom: loudness is injected at the centre, and every frame the image drifts outwards with decay
 //! and a light blur, so rings bloom out. Speed sets the drift.
 
-use crate::params::CustomParam;
+use crate::params::{CustomParam, Display};
 use crate::render::Rgb;
 use crate::render::ops::{argmax, decay, mix, mul, unit};
 use crate::render::pattern::{Context, Pattern};
@@ -14,6 +14,7 @@ pub static CUSTOM: [CustomParam; 1] = [CustomParam {
     min: 0.02,
     max: 0.5,
     labels: &[],
+    display: Display::PERCENT,
 }];
 
 /// The drift at speed 0.5, in line lengths per second.

@@ -5,7 +5,7 @@
 //! lattice points, from an integer hash: deterministic and the same on every machine. Time runs
 //! on a lattice period of 1024, so the clock wraps without a seam.
 
-use crate::params::CustomParam;
+use crate::params::{CustomParam, Display, Unit};
 use crate::render::Rgb;
 use crate::render::ops::{floor, mul, position, unit};
 use crate::render::pattern::{Context, Pattern};
@@ -19,6 +19,7 @@ pub static CUSTOM: [CustomParam; 2] = [
         min: 1.0,
         max: 8.0,
         labels: &[],
+        display: Display::linear(1.0, Unit::Number, 1),
     },
     CustomParam {
         name: "energy",
@@ -27,6 +28,7 @@ pub static CUSTOM: [CustomParam; 2] = [
         min: 0.0,
         max: 1.0,
         labels: &[],
+        display: Display::PERCENT,
     },
 ];
 

@@ -7,7 +7,7 @@
 //! rather than staying dark until the beat locks. A soft glow of the loudness sits
 //! at the centre, where the waves leave.
 
-use crate::params::CustomParam;
+use crate::params::{CustomParam, Display};
 use crate::render::Rgb;
 use crate::render::beat_watch::BeatWatch;
 use crate::render::ops::{add, argmax, bump, decay, mul, position, unit};
@@ -22,6 +22,7 @@ pub static CUSTOM: [CustomParam; 2] = [
         min: 0.0,
         max: 1.0,
         labels: &[],
+        display: Display::PERCENT,
     },
     CustomParam {
         name: "width",
@@ -30,6 +31,7 @@ pub static CUSTOM: [CustomParam; 2] = [
         min: 0.02,
         max: 0.25,
         labels: &[],
+        display: Display::PERCENT,
     },
 ];
 

@@ -6,7 +6,7 @@
 use core::f32::consts::TAU;
 
 use super::bloom::travel;
-use crate::params::CustomParam;
+use crate::params::{CustomParam, Display, Unit};
 use crate::render::Rgb;
 use crate::render::ops::{add, argmax, bump, decay, mul, position, unit};
 use crate::render::pattern::{Context, Pattern};
@@ -20,6 +20,7 @@ pub static CUSTOM: [CustomParam; 3] = [
         min: 0.0,
         max: 2.0,
         labels: &["trail", "ripples", "stream"],
+        display: Display::NUMBER,
     },
     CustomParam {
         name: "threshold",
@@ -28,6 +29,7 @@ pub static CUSTOM: [CustomParam; 3] = [
         min: 0.1,
         max: 0.9,
         labels: &[],
+        display: Display::PERCENT,
     },
     CustomParam {
         name: "fade",
@@ -36,6 +38,7 @@ pub static CUSTOM: [CustomParam; 3] = [
         min: 0.2,
         max: 3.0,
         labels: &[],
+        display: Display::linear(1.0, Unit::Seconds, 1),
     },
 ];
 
