@@ -156,8 +156,8 @@ pub fn look_json(settings: &RenderSettings) -> Map<String, Value> {
     out
 }
 
-/// Saves the current settings, input gain and the source chosen over the API (written within
-/// the debounce window). A source given on the command line is not saved: it stays with that run.
+/// Saves the current settings, input gain, the source chosen over the API, the audio offset and
+/// the outputs' delays (written within the debounce window). A source given on the command line is not saved: it stays with that run.
 pub fn persist(state: &ApiState) {
     let mut doc = look_json(&state.shared.settings());
     doc.insert("version".into(), json!(DOC_VERSION));
@@ -168,6 +168,7 @@ pub fn persist(state: &ApiState) {
     if let Some(source) = state.source.current().saved {
         doc.insert("source".into(), json!(source));
     }
+    doc.extend(super::latency::saved(state));
     state.store.put(Doc::Settings, Value::Object(doc));
 }
 

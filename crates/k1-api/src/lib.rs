@@ -30,6 +30,7 @@ mod device;
 mod error;
 mod extract;
 mod guard;
+mod latency;
 mod launch;
 mod looks;
 mod mdns;
@@ -46,6 +47,7 @@ mod ws;
 #[cfg(test)]
 mod tests;
 
+pub use latency::Wizard;
 pub use launch::{ApiConfig, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source};
 pub use source::{CurrentSource, SourceSwitch};
 pub use state::ApiState;
@@ -74,6 +76,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/api/health", get(device::health)),
         ("/api/test-connection", get(device::test_connection)),
         ("/metrics", get(device::metrics)),
+        ("/api/latency", get(latency::get).post(latency::post)),
+        ("/api/latency/measure", post(latency::measure)),
         ("/api/config/backup", get(backup::backup)),
         ("/api/config/restore", post(backup::restore)),
         ("/api/presets", get(presets::list).post(presets::create)),

@@ -71,6 +71,10 @@ pub struct Inner {
     pub listen: Option<SocketAddr>,
     /// WebSocket counters.
     pub ws: WsCounters,
+    /// The latency wizard, where this build has audio devices.
+    pub wizard: Option<super::latency::Wizard>,
+    /// Set while the wizard runs.
+    pub wizard_busy: super::latency::WizardBusy,
 }
 
 impl ApiState {
@@ -91,7 +95,20 @@ impl ApiState {
             started: Instant::now(),
             listen: None,
             ws: WsCounters::default(),
+            wizard: None,
+            wizard_busy: super::latency::WizardBusy::default(),
         }))
+    }
+
+    /// The same state with the latency wizard `wizard` (before the server starts).
+    pub fn with_wizard(self, wizard: super::latency::Wizard) -> Self {
+        match Arc::try_unwrap(self.0) {
+            Ok(mut inner) => {
+                inner.wizard = Some(wizard);
+                ApiState(Arc::new(inner))
+            }
+            Err(shared) => ApiState(shared),
+        }
     }
 
     /// The same state, noting the address it listens on.

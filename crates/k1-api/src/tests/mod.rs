@@ -3,6 +3,7 @@
 //! and a fuzz of requests drawn from that document.
 
 mod fuzz;
+mod latency;
 mod openapi;
 mod routes;
 mod saved;
@@ -26,6 +27,22 @@ use k1_io::sources::SourceFactory;
 
 /// A state over a fresh engine state (not running) and an in-memory store.
 pub fn state_with(security: Security) -> ApiState {
+    state_full(security, Arc::new(Store::in_memory()))
+}
+
+/// The default state over `store`.
+pub fn state_over(store: Arc<Store>) -> ApiState {
+    state_full(
+        Security {
+            loopback_only: true,
+            ..Security::default()
+        },
+        store,
+    )
+}
+
+/// A state over a fresh engine state, with `security` and `store`.
+pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
     let shared = Arc::new(Shared::new(layout_for(320), RenderSettings::DEFAULT));
     let factory = SourceFactory {
         rate: 12_800,
@@ -48,7 +65,7 @@ pub fn state_with(security: Security) -> ApiState {
     ));
     ApiState::new(
         shared,
-        Arc::new(Store::in_memory()),
+        store,
         DeviceInfo {
             name: "test".into(),
             outputs: vec!["null".into()],
