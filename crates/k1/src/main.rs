@@ -82,6 +82,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::BenchOutputs(job) => commands::bench_outputs::run(job),
         cli::Command::BenchMic(args) => commands::bench_mic::run(args),
         cli::Command::Discover(wait) => commands::discover::run(wait),
+        cli::Command::LatencyWizard(mic) => commands::latency_wizard::run(mic.as_deref()),
     }
 }
 

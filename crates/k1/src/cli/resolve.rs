@@ -47,6 +47,8 @@ pub enum Command {
     BenchMic(super::measure_args::BenchMicArgs),
     /// `k1 discover`: how long to listen.
     Discover(std::time::Duration),
+    /// `k1 latency-wizard`: the microphone's name, if one was given.
+    LatencyWizard(Option<String>),
 }
 
 /// What `k1 analyze` writes besides the summary.
@@ -145,6 +147,7 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
         }
         CommandArgs::Bench(BenchArgs::Mic(b)) => Ok(Command::BenchMic(b)),
         CommandArgs::Discover(d) => Ok(Command::Discover(d.wait)),
+        CommandArgs::LatencyWizard(w) => Ok(Command::LatencyWizard(w.mic)),
     }
 }
 
