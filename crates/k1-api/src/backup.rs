@@ -162,7 +162,10 @@ pub async fn restore(
         None | Some(Value::Null) => None,
         Some(l @ Value::Object(_)) => Some(super::latency::read_saved(l).map_err(|e| {
             let b = e.body();
-            ApiError::value(format!("latency.{}", b.field.unwrap_or_default()), b.message)
+            ApiError::value(
+                format!("latency.{}", b.field.unwrap_or_default()),
+                b.message,
+            )
         })?),
         Some(_) => return Err(ApiError::value("latency", "latency must be an object")),
     };

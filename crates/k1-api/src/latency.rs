@@ -109,7 +109,9 @@ pub fn check_update(
                 let Value::Object(map) = value else {
                     return Err(ApiError::value(
                         key,
-                        format!("output_delays_ms must be an object of output names to ms, got {value}"),
+                        format!(
+                            "output_delays_ms must be an object of output names to ms, got {value}"
+                        ),
                     ));
                 };
                 let names: Vec<String> = state
@@ -173,7 +175,10 @@ pub fn saved(state: &ApiState) -> Map<String, Value> {
         .map(|o| (o.name, json!(o.delay_ms)))
         .collect();
     let mut out = Map::new();
-    out.insert("audio_offset_ms".into(), json!(state.shared.audio_offset_ms()));
+    out.insert(
+        "audio_offset_ms".into(),
+        json!(state.shared.audio_offset_ms()),
+    );
     out.insert("output_delays_ms".into(), Value::Object(delays));
     out
 }
@@ -310,7 +315,10 @@ pub fn restore(
     let mut unknown = Vec::new();
     for (name, ms) in delays {
         let mut found = false;
-        for h in handles.iter().filter(|h| h.name() == name && h.kind() != "wled-sync") {
+        for h in handles
+            .iter()
+            .filter(|h| h.name() == name && h.kind() != "wled-sync")
+        {
             found = true;
             if over_given || !h.delay_given() {
                 h.set_delay_ms(*ms);

@@ -206,7 +206,12 @@ pub fn saved_source(store: &Store) -> Option<String> {
 }
 
 /// Puts the saved settings, gain and calibration back.
-pub(crate) fn restore(store: &Store, api: &ApiConfig, shared: &Shared, noise_floor: &mut Option<NoiseFloor>) {
+pub(crate) fn restore(
+    store: &Store,
+    api: &ApiConfig,
+    shared: &Shared,
+    noise_floor: &mut Option<NoiseFloor>,
+) {
     if let Some(doc) = store.get(Doc::Settings) {
         match super::control::restore(&doc, shared.settings()) {
             Ok((settings, gain)) => {
@@ -230,7 +235,10 @@ pub(crate) fn restore(store: &Store, api: &ApiConfig, shared: &Shared, noise_flo
             Ok((offset, delays)) => {
                 super::latency::restore(shared, offset, &delays, false);
             }
-            Err(e) => warn(format!("saved latency settings not used: {}", e.body().message)),
+            Err(e) => warn(format!(
+                "saved latency settings not used: {}",
+                e.body().message
+            )),
         }
     }
     if noise_floor.is_none()

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use crate::sink_threads::SinkRunner;
 use crate::MetricsHub;
+use crate::sink_threads::SinkRunner;
 use k1_io::clock::{Clock, Nanos, VirtualClock};
 use k1_io::events::Events;
 use k1_io::sinks::{Frame, FrameSlot, Sink, SinkError};
@@ -127,7 +127,11 @@ fn the_audio_offset_shifts_every_output() {
 fn a_rate_limited_output_sends_the_newest_due_frame() {
     let logs = run(&[(0, None), (40, Some(40.0))], 0, 200);
     let paced = &logs[1];
-    assert!((38..=43).contains(&paced.len()), "{} frames in 1 s at 40 FPS", paced.len());
+    assert!(
+        (38..=43).contains(&paced.len()),
+        "{} frames in 1 s at 40 FPS",
+        paced.len()
+    );
     let last = *paced.keys().last().unwrap();
     assert_eq!(last, 199, "the last frame is shown too");
     for (index, at) in paced {
@@ -141,5 +145,8 @@ fn a_rate_limited_output_sends_the_newest_due_frame() {
     }
     // After the first write its ticks fall on its own 25 ms grid.
     let times: Vec<Nanos> = paced.values().copied().collect();
-    assert!(times[1..].windows(2).all(|w| w[1] - w[0] == 25 * MS), "{times:?}");
+    assert!(
+        times[1..].windows(2).all(|w| w[1] - w[0] == 25 * MS),
+        "{times:?}"
+    );
 }

@@ -133,7 +133,15 @@ impl<'a, 'b> SinkRunner<'a, 'b> {
                 continue;
             }
             lane.queued = self.have;
-            feed(&mut **sink, lane, self.have, now, &self.frame, metrics, events);
+            feed(
+                &mut **sink,
+                lane,
+                self.have,
+                now,
+                &self.frame,
+                metrics,
+                events,
+            );
             match lane.interval {
                 Some(_) => wait = wait.min(lane.next_due.saturating_sub(now)),
                 None => wants_frame = true,

@@ -16,7 +16,9 @@ use k1_io::outputs::{OutputHandle, parse};
 fn with_outputs(s: &ApiState, urls: &[&str]) {
     for url in urls {
         let spec = parse(url).unwrap();
-        let range = spec.range_for(320).unwrap_or(k1_io::outputs::LedRange { start: 0, end: 0 });
+        let range = spec
+            .range_for(320)
+            .unwrap_or(k1_io::outputs::LedRange { start: 0, end: 0 });
         s.shared
             .register_output(Arc::new(OutputHandle::new(&spec, range)));
     }
@@ -34,16 +36,35 @@ fn delay_of(s: &ApiState, name: &str) -> u32 {
 #[tokio::test]
 async fn offsets_and_delays_are_set_live_and_reported_with_the_rule() {
     let s = state();
-    with_outputs(&s, &["ddp://10.0.0.1?name=porch", "ddp://10.0.0.2?name=stage&delay=40", "wled-sync://"]);
+    with_outputs(
+        &s,
+        &[
+            "ddp://10.0.0.1?name=porch",
+            "ddp://10.0.0.2?name=stage&delay=40",
+            "wled-sync://",
+        ],
+    );
     let j = get(&s, "/api/latency").await.json();
     assert_eq!(j["audio_offset_ms"], 0);
     assert_eq!(j["max_delay_ms"], 1000);
     assert_eq!(j["wizard"]["available"], false);
     let outs = j["outputs"].as_array().unwrap();
-    assert_eq!(outs.len(), 2, "the audio-sync sender has no frames to delay: {j}");
-    assert_eq!((outs[1]["name"].clone(), outs[1]["delay_ms"].clone()), (json!("stage"), json!(40)));
+    assert_eq!(
+        outs.len(),
+        2,
+        "the audio-sync sender has no frames to delay: {j}"
+    );
+    assert_eq!(
+        (outs[1]["name"].clone(), outs[1]["delay_ms"].clone()),
+        (json!("stage"), json!(40))
+    );
 
-    let r = post(&s, "/api/latency", r#"{"audio_offset_ms": -30, "output_delays_ms": {"porch": 10}}"#).await;
+    let r = post(
+        &s,
+        "/api/latency",
+        r#"{"audio_offset_ms": -30, "output_delays_ms": {"porch": 10}}"#,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json());
     let j = r.json();
     assert_eq!(s.shared.audio_offset_ms(), -30);
@@ -63,14 +84,46 @@ async fn bad_values_are_400s_that_name_the_field_and_change_nothing() {
     let s = state();
     with_outputs(&s, &["ddp://10.0.0.1?name=porch"]);
     let cases = [
-        (r#"{"audio_offset_ms": 1001}"#, "invalid_value", "audio_offset_ms"),
-        (r#"{"audio_offset_ms": "40"}"#, "invalid_value", "audio_offset_ms"),
-        (r#"{"audio_offset_ms": 40.5}"#, "invalid_value", "audio_offset_ms"),
-        (r#"{"output_delays_ms": {"porch": 1500}}"#, "invalid_value", "output_delays_ms.porch"),
-        (r#"{"output_delays_ms": {"porch": -1}}"#, "invalid_value", "output_delays_ms.porch"),
-        (r#"{"output_delays_ms": {"attic": 5}}"#, "invalid_value", "output_delays_ms.attic"),
-        (r#"{"output_delays_ms": [5]}"#, "invalid_value", "output_delays_ms"),
-        (r#"{"audio_offset_ms": 5, "delay": 3}"#, "unknown_field", "delay"),
+        (
+            r#"{"audio_offset_ms": 1001}"#,
+            "invalid_value",
+            "audio_offset_ms",
+        ),
+        (
+            r#"{"audio_offset_ms": "40"}"#,
+            "invalid_value",
+            "audio_offset_ms",
+        ),
+        (
+            r#"{"audio_offset_ms": 40.5}"#,
+            "invalid_value",
+            "audio_offset_ms",
+        ),
+        (
+            r#"{"output_delays_ms": {"porch": 1500}}"#,
+            "invalid_value",
+            "output_delays_ms.porch",
+        ),
+        (
+            r#"{"output_delays_ms": {"porch": -1}}"#,
+            "invalid_value",
+            "output_delays_ms.porch",
+        ),
+        (
+            r#"{"output_delays_ms": {"attic": 5}}"#,
+            "invalid_value",
+            "output_delays_ms.attic",
+        ),
+        (
+            r#"{"output_delays_ms": [5]}"#,
+            "invalid_value",
+            "output_delays_ms",
+        ),
+        (
+            r#"{"audio_offset_ms": 5, "delay": 3}"#,
+            "unknown_field",
+            "delay",
+        ),
     ];
     for (body, code, field) in cases {
         let r = post(&s, "/api/latency", body).await;
@@ -78,7 +131,12 @@ async fn bad_values_are_400s_that_name_the_field_and_change_nothing() {
     }
     assert_eq!(s.shared.audio_offset_ms(), 0, "nothing changed");
     assert_eq!(delay_of(&s, "porch"), 0);
-    let r = post(&s, "/api/latency", r#"{"audio_offset_ms": 20, "output_delays_ms": {"attic": 5}}"#).await;
+    let r = post(
+        &s,
+        "/api/latency",
+        r#"{"audio_offset_ms": 20, "output_delays_ms": {"attic": 5}}"#,
+    )
+    .await;
     assert_error(&r, 400, "invalid_value", Some("output_delays_ms.attic"));
     assert_eq!(s.shared.audio_offset_ms(), 0, "all or nothing");
 }
@@ -90,8 +148,16 @@ async fn the_settings_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = crate::store::Store::open(dir.path(), DEBOUNCE).unwrap();
     let s = state_over(Arc::new(store));
-    with_outputs(&s, &["ddp://10.0.0.1?name=porch", "ddp://10.0.0.2?name=stage"]);
-    let r = post(&s, "/api/latency", r#"{"audio_offset_ms": 180, "output_delays_ms": {"porch": 25, "stage": 60}}"#).await;
+    with_outputs(
+        &s,
+        &["ddp://10.0.0.1?name=porch", "ddp://10.0.0.2?name=stage"],
+    );
+    let r = post(
+        &s,
+        "/api/latency",
+        r#"{"audio_offset_ms": 180, "output_delays_ms": {"porch": 25, "stage": 60}}"#,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     s.store.flush().unwrap();
 
@@ -99,7 +165,13 @@ async fn the_settings_survive_a_restart() {
     assert!(warnings.is_empty(), "{warnings:?}");
     let next = state_over(Arc::new(store));
     // The next run names the stage's delay in its URL: that one wins.
-    with_outputs(&next, &["ddp://10.0.0.1?name=porch", "ddp://10.0.0.2?name=stage&delay=5"]);
+    with_outputs(
+        &next,
+        &[
+            "ddp://10.0.0.1?name=porch",
+            "ddp://10.0.0.2?name=stage&delay=5",
+        ],
+    );
     let api = crate::ApiConfig {
         listen: None,
         listen_explicit: false,
@@ -120,9 +192,17 @@ async fn the_settings_survive_a_restart() {
 async fn backups_carry_the_latency_settings() {
     let s = state();
     with_outputs(&s, &["ddp://10.0.0.1?name=porch"]);
-    post(&s, "/api/latency", r#"{"audio_offset_ms": 250, "output_delays_ms": {"porch": 40}}"#).await;
+    post(
+        &s,
+        "/api/latency",
+        r#"{"audio_offset_ms": 250, "output_delays_ms": {"porch": 40}}"#,
+    )
+    .await;
     let backup = get(&s, "/api/config/backup").await.json();
-    assert_eq!(backup["latency"], json!({"audio_offset_ms": 250, "output_delays_ms": {"porch": 40}}));
+    assert_eq!(
+        backup["latency"],
+        json!({"audio_offset_ms": 250, "output_delays_ms": {"porch": 40}})
+    );
     assert_eq!(backup["outputs"][0]["delay_ms"], 40);
 
     let fresh = state();
@@ -162,14 +242,38 @@ async fn the_wizard_route() {
     let r = post(&s, "/api/latency/measure", r#"{"microphone": "USB"}"#).await;
     assert_eq!(r.status, StatusCode::OK);
     let j = r.json();
-    assert_eq!((j["proposed_audio_offset_ms"].clone(), j["measured_ms"].clone()), (json!(212), json!(212.3)));
-    assert_eq!((j["applied"].clone(), j["audio_offset_ms"].clone()), (json!(false), json!(0)));
-    let r = post(&s, "/api/latency/measure", r#"{"microphone": "USB", "apply": true}"#).await;
+    assert_eq!(
+        (
+            j["proposed_audio_offset_ms"].clone(),
+            j["measured_ms"].clone()
+        ),
+        (json!(212), json!(212.3))
+    );
+    assert_eq!(
+        (j["applied"].clone(), j["audio_offset_ms"].clone()),
+        (json!(false), json!(0))
+    );
+    let r = post(
+        &s,
+        "/api/latency/measure",
+        r#"{"microphone": "USB", "apply": true}"#,
+    )
+    .await;
     assert_eq!(r.json()["audio_offset_ms"], 212);
     assert_eq!(s.shared.audio_offset_ms(), 212);
     assert_eq!(s.store.get(Doc::Settings).unwrap()["audio_offset_ms"], 212);
-    assert_error(&post(&s, "/api/latency/measure", r#"{"apply": 1}"#).await, 400, "invalid_value", Some("apply"));
-    assert_error(&post(&s, "/api/latency/measure", r#"{"mic": "x"}"#).await, 400, "unknown_field", Some("mic"));
+    assert_error(
+        &post(&s, "/api/latency/measure", r#"{"apply": 1}"#).await,
+        400,
+        "invalid_value",
+        Some("apply"),
+    );
+    assert_error(
+        &post(&s, "/api/latency/measure", r#"{"mic": "x"}"#).await,
+        400,
+        "unknown_field",
+        Some("mic"),
+    );
 
     let no_speaker = state().with_wizard(Arc::new(|_| {
         Err(WizardError::NoDevice("no audio output device".into()))
@@ -182,5 +286,10 @@ async fn the_wizard_route() {
     }));
     let r = post(&unheard, "/api/latency/measure", "").await;
     assert_error(&r, 503, "measurement_failed", None);
-    assert!(r.json()["message"].as_str().unwrap().contains("no clear click train"));
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("no clear click train")
+    );
 }

@@ -45,9 +45,9 @@ impl Speaker for CpalSpeaker {
         let start = Arc::new(SharedStart::default());
         start.set(at);
         let playback = Playback::start(make, start, self.clock).map_err(|e| match e {
-            LiveError::Device(m) if m.starts_with("no audio output") => WizardError::NoDevice(
-                format!("{m}: the wizard plays clicks through a speaker"),
-            ),
+            LiveError::Device(m) if m.starts_with("no audio output") => {
+                WizardError::NoDevice(format!("{m}: the wizard plays clicks through a speaker"))
+            }
             other => WizardError::Device(other),
         })?;
         self.playback = Some(playback);

@@ -125,7 +125,11 @@ pub fn estimate_lag(
         }
     }
     let rms = (sum / count.max(1) as f64).sqrt() as f32;
-    let confidence = if rms > 0.0 { at(best) / rms } else { f32::INFINITY };
+    let confidence = if rms > 0.0 {
+        at(best) / rms
+    } else {
+        f32::INFINITY
+    };
     if confidence < MIN_CONFIDENCE {
         return Err(LagError::Unclear { confidence });
     }

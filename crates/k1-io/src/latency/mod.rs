@@ -107,7 +107,11 @@ pub fn measure(
     loop {
         match mic.next_hop(&mut hop, ctx)? {
             HopRead::Ready(timing) => {
-                first.get_or_insert(timing.captured.saturating_sub(samples_nanos(HOP as u64 - 1, RATE)));
+                first.get_or_insert(
+                    timing
+                        .captured
+                        .saturating_sub(samples_nanos(HOP as u64 - 1, RATE)),
+                );
                 recording.extend_from_slice(&hop);
                 heard_last = ctx.clock.now();
                 if timing.captured >= end {
@@ -128,11 +132,19 @@ pub fn measure(
         let heard = at as f64 + ms as f64 * 1e6;
         ((heard - start as f64) * f64::from(RATE) / 1e9).round() as i64
     };
-    let estimate = estimate_lag(&reference, &recording, RATE, to_lag(EARLIEST_MS)..=to_lag(latest))?;
+    let estimate = estimate_lag(
+        &reference,
+        &recording,
+        RATE,
+        to_lag(EARLIEST_MS)..=to_lag(latest),
+    )?;
     let heard = start as f64 + estimate.lag * 1e9 / f64::from(RATE);
     let measured_ms = (heard - at as f64) / 1e6;
-    let offset_ms = check_offset(measured_ms.round() as i64)
-        .unwrap_or(if measured_ms < 0.0 { -(MAX_DELAY_MS as i32) } else { MAX_DELAY_MS as i32 });
+    let offset_ms = check_offset(measured_ms.round() as i64).unwrap_or(if measured_ms < 0.0 {
+        -(MAX_DELAY_MS as i32)
+    } else {
+        MAX_DELAY_MS as i32
+    });
     Ok(Measurement {
         measured_ms,
         offset_ms,

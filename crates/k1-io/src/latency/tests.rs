@@ -73,11 +73,21 @@ impl LiveSource for FakeMic {
         }
         let (t0, heard) = self.heard.get_or_insert_with(|| {
             let t0 = ctx.clock.now();
-            let at = self.played.lock().unwrap().expect("the train is played before recording");
+            let at = self
+                .played
+                .lock()
+                .unwrap()
+                .expect("the train is played before recording");
             let shift = (at - t0) as f64 / 1e9 + self.late;
             let len = 6 * RATE as usize;
             let mut out = clicks::render(&clicks::CLICK_TIMES, shift, 0.5 * self.gain, RATE, len);
-            let echo = clicks::render(&clicks::CLICK_TIMES, shift + 0.011, 0.3 * self.gain, RATE, len);
+            let echo = clicks::render(
+                &clicks::CLICK_TIMES,
+                shift + 0.011,
+                0.3 * self.gain,
+                RATE,
+                len,
+            );
             let mut seed = 0x9E37_79B9_7F4A_7C15u64;
             for (o, e) in out.iter_mut().zip(echo) {
                 seed ^= seed << 13;
@@ -127,7 +137,10 @@ fn finds_a_bluetooth_speakers_delay_within_a_millisecond() {
             m.measured_ms
         );
         assert_eq!(m.offset_ms, late_ms.round() as i32);
-        assert_eq!((m.speaker.as_str(), m.microphone.as_str()), ("test speaker", "test microphone"));
+        assert_eq!(
+            (m.speaker.as_str(), m.microphone.as_str()),
+            ("test speaker", "test microphone")
+        );
         assert!(m.confidence >= lag::MIN_CONFIDENCE);
     }
 }
@@ -167,7 +180,10 @@ fn failures_are_clear_errors() {
 
     let mut ends = FakeMic::new(&played, 100.0, 0.2);
     ends.ends_after = Some(10);
-    assert!(matches!(run(&mut ends, &mut speaker), Err(WizardError::MicEnded)));
+    assert!(matches!(
+        run(&mut ends, &mut speaker),
+        Err(WizardError::MicEnded)
+    ));
 
     let mut dead = FakeMic::new(&played, 100.0, 0.2);
     dead.dead = true;

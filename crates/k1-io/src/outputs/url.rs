@@ -270,7 +270,9 @@ pub fn parse(text: &str) -> Result<OutputSpec, OutputError> {
 pub fn parse_delay(text: &str) -> Result<u32, String> {
     let digits = text.trim().trim_end_matches("ms").trim();
     let ms: i64 = digits.parse().map_err(|_| {
-        format!("\"{text}\" is not a delay in whole milliseconds, 0 to {MAX_DELAY_MS} (e.g. delay=40)")
+        format!(
+            "\"{text}\" is not a delay in whole milliseconds, 0 to {MAX_DELAY_MS} (e.g. delay=40)"
+        )
     })?;
     check_delay(ms).map_err(|e| e.to_string())
 }
@@ -533,7 +535,10 @@ mod tests {
     fn the_delay_option() {
         assert_eq!(parse("ddp://h").unwrap().delay_ms, None);
         assert_eq!(parse("ddp://h?delay=40").unwrap().delay_ms, Some(40));
-        assert_eq!(parse("wled://h?delay=40ms&fps=30").unwrap().delay_ms, Some(40));
+        assert_eq!(
+            parse("wled://h?delay=40ms&fps=30").unwrap().delay_ms,
+            Some(40)
+        );
         assert_eq!(parse("e131://h?delay=1000").unwrap().delay_ms, Some(1000));
         assert_eq!(parse("serial:///dev/x?delay=0").unwrap().delay_ms, Some(0));
         assert_eq!(

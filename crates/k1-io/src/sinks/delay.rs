@@ -62,7 +62,9 @@ pub fn check_offset(ms: i64) -> Result<i32, DelayError> {
         Err(DelayError {
             what: "audio offset",
             value: ms,
-            range: format!("-{MAX_DELAY_MS} to {MAX_DELAY_MS} (positive: the speaker is heard late)"),
+            range: format!(
+                "-{MAX_DELAY_MS} to {MAX_DELAY_MS} (positive: the speaker is heard late)"
+            ),
         })
     }
 }
@@ -155,7 +157,10 @@ impl DelayLine {
             self.thinned += 1;
             self.spare.push(old.frame);
         }
-        let mut copy = self.spare.pop().unwrap_or_else(|| Frame::new(frame.leds.len()));
+        let mut copy = self
+            .spare
+            .pop()
+            .unwrap_or_else(|| Frame::new(frame.leds.len()));
         copy.copy_from(frame);
         self.queue.push_back(Held {
             version,
@@ -212,7 +217,11 @@ mod tests {
     fn the_effective_delay_rule() {
         assert_eq!(effective_delay_ms(40, 0), 40);
         assert_eq!(effective_delay_ms(40, 150), 190, "a late speaker adds");
-        assert_eq!(effective_delay_ms(40, -30), 10, "a negative offset takes off");
+        assert_eq!(
+            effective_delay_ms(40, -30),
+            10,
+            "a negative offset takes off"
+        );
         assert_eq!(effective_delay_ms(40, -100), 0, "but never below zero");
         assert_eq!(effective_delay_ms(900, 300), MAX_DELAY_MS, "capped");
         assert_eq!(effective_delay(40, 0), 40 * MS);
@@ -230,7 +239,12 @@ mod tests {
         assert!(check_delay(-1).is_err());
         assert_eq!(check_offset(-1000), Ok(-1000));
         assert_eq!(check_offset(250), Ok(250));
-        assert!(check_offset(1001).unwrap_err().to_string().contains("-1000 to 1000"));
+        assert!(
+            check_offset(1001)
+                .unwrap_err()
+                .to_string()
+                .contains("-1000 to 1000")
+        );
         assert!(check_offset(i64::MIN).is_err());
     }
 
