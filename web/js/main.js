@@ -15,6 +15,7 @@ import { ParamsPanel, globalSpecs } from './params.js';
 import { Presets } from './presets.js';
 import { AudioPanel } from './audio.js';
 import { initBackup } from './backup.js';
+import { LatencyPanel } from './latency.js';
 import { fillList, metricRows, duration } from './metrics.js';
 
 const $ = (id) => document.getElementById(id);
@@ -52,10 +53,18 @@ const audio = new AudioPanel({
   sourcePath: $('source-path'),
   sourceApply: $('source-apply'),
 });
+const latency = new LatencyPanel({
+  form: $('latency-form'),
+  offset: $('latency-offset'),
+  outputs: $('latency-outputs'),
+  measure: $('latency-measure'),
+  state: $('latency-state'),
+});
 initBackup({ button: $('backup'), file: $('restore-file'), state: $('backup-state') }, () => {
   reloadState();
   presets.load();
   audio.load();
+  latency.load();
 });
 
 $('params-reset').addEventListener('click', async () => {
@@ -269,6 +278,7 @@ async function start() {
       })
       .catch((e) => showError(e.message)),
     audio.load(),
+    latency.load(),
     loadDevice(),
   ]);
   loadHealth();
