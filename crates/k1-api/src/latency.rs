@@ -26,6 +26,9 @@ use k1_io::sinks::delay::{MAX_DELAY_MS, check_delay, check_offset, effective_del
 /// synthetic one.
 pub type Wizard = Arc<dyn Fn(Option<String>) -> Result<Measurement, WizardError> + Send + Sync>;
 
+/// A checked change: the audio offset (if given) and `(output name, delay)` pairs, ms.
+pub type Update = (Option<i32>, Vec<(String, u32)>);
+
 /// Set while a measurement runs (one at a time: two would hear each other's clicks).
 #[derive(Debug, Default)]
 pub struct WizardBusy(AtomicBool);
@@ -93,10 +96,7 @@ pub async fn post(
 }
 
 /// The offset and delays an update asks for, checked.
-pub fn check_update(
-    state: &ApiState,
-    body: &Map<String, Value>,
-) -> Result<(Option<i32>, Vec<(String, u32)>), ApiError> {
+pub fn check_update(state: &ApiState, body: &Map<String, Value>) -> Result<Update, ApiError> {
     let mut offset = None;
     let mut delays = Vec::new();
     for (key, value) in body {
@@ -270,7 +270,7 @@ pub async fn measure(
 
 /// The audio offset and output delays a settings document or backup holds
 /// ([`saved`]'s shape), checked: `(offset, [(name, ms)])`. An error names the field at fault.
-pub fn read_saved(doc: &Value) -> Result<(Option<i32>, Vec<(String, u32)>), ApiError> {
+pub fn read_saved(doc: &Value) -> Result<Update, ApiError> {
     let offset = match doc.get("audio_offset_ms") {
         None | Some(Value::Null) => None,
         Some(v) => {
