@@ -16,6 +16,7 @@ import { Presets } from './presets.js';
 import { AudioPanel } from './audio.js';
 import { initBackup } from './backup.js';
 import { PowerSwitch } from './power.js';
+import { LatencyPanel } from './latency.js';
 import { fillList, metricRows, duration } from './metrics.js';
 
 const $ = (id) => document.getElementById(id);
@@ -54,11 +55,19 @@ const audio = new AudioPanel({
   sourcePath: $('source-path'),
   sourceApply: $('source-apply'),
 });
+const latency = new LatencyPanel({
+  form: $('latency-form'),
+  offset: $('latency-offset'),
+  outputs: $('latency-outputs'),
+  measure: $('latency-measure'),
+  state: $('latency-state'),
+});
 initBackup({ button: $('backup'), file: $('restore-file'), state: $('backup-state') }, () => {
   reloadState();
   presets.load();
   audio.load();
   power.load();
+  latency.load();
 });
 
 $('params-reset').addEventListener('click', async () => {
@@ -278,6 +287,7 @@ async function start() {
       .catch((e) => showError(e.message)),
     audio.load(),
     power.load(),
+    latency.load(),
     loadDevice(),
   ]);
   loadHealth();

@@ -417,6 +417,28 @@ async function main() {
       return file;
     });
 
+    await step('the latency panel sets the audio offset, which the API reports and keeps', async () => {
+      const before = await api('GET', '/api/latency');
+      check(before.audio_offset_ms === 0, `offset ${before.audio_offset_ms} before any change`);
+      check(Number(await page.inputValue('#latency-offset')) === 0, 'the offset box does not show 0');
+      await page.fill('#latency-offset', '135');
+      await page.click('#latency-apply');
+      const set = await until(async () => (await api('GET', '/api/latency')).audio_offset_ms === 135, 5000);
+      check(set, 'the API does not report the offset set in the panel');
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+      check(Number(await page.inputValue('#latency-offset')) === 135, 'the offset box does not show the kept offset after a reload');
+      await page.fill('#latency-offset', '5000');
+      await page.click('#latency-apply');
+      await sleep(300);
+      check((await api('GET', '/api/latency')).audio_offset_ms === 135, 'an offset out of range changed the API');
+      // The browser refuses a number over the box's max before sending anything: nothing failed.
+      await page.fill('#latency-offset', '0');
+      await page.click('#latency-apply');
+      check(await until(async () => (await api('GET', '/api/latency')).audio_offset_ms === 0, 5000), 'the offset did not go back to 0');
+      return '135 ms set, kept over a reload, 5000 refused';
+    });
+
     await step('no error shown, no console error, no failed request (desktop)', async () => {
       await sleep(500);
       const errors = await page.locator('.toast.error').allTextContents();

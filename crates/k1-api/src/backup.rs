@@ -1,6 +1,7 @@
 //! `GET /api/config/backup` and `POST /api/config/restore`: everything a user set, in one JSON
 //! file, in the original device's backup shape (`version`, `parameters`, `current_pattern`, ...)
-//! plus K1's presets, input gain, LED outputs and calibration.
+//! plus K1's presets, input gain, LED outputs (with their delays), calibration and latency
+//! compensation (`latency`: the audio offset and each output's delay, by name).
 //!
 //! A restore checks the whole backup before it changes anything. Unlike the original, a missing
 //! parameter is reported in `warnings` (it takes its default), and `dithering` is kept.
@@ -44,6 +45,7 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         "audio": {"microphone_gain": num(state.shared.audio().gain())},
         "calibration": state.store.get(Doc::Calibration),
         "outputs": outputs(&state),
+        "latency": super::latency::saved(&state),
     });
     (
         [(
@@ -54,13 +56,19 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
     )
 }
 
-/// The LED outputs in use, as `[[outputs]]` tables (URL and name).
+/// The LED outputs in use, as `[[outputs]]` tables (URL, name and delay now).
 fn outputs(state: &ApiState) -> Vec<Value> {
     state
         .shared
         .outputs()
         .into_iter()
-        .map(|o| json!({"url": o.url, "name": o.name}))
+        .map(|o| {
+            if o.kind == "wled-sync" {
+                json!({"url": o.url, "name": o.name})
+            } else {
+                json!({"url": o.url, "name": o.name, "delay_ms": o.delay_ms})
+            }
+        })
         .collect()
 }
 
@@ -152,6 +160,17 @@ pub async fn restore(
             Some(list.clone())
         }
     };
+    let latency = match body.get("latency") {
+        None | Some(Value::Null) => None,
+        Some(l @ Value::Object(_)) => Some(super::latency::read_saved(l).map_err(|e| {
+            let b = e.body();
+            ApiError::value(
+                format!("latency.{}", b.field.unwrap_or_default()),
+                b.message,
+            )
+        })?),
+        Some(_) => return Err(ApiError::value("latency", "latency must be an object")),
+    };
     // Everything checked: apply.
     state.shared.update(|s| -> Result<(), ApiError> {
         s.params = settings.params;
@@ -160,6 +179,14 @@ pub async fn restore(
     })?;
     if let Some(g) = gain {
         let _ = state.shared.audio().set_gain(g);
+    }
+    let latency_restored = latency.is_some();
+    if let Some((offset, delays)) = latency {
+        for name in super::latency::restore(&state.shared, offset, &delays, true) {
+            warnings.push(format!(
+                "the delay of output '{name}' was not restored: no output of that name runs now"
+            ));
+        }
     }
     control::persist(&state);
     let presets_restored = restored_presets.as_ref().map_or(0, Map::len);
@@ -186,6 +213,7 @@ pub async fn restore(
         "pattern_restored": pattern_restored,
         "presets_restored": presets_restored,
         "calibration_restored": calibration_restored,
+        "latency_restored": latency_restored,
         "timestamp": now_ms(),
         "warnings": warnings,
     })))

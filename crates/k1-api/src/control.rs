@@ -157,9 +157,9 @@ pub fn look_json(settings: &RenderSettings) -> Map<String, Value> {
     out
 }
 
-/// Saves the current settings, the power switch, input gain and the source chosen over the API
-/// (written within the debounce window). A source given on the command line is not saved: it
-/// stays with that run.
+/// Saves the current settings, the power switch, input gain, the source chosen over the API, the
+/// audio offset and the outputs' delays (written within the debounce window). A source given on
+/// the command line is not saved: it stays with that run.
 pub fn persist(state: &ApiState) {
     let settings = state.shared.settings();
     let mut doc = look_json(&settings);
@@ -172,6 +172,7 @@ pub fn persist(state: &ApiState) {
     if let Some(source) = state.source.current().saved {
         doc.insert("source".into(), json!(source));
     }
+    doc.extend(super::latency::saved(state));
     state.store.put(Doc::Settings, Value::Object(doc));
 }
 

@@ -136,6 +136,10 @@ impl Control {
             fps,
         };
         let state = ApiState::new(Arc::clone(shared), store, device, source, security);
+        #[cfg(feature = "audio")]
+        let state = state.with_wizard(Arc::new(|mic: Option<String>| {
+            k1_io::latency::devices::run(mic.as_deref())
+        }));
         let mdns = api.mdns && !listen.ip().is_loopback();
         let server = match Server::start(state, listen, mdns, HttpLimits::default()) {
             Ok(server) => {
@@ -236,7 +240,12 @@ pub fn saved_source(store: &Store) -> Option<String> {
 }
 
 /// Puts the saved settings, gain and calibration back.
-fn restore(store: &Store, api: &ApiConfig, shared: &Shared, noise_floor: &mut Option<NoiseFloor>) {
+pub(crate) fn restore(
+    store: &Store,
+    api: &ApiConfig,
+    shared: &Shared,
+    noise_floor: &mut Option<NoiseFloor>,
+) {
     if let Some(doc) = store.get(Doc::Settings) {
         match super::control::restore(&doc, shared.settings()) {
             Ok((settings, gain)) => {
@@ -262,6 +271,17 @@ fn restore(store: &Store, api: &ApiConfig, shared: &Shared, noise_floor: &mut Op
                 }
             }
             Err(e) => warn(format!("saved settings not used: {e}")),
+        }
+        // Latency compensation: the saved audio offset, and the delays set over the API (an
+        // output whose URL or table gives its own delay keeps that one).
+        match super::latency::read_saved(&doc) {
+            Ok((offset, delays)) => {
+                super::latency::restore(shared, offset, &delays, false);
+            }
+            Err(e) => warn(format!(
+                "saved latency settings not used: {}",
+                e.body().message
+            )),
         }
     }
     if noise_floor.is_none()

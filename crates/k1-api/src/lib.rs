@@ -32,6 +32,7 @@ mod error;
 mod extract;
 mod guard;
 mod headers;
+mod latency;
 mod launch;
 mod looks;
 mod mdns;
@@ -50,6 +51,7 @@ mod ws;
 mod tests;
 
 pub use conn::HttpLimits;
+pub use latency::Wizard;
 pub use launch::{
     ApiConfig, Auth, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source,
 };
@@ -84,6 +86,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/api/health", get(device::health)),
         ("/api/test-connection", get(device::test_connection)),
         ("/metrics", get(device::metrics)),
+        ("/api/latency", get(latency::get).post(latency::post)),
+        ("/api/latency/measure", post(latency::measure)),
         ("/api/config/backup", get(backup::backup)),
         ("/api/config/restore", post(backup::restore)),
         ("/api/presets", get(presets::list).post(presets::create)),

@@ -135,7 +135,35 @@ pub fn document() -> Value {
                 "presets": {"type": "object", "additionalProperties": r("Look")},
                 "audio": {"type": "object", "properties": {"microphone_gain": {"type": "number"}}},
                 "calibration": {"type": ["object", "null"]},
-                "outputs": {"type": ["array", "null"], "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "name": {"type": "string"}, "enabled": {"type": "boolean"}}}}
+                "outputs": {"type": ["array", "null"], "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "name": {"type": "string"}, "enabled": {"type": "boolean"}, "delay_ms": {"type": "integer", "minimum": 0, "maximum": 1000}}}},
+                "latency": {"oneOf": [r("LatencySaved"), {"type": "null"}]}
+            }
+        },
+        "LatencySaved": {
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "audio_offset_ms": {"type": "integer", "minimum": -1000, "maximum": 1000, "description": "how late the speaker is heard, ms: every output holds its frames this much longer (negative: shorter, down to no delay)"},
+                "output_delays_ms": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 1000}, "description": "each LED output's own delay by output name, ms"}
+            }
+        },
+        "Latency": {
+            "type": "object",
+            "properties": {
+                "audio_offset_ms": {"type": "integer"},
+                "max_delay_ms": {"type": "integer"},
+                "outputs": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "url": {"type": "string"}, "delay_ms": {"type": "integer"},
+                    "effective_delay_ms": {"type": "integer", "description": "delay_ms + audio_offset_ms, limited to 0..=max_delay_ms: how long this output holds each frame"},
+                    "unhonoured_ms": {"type": "integer", "description": "the part of a negative offset this output cannot take off (light cannot be shown before it is drawn)"}
+                }}},
+                "wizard": {"type": "object", "properties": {"available": {"type": "boolean"}, "running": {"type": "boolean"}}}
+            }
+        },
+        "LatencyMeasure": {
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "microphone": {"type": "string", "description": "the first input device whose name contains this (default: the default input)"},
+                "apply": {"type": "boolean", "description": "set the proposed audio offset at once (and save it)"}
             }
         },
         "Object": {"type": "object"}
@@ -182,6 +210,15 @@ pub fn document() -> Value {
             "/api/health": {"get": {"summary": "FPS >= 100, latency p99 < 20 ms, 0 deadline misses, 0 torn reads", "responses": {"200": ok("healthy", obj.clone()), "503": ok("failing or starting, with the figures", obj.clone())}}},
             "/api/test-connection": {"get": {"summary": "The original client's connection probe", "responses": {"200": ok("{status: ok, timestamp: uptime ms, uptime_ms, epoch_ms}", obj.clone())}}},
             "/metrics": {"get": {"summary": "Prometheus text format", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/api/latency": {
+                "get": {"summary": "Latency compensation: the audio offset and each LED output's delay", "responses": {"200": ok("latency", r("Latency"))}},
+                "post": {"summary": "Set the audio offset and/or output delays (all checked first; used from the next frame and saved)", "requestBody": body(r("LatencySaved")),
+                    "responses": {"200": ok("latency", r("Latency")), "400": bad.clone(), "401": unauthorized.clone()}}
+            },
+            "/api/latency/measure": {"post": {"summary": "The latency wizard: plays a click train through the speaker, hears it through the microphone and proposes the audio offset (about 5 s)", "requestBody": body(r("LatencyMeasure")),
+                "responses": {"200": ok("{measured_ms, proposed_audio_offset_ms, confidence, speaker, microphone, applied, ...latency}", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(),
+                    "409": err("measurement_running: one at a time"),
+                    "503": err("no_audio_device: no speaker or microphone; measurement_failed: the clicks were not heard clearly or a device failed")}}},
             "/api/config/backup": {"get": {"summary": "Everything the user set, as a file (needs the token when one is in force)", "responses": {"200": ok("backup", r("Backup")), "401": unauthorized.clone()}}},
             "/api/config/restore": {"post": {"summary": "Restore a backup (checked whole before anything changes)", "requestBody": body(r("Backup")),
                 "responses": {"200": ok("result", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(), "413": err("body over 1 MiB")}}},

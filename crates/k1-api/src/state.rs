@@ -91,6 +91,10 @@ pub struct Inner {
     pub ws: WsCounters,
     /// The open HTTP connections by client, and those turned away.
     pub connections: Arc<Connections>,
+    /// The latency wizard, where this build has audio devices.
+    pub wizard: Option<super::latency::Wizard>,
+    /// Set while the wizard runs.
+    pub wizard_busy: super::latency::WizardBusy,
 }
 
 impl ApiState {
@@ -112,7 +116,20 @@ impl ApiState {
             listen: None,
             ws: WsCounters::default(),
             connections: Arc::default(),
+            wizard: None,
+            wizard_busy: super::latency::WizardBusy::default(),
         }))
+    }
+
+    /// The same state with the latency wizard `wizard` (before the server starts).
+    pub fn with_wizard(self, wizard: super::latency::Wizard) -> Self {
+        match Arc::try_unwrap(self.0) {
+            Ok(mut inner) => {
+                inner.wizard = Some(wizard);
+                ApiState(Arc::new(inner))
+            }
+            Err(shared) => ApiState(shared),
+        }
     }
 
     /// The same state, noting the address it listens on.

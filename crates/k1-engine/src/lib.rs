@@ -37,6 +37,8 @@ mod phase;
 pub mod proc_stats;
 mod render;
 mod shared;
+#[cfg(test)]
+mod sink_delay_tests;
 mod sink_threads;
 mod swap;
 #[cfg(test)]
@@ -51,7 +53,7 @@ pub use exchange::RenderSettings;
 pub use metrics::{Capture, Metrics, MetricsHub};
 pub use render::{Look, probe};
 pub use shared::{MetricsPair, Shared};
-pub use sink_threads::run_sinks;
+pub use sink_threads::{SinkRunner, Step, run_sinks};
 pub use swap::Handover;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -289,7 +291,16 @@ pub fn run_shared(
                                 &sink_events,
                             );
                         }
-                        run_sinks(&mut group, slot, stop, clock, SINK_POLL, hub, &sink_events);
+                        run_sinks(
+                            &mut group,
+                            slot,
+                            stop,
+                            clock,
+                            SINK_POLL,
+                            hub,
+                            &sink_events,
+                            &shared.audio_offset,
+                        );
                     })
                     .map_err(spawn_err("sink")),
             );

@@ -15,6 +15,7 @@ use super::audio_control::AudioControl;
 use super::exchange::{Published, PublishedLock, RenderSettings, SettingsLock};
 use super::metrics::{Metrics, MetricsHub};
 use super::swap::SourceMailbox;
+use k1_io::sinks::delay::{AudioOffset, DelayError, check_delay, check_offset};
 use k1_io::sinks::{Frame, FrameSlot};
 
 /// The last full second of metrics and the totals since the start, as the supervisor saw them.
@@ -41,6 +42,9 @@ pub struct Shared {
     layout: Layout,
     /// Every LED output's description and counters (registered as the outputs are built).
     outputs: k1_io::outputs::OutputRegistry,
+    /// The input's audio offset, ms: every output holds its frames this much longer (or, when
+    /// negative, shorter; see `k1_io::sinks::delay`).
+    pub(super) audio_offset: AudioOffset,
 }
 
 impl Shared {
@@ -57,13 +61,46 @@ impl Shared {
             sources: SourceMailbox::default(),
             layout,
             outputs: k1_io::outputs::OutputRegistry::default(),
+            audio_offset: AudioOffset::default(),
         }
+    }
+
+    /// The audio offset, ms (latency compensation for a speaker that plays late).
+    pub fn audio_offset_ms(&self) -> i32 {
+        self.audio_offset.get()
+    }
+
+    /// Sets the audio offset, checked (-1000..=1000 ms); every output uses it from its next
+    /// frame.
+    pub fn set_audio_offset_ms(&self, ms: i64) -> Result<i32, DelayError> {
+        let ms = check_offset(ms)?;
+        self.audio_offset.set(ms);
+        Ok(ms)
+    }
+
+    /// Sets the delay of the output called `name`, checked (0..=1000 ms); its sink uses it from
+    /// the next frame. `Ok(false)` if no output has that name.
+    pub fn set_output_delay_ms(&self, name: &str, ms: i64) -> Result<bool, DelayError> {
+        let ms = check_delay(ms)?;
+        let mut found = false;
+        for handle in self.outputs.handles() {
+            if handle.name() == name && handle.kind() != "wled-sync" {
+                handle.set_delay_ms(ms);
+                found = true;
+            }
+        }
+        Ok(found)
     }
 
     /// Each LED output's status (name, kind, URL, LED range, rate limit, frames sent and
     /// dropped, errors, last error), in the order they were configured.
     pub fn outputs(&self) -> Vec<k1_io::outputs::OutputStatus> {
         self.outputs.statuses()
+    }
+
+    /// Each output's handle (its counters and its delay), in the order they were configured.
+    pub fn output_handles(&self) -> Vec<std::sync::Arc<k1_io::outputs::OutputHandle>> {
+        self.outputs.handles()
     }
 
     /// Adds an output's counters to what [`Shared::outputs`] reports.

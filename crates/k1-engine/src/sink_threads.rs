@@ -4,6 +4,11 @@
 //! delays nobody else. Sinks that never block ([`Sink::shares_thread`]: UDP to an address, with
 //! no name to resolve) share one thread: fifty WLED controllers then cost one wake-up per frame
 //! instead of fifty. Each sink keeps its own rate limit, drop count and error reporting either way.
+//!
+//! A sink with a delay (latency compensation: its own `delay=` plus the audio offset) gets its
+//! frames through a [`DelayLine`]: each frame is held until its render time plus the delay, and
+//! the thread sleeps until the next one falls due, so outputs with different delays show the
+//! same frame exactly that far apart. Nothing here ever makes the render thread wait.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -11,6 +16,7 @@ use std::time::Duration;
 use crate::MetricsHub;
 use k1_io::clock::{Clock, Nanos, duration_nanos};
 use k1_io::events::Events;
+use k1_io::sinks::delay::{AudioOffset, DelayLine, effective_delay};
 use k1_io::sinks::{Frame, FrameSlot, Sink, SinkError};
 
 /// The longest an interval sink sleeps at once before it looks at the stop flag again.
@@ -26,13 +32,140 @@ struct Lane {
     seen: u64,
     /// Failed writes since the last success, to report the first and then about once a second.
     errors_in_a_row: u32,
+    /// Its frames waiting out its delay (empty while it has none).
+    line: DelayLine,
+    /// The slot version it last put in `line`.
+    queued: u64,
+}
+
+/// What one pass of a [`SinkRunner`] wants next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// How long until a sink is due or a held frame falls due (at most the poll interval), ns.
+    pub wait: Nanos,
+    /// True if a sink is waiting for a newer frame, or queues every frame for its delay (the
+    /// render thread's unpark wakes it).
+    pub wants_frame: bool,
+}
+
+/// The sinks of one thread and their lanes; [`run_sinks`] calls [`SinkRunner::step`] in a loop,
+/// and tests call it on a virtual clock.
+pub struct SinkRunner<'a, 'b> {
+    sinks: &'a mut [&'b mut dyn Sink],
+    lanes: Vec<Lane>,
+    /// The newest frame taken from the slot, and its version.
+    frame: Frame,
+    have: u64,
+}
+
+impl<'a, 'b> SinkRunner<'a, 'b> {
+    /// A runner for `sinks`, whose frames have `leds` LEDs.
+    pub fn new(sinks: &'a mut [&'b mut dyn Sink], leds: usize) -> Self {
+        let lanes = sinks
+            .iter()
+            .map(|sink| Lane {
+                interval: sink
+                    .max_fps()
+                    .filter(|f| *f > 0.0)
+                    .map(|f| duration_nanos(Duration::from_secs_f64(1.0 / f))),
+                next_due: 0,
+                seen: 0,
+                errors_in_a_row: 0,
+                line: DelayLine::new(),
+                queued: 0,
+            })
+            .collect();
+        Self {
+            sinks,
+            lanes,
+            frame: Frame::new(leds),
+            have: 0,
+        }
+    }
+
+    /// One pass at `now`: takes the newest frame from `slot`, queues it for the sinks with a
+    /// delay (their own plus `offset_ms`, the audio offset; see [`effective_delay`]), and writes
+    /// each due sink its frame: the newest one for a sink without delay, the newest one whose
+    /// render time plus the delay has passed for one with.
+    pub fn step(
+        &mut self,
+        slot: &FrameSlot,
+        now: Nanos,
+        poll: Nanos,
+        offset_ms: i32,
+        metrics: &MetricsHub,
+        events: &Events,
+    ) -> Step {
+        if let Some(version) = slot.take_newer(self.have, &mut self.frame) {
+            self.have = version;
+        }
+        let mut wait = poll;
+        let mut wants_frame = false;
+        for (sink, lane) in self.sinks.iter_mut().zip(self.lanes.iter_mut()) {
+            let delay = effective_delay(sink.delay_ms(), offset_ms);
+            let delayed = delay > 0 || !lane.line.is_empty();
+            if delayed && self.have > lane.queued {
+                lane.line.push(self.have, &self.frame, delay);
+                lane.queued = self.have;
+            }
+            if lane.interval.is_some() && now < lane.next_due {
+                wait = wait.min(lane.next_due - now);
+                continue;
+            }
+            if delayed {
+                if let Some((version, frame)) = lane.line.take_due(now, delay) {
+                    feed(&mut **sink, lane, version, now, &frame, metrics, events);
+                    lane.line.recycle(frame);
+                    if lane.interval.is_some() {
+                        wait = wait.min(lane.next_due.saturating_sub(now));
+                    }
+                }
+                if let Some(due) = lane.line.next_due(delay) {
+                    wait = wait.min(due.saturating_sub(now));
+                }
+                // It queues every frame, so it wants to be woken for each.
+                wants_frame = true;
+                continue;
+            }
+            if self.have == lane.seen {
+                // Due, but no newer frame yet.
+                wants_frame = true;
+                continue;
+            }
+            lane.queued = self.have;
+            feed(
+                &mut **sink,
+                lane,
+                self.have,
+                now,
+                &self.frame,
+                metrics,
+                events,
+            );
+            match lane.interval {
+                Some(_) => wait = wait.min(lane.next_due.saturating_sub(now)),
+                None => wants_frame = true,
+            }
+        }
+        Step { wait, wants_frame }
+    }
+
+    /// Finishes every sink (at the end of the run), warning about those that fail to.
+    pub fn finish(&mut self, events: &Events) {
+        for sink in self.sinks.iter_mut() {
+            if let Err(err) = sink.finish() {
+                events.warn(format!("sink {}: {err}", sink.name()));
+            }
+        }
+    }
 }
 
 /// Runs `sinks` until `stop`: each takes the newest frame from `slot` when there is one (at most
-/// at its own rate), writes it, and counts drops and errors into `metrics`. Between frames the
-/// thread parks: the render thread unparks it when it offers one, so a frame goes out as soon as
-/// it is drawn; `poll` bounds each wait, for the stop flag (on a virtual clock it sleeps instead).
-/// At the end every sink is finished.
+/// at its own rate, and after its delay plus the audio `offset`), writes it, and counts drops
+/// and errors into `metrics`. Between frames the thread parks: the render thread unparks it when
+/// it offers one, so a frame goes out as soon as it is drawn (or due); `poll` bounds each wait,
+/// for the stop flag (on a virtual clock it sleeps instead). At the end every sink is finished.
+#[allow(clippy::too_many_arguments)]
 pub fn run_sinks(
     sinks: &mut [&mut dyn Sink],
     slot: &FrameSlot,
@@ -41,62 +174,25 @@ pub fn run_sinks(
     poll: Duration,
     metrics: &MetricsHub,
     events: &Events,
+    offset: &AudioOffset,
 ) {
-    let mut frame = Frame::new(slot.leds());
-    let mut have = 0u64;
-    let mut lanes: Vec<Lane> = sinks
-        .iter()
-        .map(|sink| Lane {
-            interval: sink
-                .max_fps()
-                .filter(|f| *f > 0.0)
-                .map(|f| duration_nanos(Duration::from_secs_f64(1.0 / f))),
-            next_due: 0,
-            seen: 0,
-            errors_in_a_row: 0,
-        })
-        .collect();
+    let mut runner = SinkRunner::new(sinks, slot.leds());
     let poll_ns = duration_nanos(poll);
     while !stop.load(Ordering::Relaxed) {
-        if let Some(version) = slot.take_newer(have, &mut frame) {
-            have = version;
-        }
-        let now = clock.now();
-        let mut wait = poll_ns;
-        let mut wants_frame = false;
-        for (sink, lane) in sinks.iter_mut().zip(lanes.iter_mut()) {
-            if lane.interval.is_some() && now < lane.next_due {
-                wait = wait.min(lane.next_due - now);
-                continue;
-            }
-            if have == lane.seen {
-                // Due, but no newer frame yet.
-                wants_frame = true;
-                continue;
-            }
-            feed(&mut **sink, lane, have, now, &frame, metrics, events);
-            match lane.interval {
-                Some(_) => wait = wait.min(lane.next_due.saturating_sub(now)),
-                None => wants_frame = true,
-            }
-        }
-        if wait == 0 {
+        let step = runner.step(slot, clock.now(), poll_ns, offset.get(), metrics, events);
+        if step.wait == 0 {
             continue;
         }
-        let wait = Duration::from_nanos(wait);
+        let wait = Duration::from_nanos(step.wait);
         if clock.exact() {
             clock.sleep(wait);
-        } else if wants_frame {
+        } else if step.wants_frame {
             std::thread::park_timeout(wait);
         } else {
             clock.sleep(wait.min(MAX_SLEEP));
         }
     }
-    for sink in sinks.iter_mut() {
-        if let Err(err) = sink.finish() {
-            events.warn(format!("sink {}: {err}", sink.name()));
-        }
-    }
+    runner.finish(events);
 }
 
 /// Writes frame `version` to one due sink and does its bookkeeping: the ticks or frames it
@@ -224,6 +320,7 @@ mod tests {
                     Duration::from_millis(50),
                     &metrics,
                     &events,
+                    &AudioOffset::default(),
                 );
             });
             let mut frame = Frame::new(4);

@@ -8,7 +8,8 @@
 //!
 //! Beside them, what both ends and the layers above share: the engine [`clock`], [`events`]
 //! from the threads, [`backoff`] for reconnecting, [`atomic`] file writes, the [`noise`] profile
-//! file and the user-facing [`messages`] on stderr.
+//! file, the user-facing [`messages`] on stderr, and the [`latency`] wizard that measures how late
+//! the speaker plays.
 //!
 //! It knows nothing of the engine's threads, the HTTP API or the command line: it must depend
 //! only on `k1-core` and `k1-synth` among K1's crates (`crates/k1/tests/crate_graph.rs` checks).
@@ -24,6 +25,7 @@ pub mod backoff;
 pub mod clock;
 pub mod corpus;
 pub mod events;
+pub mod latency;
 pub mod messages;
 pub mod noise;
 pub mod outputs;

@@ -87,6 +87,7 @@ fn run(args: cli::Args) -> anyhow::Result<()> {
         cli::Command::Patterns => commands::catalog::patterns(),
         cli::Command::Palettes { color } => commands::catalog::palettes(color),
         cli::Command::Params(pattern) => commands::catalog::params(pattern),
+        cli::Command::LatencyWizard(mic) => commands::latency_wizard::run(mic.as_deref()),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod fuzz;
 mod hardened;
+mod latency;
 mod openapi;
 mod power;
 mod routes;
@@ -30,11 +31,27 @@ use k1_io::sources::SourceFactory;
 
 /// A state over a fresh engine state (not running) and an in-memory store.
 pub fn state_with(security: Security) -> ApiState {
-    state_with_store(security, Store::in_memory())
+    state_full(security, Arc::new(Store::in_memory()))
 }
 
 /// [`state_with`] over `store`.
 pub fn state_with_store(security: Security, store: Store) -> ApiState {
+    state_full(security, Arc::new(store))
+}
+
+/// The default state over `store`.
+pub fn state_over(store: Arc<Store>) -> ApiState {
+    state_full(
+        Security {
+            loopback_only: true,
+            ..Security::default()
+        },
+        store,
+    )
+}
+
+/// A state over a fresh engine state, with `security` and `store`.
+pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
     let shared = Arc::new(Shared::new(layout_for(320), RenderSettings::DEFAULT));
     let factory = SourceFactory {
         rate: 12_800,
@@ -57,7 +74,7 @@ pub fn state_with_store(security: Security, store: Store) -> ApiState {
     ));
     ApiState::new(
         shared,
-        Arc::new(store),
+        store,
         DeviceInfo {
             name: "test".into(),
             outputs: vec!["null".into()],

@@ -10,6 +10,7 @@
 //! [[outputs]]
 //! url = "e131://239.255.0.1?universe=1&leds=160-319&fps=40"
 //! name = "stage left"     # optional: shown in messages and the status
+//! delay_ms = 40           # optional: hold each frame 40 ms (as `delay=` in the URL)
 //! enabled = false         # optional: keep the entry, send nothing
 //! ```
 //!
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::spec::OutputSpec;
 use super::url::{OutputError, parse};
+use crate::sinks::delay::check_delay;
 
 /// One `[[outputs]]` table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,6 +32,9 @@ pub struct OutputConfig {
     /// A name for messages and the status [default: the URL's scheme, host and port].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Hold each frame this long, ms (0..=1000; overrides the URL's `delay=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u32>,
     /// `false` keeps the entry but sends nothing.
     #[serde(default = "enabled_default", skip_serializing_if = "is_true")]
     pub enabled: bool,
@@ -49,15 +54,31 @@ impl OutputConfig {
         Self {
             url: url.into(),
             name: None,
+            delay_ms: None,
             enabled: true,
         }
     }
 
-    /// The checked output; `name` (if set) overrides the URL's `name=`.
+    /// The checked output; `name` and `delay_ms` (if set) override the URL's `name=` and
+    /// `delay=`.
     pub fn resolve(&self) -> Result<OutputSpec, OutputError> {
         let mut spec = parse(&self.url)?;
         if let Some(name) = &self.name {
             spec.name = name.clone();
+        }
+        if let Some(ms) = self.delay_ms {
+            if matches!(spec.target, super::spec::Target::WledSync { .. }) {
+                return Err(OutputError {
+                    url: self.url.clone(),
+                    part: "delay_ms".into(),
+                    message: "the audio-sync sender sends the analysis, not frames".into(),
+                });
+            }
+            spec.delay_ms = Some(check_delay(i64::from(ms)).map_err(|e| OutputError {
+                url: self.url.clone(),
+                part: "delay_ms".into(),
+                message: e.to_string(),
+            })?);
         }
         Ok(spec)
     }
@@ -135,6 +156,27 @@ mod tests {
     }
 
     #[test]
+    fn a_table_delay_overrides_the_url_and_is_checked() {
+        let outs = outputs_from_toml(
+            "[[outputs]]\nurl = \"ddp://a?delay=10\"\ndelay_ms = 40\n\
+             [[outputs]]\nurl = \"ddp://b?delay=10\"\n\
+             [[outputs]]\nurl = \"ddp://c\"\ndelay_ms = 1500\n",
+        )
+        .unwrap();
+        assert_eq!(outs[0].resolve().unwrap().delay_ms, Some(40));
+        assert_eq!(outs[1].resolve().unwrap().delay_ms, Some(10));
+        let e = outs[2].resolve().unwrap_err();
+        assert_eq!(e.part, "delay_ms");
+        assert!(e.message.contains("1500 ms is out of range"), "{e}");
+        let sync = OutputConfig {
+            delay_ms: Some(5),
+            ..OutputConfig::new("wled-sync://")
+        };
+        assert_eq!(sync.resolve().unwrap_err().part, "delay_ms");
+        assert!(outputs_from_toml("[[outputs]]\nurl = \"ddp://a\"\ndelay_ms = -1\n").is_err());
+    }
+
+    #[test]
     fn mistakes_name_the_table() {
         let typo = "[[outputs]]\nurl = \"ddp://a\"\n[[outputs]]\nurll = \"ddp://b\"\n";
         let err = outputs_from_toml(typo).unwrap_err().to_string();
@@ -155,6 +197,7 @@ mod tests {
         let outs = vec![OutputConfig::new("ddp://h"), {
             let mut o = OutputConfig::new("wled://h?timeout=5");
             o.name = Some("n".into());
+            o.delay_ms = Some(40);
             o.enabled = false;
             o
         }];

@@ -146,6 +146,10 @@ pub struct OutputSpec {
     pub leds: Option<LedRange>,
     /// Most frames per second (`None`: every frame).
     pub fps: Option<f64>,
+    /// How long each frame is held before it is sent, ms (`delay=`, 0..=1000): latency
+    /// compensation for a controller that shows frames sooner than the others. `None` when the
+    /// URL gives none (no delay, or the one saved over the API).
+    pub delay_ms: Option<u32>,
 }
 
 impl OutputSpec {

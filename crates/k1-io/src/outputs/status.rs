@@ -2,7 +2,7 @@
 //! the end-of-run summary). Only relaxed atomics on the sink's side, and a mutex for the last
 //! error, which changes only when something fails.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -22,6 +22,8 @@ pub struct OutputStatus {
     pub leds: LedRange,
     /// Its rate limit in frames per second (`None`: every frame).
     pub fps_limit: Option<f64>,
+    /// Its own delay, ms (latency compensation; the audio offset comes on top).
+    pub delay_ms: u32,
     /// Frames sent whole.
     pub frames_sent: u64,
     /// Frames it should have sent but did not: the socket was full, the receiver was being
@@ -43,6 +45,8 @@ pub struct OutputHandle {
     url: String,
     leds: LedRange,
     fps_limit: Option<f64>,
+    delay_ms: AtomicU32,
+    delay_given: bool,
     sent: AtomicU64,
     dropped: AtomicU64,
     errors: AtomicU64,
@@ -59,6 +63,8 @@ impl OutputHandle {
             url: spec.url.clone(),
             leds,
             fps_limit: spec.fps,
+            delay_ms: AtomicU32::new(spec.delay_ms.unwrap_or(0)),
+            delay_given: spec.delay_ms.is_some(),
             sent: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             errors: AtomicU64::new(0),
@@ -70,6 +76,27 @@ impl OutputHandle {
     /// The output's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The output's kind (its URL scheme).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The output's own delay now, ms.
+    pub fn delay_ms(&self) -> u32 {
+        self.delay_ms.load(Ordering::Relaxed)
+    }
+
+    /// True if the output's URL or table set its delay (which then wins over a saved one).
+    pub fn delay_given(&self) -> bool {
+        self.delay_given
+    }
+
+    /// Changes the output's delay (checked by [`crate::sinks::delay::check_delay`]); its sink
+    /// uses it from the next frame.
+    pub fn set_delay_ms(&self, ms: u32) {
+        self.delay_ms.store(ms, Ordering::Relaxed);
     }
 
     /// A frame went out whole.
@@ -108,6 +135,7 @@ impl OutputHandle {
             url: self.url.clone(),
             leds: self.leds,
             fps_limit: self.fps_limit,
+            delay_ms: self.delay_ms(),
             frames_sent: self.sent.load(Ordering::Relaxed),
             frames_dropped: self.dropped.load(Ordering::Relaxed),
             errors: self.errors.load(Ordering::Relaxed),
@@ -134,6 +162,14 @@ impl OutputRegistry {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(handle);
+    }
+
+    /// Each output's handle, in order (to change its delay).
+    pub fn handles(&self) -> Vec<Arc<OutputHandle>> {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Each output's status.

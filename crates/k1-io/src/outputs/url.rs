@@ -2,7 +2,8 @@
 //!
 //! Every mistake is an [`OutputError`] that names the part at fault (the scheme, the host, the
 //! port or the query key) so the user can fix exactly that. Keys every output takes: `leds=A-B`
-//! (inclusive LED indices of the frame, e.g. `0-319`), `fps=N|max` and `name=TEXT`; the kinds'
+//! (inclusive LED indices of the frame, e.g. `0-319`), `fps=N|max`, `delay=MS` (0-1000: hold
+//! each frame this long, to line this controller up with slower ones) and `name=TEXT`; the kinds'
 //! own keys are listed in `docs/outputs.md` and in [`parse`]'s code below.
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use k1_core::proto::{artnet, ddp, e131, opc, wled_realtime, wled_sync};
 
 use super::cid::parse_uuid;
 use super::spec::{E131Dest, LedRange, OutputSpec, Target};
+use crate::sinks::delay::{MAX_DELAY_MS, check_delay};
 
 /// Frames per second a network output sends unless `fps=` says otherwise.
 pub const DEFAULT_FPS: f64 = 60.0;
@@ -234,6 +236,18 @@ pub fn parse(text: &str) -> Result<OutputSpec, OutputError> {
             }
         },
     };
+    let delay_ms = match q.take("delay") {
+        None => None,
+        Some(_) if matches!(target, Target::WledSync { .. }) => {
+            return Err(err(
+                "delay",
+                "the audio-sync sender sends the analysis, not frames: set the delay on the \
+                 receiving WLED output"
+                    .into(),
+            ));
+        }
+        Some(t) => Some(parse_delay(&t).map_err(|message| err("delay", message))?),
+    };
     let name = q.take("name").unwrap_or_else(|| default_name(&target));
     if let Some(key) = q.pairs.keys().next() {
         return Err(err(
@@ -247,7 +261,20 @@ pub fn parse(text: &str) -> Result<OutputSpec, OutputError> {
         target,
         leds,
         fps,
+        delay_ms,
     })
+}
+
+/// A `delay=` value: whole milliseconds, 0 to [`MAX_DELAY_MS`] (`ms` after the number is
+/// allowed).
+pub fn parse_delay(text: &str) -> Result<u32, String> {
+    let digits = text.trim().trim_end_matches("ms").trim();
+    let ms: i64 = digits.parse().map_err(|_| {
+        format!(
+            "\"{text}\" is not a delay in whole milliseconds, 0 to {MAX_DELAY_MS} (e.g. delay=40)"
+        )
+    })?;
+    check_delay(ms).map_err(|e| e.to_string())
 }
 
 /// `scheme:host:port` (an IPv6 address in brackets, as in a URL), `e131:multicast/UNIVERSE` or
@@ -350,8 +377,8 @@ mod tests {
             }
         );
         assert_eq!(
-            (d.leds, d.fps, d.name.as_str()),
-            (None, Some(60.0), "ddp:192.168.1.50:4048")
+            (d.leds, d.fps, d.name.as_str(), d.delay_ms),
+            (None, Some(60.0), "ddp:192.168.1.50:4048", None)
         );
         let e = parse("e131://239.255.0.1?universe=1&leds=0-319").unwrap();
         assert_eq!(e.leds, Some(LedRange { start: 0, end: 320 }));
@@ -492,10 +519,36 @@ mod tests {
         assert_eq!(part("wled-sync://?fps=0.5"), "fps");
         assert_eq!(part("wled-sync://?fps=101"), "fps");
         assert_eq!(part("wled-sync://?leds=0-1"), "leds");
+        assert_eq!(part("ddp://h?delay=1001"), "delay");
+        assert_eq!(part("ddp://h?delay=-5"), "delay");
+        assert_eq!(part("ddp://h?delay=4.5"), "delay");
+        assert_eq!(part("ddp://h?delay="), "delay");
+        assert_eq!(part("wled-sync://?delay=40"), "delay");
         let e = parse("ddp://h?fps=zero").unwrap_err().to_string();
         assert_eq!(
             e,
             "output \"ddp://h?fps=zero\": fps: \"zero\" is not `max` or a number 0-1000"
+        );
+    }
+
+    #[test]
+    fn the_delay_option() {
+        assert_eq!(parse("ddp://h").unwrap().delay_ms, None);
+        assert_eq!(parse("ddp://h?delay=40").unwrap().delay_ms, Some(40));
+        assert_eq!(
+            parse("wled://h?delay=40ms&fps=30").unwrap().delay_ms,
+            Some(40)
+        );
+        assert_eq!(parse("e131://h?delay=1000").unwrap().delay_ms, Some(1000));
+        assert_eq!(parse("serial:///dev/x?delay=0").unwrap().delay_ms, Some(0));
+        assert_eq!(
+            parse("ddp://h?delay=2000").unwrap_err().to_string(),
+            "output \"ddp://h?delay=2000\": delay: delay 2000 ms is out of range: 0 to 1000 \
+             (the light waits this long for its output)"
+        );
+        assert_eq!(
+            parse("ddp://h?delay=soon").unwrap_err().message,
+            "\"soon\" is not a delay in whole milliseconds, 0 to 1000 (e.g. delay=40)"
         );
     }
 

@@ -6,11 +6,13 @@
 //! offered. Each sink runs on an engine thread, takes the newest frame when it is
 //! ready for one, and counts the frames it never got to as drops. A sink that fails is counted
 //! and tried again with the next frame. The threads that run them are the engine's
-//! (`k1_engine::run_sinks`); sinks that never block share one thread.
+//! (`k1_engine::run_sinks`); sinks that never block share one thread. An output with a delay
+//! (latency compensation, [`delay`]) gets its frames through a [`delay::DelayLine`] there.
 
 mod adalight;
 mod artnet;
 mod ddp;
+pub mod delay;
 mod e131;
 mod null;
 mod opc;
@@ -109,6 +111,13 @@ pub trait Sink: Send {
     /// fewer is given the newest frame at its own pace, and the frames in between are not drops.
     fn max_fps(&self) -> Option<f64> {
         None
+    }
+
+    /// This output's own delay, ms (`delay=`; latency compensation, see [`delay`]): the sink
+    /// runner holds each frame this long, plus the audio offset, before writing it. Read once
+    /// per frame, so it may change while running.
+    fn delay_ms(&self) -> u32 {
+        0
     }
 
     /// Sends one frame out.

@@ -119,6 +119,10 @@ impl Sink for OutputSink {
         self.shares_thread
     }
 
+    fn delay_ms(&self) -> u32 {
+        self.handle.delay_ms()
+    }
+
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError> {
         let now = Instant::now();
         if self.retry_at.is_some_and(|t| now < t) {

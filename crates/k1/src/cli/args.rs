@@ -68,6 +68,19 @@ pub enum CommandArgs {
     /// List the parameters with their ranges, units, defaults and meanings; with PATTERN, its own
     /// parameters too.
     Params(super::list_args::ParamsArgs),
+    /// Measure how late the speaker is heard (a click train through the speaker, heard by the
+    /// microphone) and propose the audio offset for latency compensation.
+    #[command(name = "latency-wizard")]
+    LatencyWizard(LatencyWizardArgs),
+}
+
+/// `k1 latency-wizard`.
+#[derive(Debug, clap::Args)]
+pub struct LatencyWizardArgs {
+    /// The microphone: the first input device whose name contains this (default: the default
+    /// input device).
+    #[arg(long, value_name = "NAME")]
+    pub mic: Option<String>,
 }
 
 /// `k1 discover`.
@@ -404,6 +417,19 @@ mod tests {
     fn noise_profile_path() {
         let a = analyze(&["analyze", "--demo", "--noise-profile", "n.json"]);
         assert_eq!(a.noise_profile, Some("n.json".into()));
+    }
+
+    #[test]
+    fn latency_wizard_takes_a_microphone_name() {
+        match parse(&["latency-wizard", "--mic", "USB"]).unwrap().command {
+            CommandArgs::LatencyWizard(w) => assert_eq!(w.mic.as_deref(), Some("USB")),
+            other => panic!("{other:?}"),
+        }
+        match parse(&["latency-wizard"]).unwrap().command {
+            CommandArgs::LatencyWizard(w) => assert_eq!(w.mic, None),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse(&["latency-wizard", "extra"]).is_err());
     }
 
     #[test]

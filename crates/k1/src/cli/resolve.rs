@@ -56,6 +56,8 @@ pub enum Command {
     },
     /// `k1 params`: the global parameters, and this pattern's own.
     Params(Option<k1_core::render::PatternId>),
+    /// `k1 latency-wizard`: the microphone's name, if one was given.
+    LatencyWizard(Option<String>),
 }
 
 /// What `k1 analyze` writes besides the summary.
@@ -159,6 +161,7 @@ pub fn resolve(args: Args) -> anyhow::Result<Command> {
             color: super::list_args::color_for_stdout(p.color),
         }),
         CommandArgs::Params(p) => Ok(Command::Params(super::list_args::params_pattern(&p)?)),
+        CommandArgs::LatencyWizard(w) => Ok(Command::LatencyWizard(w.mic)),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod eval;
 pub mod eval_report;
 pub mod latency;
+pub mod latency_wizard;
 pub mod render;
 pub mod render_report;
 pub mod run;
