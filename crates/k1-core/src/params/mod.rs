@@ -9,6 +9,7 @@
 //! names the field.
 
 mod access;
+pub mod api;
 mod custom;
 mod error;
 mod table;
