@@ -241,7 +241,11 @@ mod tests {
         });
         let every = every.lock().unwrap().clone();
         let paced = paced.lock().unwrap().clone();
-        assert_eq!(every, (0..frames).collect::<Vec<_>>(), "every frame, in order");
+        assert_eq!(
+            every,
+            (0..frames).collect::<Vec<_>>(),
+            "every frame, in order"
+        );
         // One a 25 ms tick from the first frame until the stop 50 ms after the last (at 1,045 ms):
         // 41 ticks, each with the newest frame, 4 or 5 frames (25 ms) after the one before.
         assert_eq!(paced.len(), 41, "{paced:?}");

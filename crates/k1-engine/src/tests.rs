@@ -154,7 +154,11 @@ fn the_stop_flag_stops_the_threads_within_a_frame() {
     // Both threads see the flag at their next wake-up: time moves at most a hop or a frame
     // (5 ms each) past the moment it was set.
     let m = &outcome.metrics;
-    assert!(m.seconds <= asked + 0.011, "stopped at {} s, asked at {asked} s", m.seconds);
+    assert!(
+        m.seconds <= asked + 0.011,
+        "stopped at {} s, asked at {asked} s",
+        m.seconds
+    );
 }
 
 #[test]
@@ -229,7 +233,12 @@ fn a_stalled_sink_does_not_slow_rendering() {
         }),
         Box::new(NullSink),
     ];
-    let (outcome, _) = run_on(&clock, &config(Some(Duration::from_secs(10))), demo(), sinks);
+    let (outcome, _) = run_on(
+        &clock,
+        &config(Some(Duration::from_secs(10))),
+        demo(),
+        sinks,
+    );
     let m = &outcome.metrics;
     // Virtual time only moves while the render thread sleeps between frames: had it waited for
     // the sink, time would have stood still and the sink's write never ended.
@@ -375,7 +384,11 @@ fn the_real_threads_run_unpaced_on_a_lockstep_clock() {
     assert_eq!(outcome.reason, StopReason::TimeUp);
     // A minute of virtual time, to within a hop, however long it took.
     assert!(m.seconds >= 60.0 && m.seconds < 60.01, "{m:?}");
-    assert!(recorder.seconds <= 60, "{} one-second reports", recorder.seconds);
+    assert!(
+        recorder.seconds <= 60,
+        "{} one-second reports",
+        recorder.seconds
+    );
     // Every frame and hop happened, on time: work takes no virtual time.
     assert!(m.frames.abs_diff((m.seconds * 200.0) as u64) <= 2, "{m:?}");
     assert!(m.hops.abs_diff((m.seconds * 200.0) as u64) <= 2, "{m:?}");
