@@ -181,7 +181,14 @@ fn outputs_of_a_restored_backup_are_used_by_the_next_run_and_those_of_a_run_are_
         &[],
     );
     assert_eq!(r.json()["outputs_restored"], true, "{r:?}");
-    std::thread::sleep(DEBOUNCE + ALLOWANCE);
+    // Wait (a minute at most) for the restored outputs to be saved, then stop.
+    let saved = dir.path().join("outputs.json");
+    let t = Instant::now();
+    while !std::fs::read_to_string(&saved).is_ok_and(|s| s.contains("strip"))
+        && t.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     second.child.kill().ok();
     second.child.wait().ok();
 
