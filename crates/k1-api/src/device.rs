@@ -11,7 +11,8 @@ use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use super::state::ApiState;
-use k1_engine::{MAX_LATENCY_P99_MS, MIN_FPS, Metrics};
+use k1_core::criteria;
+use k1_engine::Metrics;
 
 /// `GET /api/device/info` (and its alias `/api/device-info`, the original client's). With a token
 /// in force, `config_dir` (where the settings and the token live) is given only with the token.
@@ -88,15 +89,15 @@ pub fn criteria(window: &Metrics, total: &Metrics) -> Vec<Value> {
     vec![
         check(
             "fps",
-            "render FPS >= 100 (last second)",
+            criteria::FPS_REQUIREMENT_LAST_SECOND,
             window.fps,
-            window.fps >= MIN_FPS,
+            criteria::fps_holds(window.fps),
         ),
         check(
             "latency_p99_ms",
-            "sample->frame latency p99 < 20 ms (last second)",
+            criteria::LATENCY_REQUIREMENT_LAST_SECOND,
             window.latency.p99_ms,
-            window.latency.count > 0 && window.latency.p99_ms < MAX_LATENCY_P99_MS,
+            criteria::latency_holds((window.latency.count > 0).then_some(window.latency.p99_ms)),
         ),
         check(
             "deadline_misses",

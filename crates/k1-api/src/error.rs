@@ -159,14 +159,7 @@ impl ApiError {
     }
 }
 
-/// The API's name for a core parameter (the original's `palette_id` for the core's `palette`).
-pub fn api_field(core: &str) -> &str {
-    if core == "palette" {
-        "palette_id"
-    } else {
-        core
-    }
-}
+pub use k1_core::params::api::api_field;
 
 impl From<ParamError> for ApiError {
     fn from(e: ParamError) -> Self {

@@ -79,7 +79,8 @@ mod tests {
         let _announced = announce(&name, 18080).expect("announce");
         let browser = ServiceDaemon::new().expect("browser");
         let events = browser.browse("_http._tcp.local.").expect("browse");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        // A generous wait for what must happen; on a quiet machine it takes well under a second.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         let want = format!("{}.local.", host_label(&name));
         let mut found = None;
         while let Ok(event) = events.recv_deadline(deadline) {

@@ -1,39 +1,35 @@
 //! Parameters as JSON: the original device's object (`brightness`, `palette_id`,
 //! `custom_param_1..3`, ...) and how a partial update is checked and applied.
 //!
-//! Names are those of `k1_core::params::GLOBAL`, except that the core's `palette` is the
-//! original's `palette_id` (an integer 0..=32, or `null` for no palette: hue from `color`).
-//! `dithering` stays a number 0/1 as the original sent it; the switches K1 added are booleans. A
-//! pattern's own parameters (`style`, `threshold`, ...) are accepted by name in their own range
-//! and listed under `pattern_params`.
+//! The object's shape (names, `palette_id` an index or `null`, `dithering` 0/1, numbers to 6
+//! decimals, a pattern's own parameters under `pattern_params`) is `k1_core::params::api`'s, which
+//! the firmware's API writes too; this module only turns its fields into serde_json values.
 
-use k1_core::params::{
-    CustomParam, Display, GLOBAL, ParamKind, Params, Scale, Value as ParamValue,
-};
+use k1_core::params::api::{self, ApiValue};
+use k1_core::params::{CustomParam, Display, ParamKind, Params, Scale, Value as ParamValue};
 use k1_core::render::PatternId;
 use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 
-/// The key under which a pattern's own parameters appear in the parameter object.
-pub const PATTERN_PARAMS: &str = "pattern_params";
+pub use k1_core::params::api::PATTERN_PARAMS;
 
 /// A float as JSON: the shortest decimal that reads back as the same `f32` (0.33f32 is 0.33, not
 /// 0.330000013), so a value saved and read again (a backup, a preset) is the same bits. Not
 /// finite: `null`.
 pub fn num(v: f32) -> Value {
-    format!("{v}")
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or(Value::Null, Value::Number)
+    json_value(ApiValue::Number(api::api_number(v)))
 }
 
-/// A value computed in `f32` for people to read (a pattern parameter in its own range), rounded
-/// to 6 decimals: 0.2 + 2.8 × slot reads 1.5, not 1.5000001.
-pub fn num_rounded(v: f32) -> Value {
-    let x = (f64::from(v) * 1e6).round() / 1e6;
-    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+/// One field's value as serde_json's.
+fn json_value(v: ApiValue) -> Value {
+    match v {
+        ApiValue::Number(x) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+        ApiValue::Integer(i) => json!(i),
+        ApiValue::Bool(b) => json!(b),
+        ApiValue::Text(t) => json!(t),
+        ApiValue::Null => Value::Null,
+    }
 }
 
 /// How a parameter's value reads to a person (`k1_core::params::Display`), for the web UI:
@@ -61,21 +57,9 @@ pub fn display_json(d: &Display) -> Value {
 
 /// The parameter object for `params` with `pattern` current.
 pub fn to_json(params: &Params, pattern: PatternId) -> Map<String, Value> {
-    let mut out = Map::new();
-    for info in GLOBAL.iter() {
-        let value = match (info.kind, params.get(info.name, &[])) {
-            (ParamKind::Palette, Some(ParamValue::Number(i))) => json!(i as u32),
-            (ParamKind::Palette, _) => Value::Null,
-            (ParamKind::Bool { .. }, Some(ParamValue::Bool(b))) if info.name == "dithering" => {
-                json!(u8::from(b))
-            }
-            (_, Some(ParamValue::Bool(b))) => json!(b),
-            (_, Some(ParamValue::Number(v))) => num(v),
-            (_, Some(ParamValue::Text(t))) => json!(t),
-            (_, None) => continue,
-        };
-        out.insert(super::error::api_field(info.name).to_string(), value);
-    }
+    let mut out: Map<String, Value> = api::global_fields(params)
+        .map(|(k, v)| (k.to_string(), json_value(v)))
+        .collect();
     out.insert(
         PATTERN_PARAMS.into(),
         Value::Object(pattern_params(params, pattern.info().custom)),
@@ -85,16 +69,8 @@ pub fn to_json(params: &Params, pattern: PatternId) -> Map<String, Value> {
 
 /// The current pattern's own parameters, in their own ranges (a choice by its label).
 pub fn pattern_params(params: &Params, custom: &'static [CustomParam]) -> Map<String, Value> {
-    custom
-        .iter()
-        .filter_map(|c| {
-            let v = match params.get(c.name, custom)? {
-                ParamValue::Number(v) => num_rounded(v),
-                ParamValue::Text(t) => json!(t),
-                ParamValue::Bool(b) => json!(b),
-            };
-            Some((c.name.to_string(), v))
-        })
+    api::pattern_fields(params, custom)
+        .map(|(k, v)| (k.to_string(), json_value(v)))
         .collect()
 }
 
@@ -135,8 +111,7 @@ fn set_one(
     value: &Value,
     custom: &'static [CustomParam],
 ) -> Result<(), ApiError> {
-    let name = if key == "palette_id" { "palette" } else { key };
-    let is_palette = name == "palette";
+    let name = api::core_name(key);
     check_type(key, name, value, custom)?;
     let v = match value {
         Value::Number(n) => match n.as_f64() {
@@ -152,26 +127,16 @@ fn set_one(
         },
         Value::Bool(b) => ParamValue::Bool(*b),
         Value::String(s) => ParamValue::Text(s.trim()),
-        Value::Null if is_palette => ParamValue::Text("none"),
-        _ => {
-            // Check the name first, so an unknown name is reported as such.
-            if custom.iter().all(|c| c.name != name) && k1_core::params::info(name).is_none() {
-                return Err(ApiError::Field {
-                    code: "unknown_field",
-                    field: key.to_string(),
-                    message: format!("unknown parameter '{key}'"),
-                });
-            }
-            return Err(ApiError::value(
-                key,
-                format!("{key} must be a number, a boolean or a string, not {value}"),
-            ));
-        }
+        _ => match (value, api::null_value(key)) {
+            // `null` is a value for some fields (no palette).
+            (Value::Null, Some(none)) => none,
+            _ => return Err(not_a_value(key, name, value, custom)),
+        },
     };
     params.set_value(name, v, custom).map_err(|e| {
         let mut err = ApiError::from(e);
         if let ApiError::Field { field, .. } = &mut err
-            && (field == "palette" || field == "palette_id" || field == name)
+            && (field == "palette" || field == api::PALETTE_FIELD || field == name)
         {
             *field = key.to_string();
         }
@@ -226,6 +191,22 @@ fn check_type(
             format!("{key} must be {wanted}, not {value}"),
         ))
     }
+}
+
+/// The error for `value` (not a number, boolean or string) given for `key`.
+fn not_a_value(key: &str, name: &str, value: &Value, custom: &'static [CustomParam]) -> ApiError {
+    // Check the name first, so an unknown name is reported as such.
+    if custom.iter().all(|c| c.name != name) && k1_core::params::info(name).is_none() {
+        return ApiError::Field {
+            code: "unknown_field",
+            field: key.to_string(),
+            message: format!("unknown parameter '{key}'"),
+        };
+    }
+    ApiError::value(
+        key,
+        format!("{key} must be a number, a boolean or a string, not {value}"),
+    )
 }
 
 #[cfg(test)]
@@ -296,5 +277,25 @@ mod tests {
         .unwrap();
         assert_eq!(p.palette_index(), None);
         assert!(!p.dithering());
+    }
+
+    /// The example the firmware's API checks too (`firmware/logic/src/api/params.rs` reads the
+    /// same files): the POST body applied to the defaults with `void_trail` showing gives the
+    /// GET object. The firmware must match its text byte for byte; here serde_json's objects
+    /// keep their keys sorted, so the two are compared as JSON values.
+    #[test]
+    fn the_example_shared_with_the_firmware_gives_the_same_object() {
+        let post: Value = serde_json::from_str(include_str!(
+            "../../k1-core/tests/fixtures/api-params-void_trail-post.json"
+        ))
+        .unwrap();
+        let want: Value = serde_json::from_str(include_str!(
+            "../../k1-core/tests/fixtures/api-params-void_trail-get.json"
+        ))
+        .unwrap();
+        let custom = PatternId::VoidTrail.info().custom;
+        let mut p = Params::DEFAULT;
+        apply(&mut p, &obj(post), custom).unwrap();
+        assert_eq!(Value::Object(to_json(&p, PatternId::VoidTrail)), want);
     }
 }

@@ -42,6 +42,7 @@ mod analyzer;
 pub mod color;
 mod config;
 pub mod cpu;
+pub mod criteria;
 pub mod dsp;
 pub mod hash;
 mod loom;

@@ -1,13 +1,11 @@
 //! `k1 run --check`: the success criteria the original system claimed, checked on a real run.
+//! The limits are `k1_core::criteria`'s, which the API's health check and the firmware use too.
 
 use std::fmt::Write as _;
 
-use super::Metrics;
+use k1_core::criteria;
 
-/// The least render frame rate that passes.
-pub const MIN_FPS: f64 = 100.0;
-/// Sample→frame latency p99 must be below this, ms.
-pub const MAX_LATENCY_P99_MS: f64 = 20.0;
+use super::Metrics;
 
 /// One criterion's result.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,12 +36,12 @@ impl CheckReport {
                 pass: full_run,
             },
             Criterion {
-                requirement: "render FPS >= 100",
+                requirement: criteria::FPS_REQUIREMENT,
                 measured: format!("{:.1} FPS ({} frames)", m.fps, m.frames),
-                pass: m.fps >= MIN_FPS,
+                pass: criteria::fps_holds(m.fps),
             },
             Criterion {
-                requirement: "sample->frame latency p99 < 20 ms",
+                requirement: criteria::LATENCY_REQUIREMENT,
                 measured: if m.latency.count == 0 {
                     "no audio reached a frame".to_string()
                 } else {
@@ -52,7 +50,7 @@ impl CheckReport {
                         m.latency.p99_ms, m.latency.p50_ms, m.latency.max_ms
                     )
                 },
-                pass: m.latency.count > 0 && m.latency.p99_ms < MAX_LATENCY_P99_MS,
+                pass: criteria::latency_holds((m.latency.count > 0).then_some(m.latency.p99_ms)),
             },
             Criterion {
                 requirement: "deadline misses = 0",

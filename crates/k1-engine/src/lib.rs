@@ -48,7 +48,7 @@ mod tests;
 mod threads;
 
 pub use audio_control::{CalibrationState, MAX_CALIBRATION_SECONDS, MAX_GAIN, MIN_GAIN};
-pub use check::{CheckReport, MAX_LATENCY_P99_MS, MIN_FPS};
+pub use check::CheckReport;
 pub use exchange::RenderSettings;
 pub use metrics::{Capture, Metrics, MetricsHub};
 pub use render::{Look, probe};
@@ -229,6 +229,7 @@ pub fn run_shared(
     };
     let core_for = |i: usize| cores.get(i % cores.len().max(1)).copied();
     let origin = hub.capture(clock.now());
+    let end: Option<Nanos> = config.run_for.map(|d| origin.at() + duration_nanos(d));
 
     std::thread::scope(|s| {
         let spawn_err = |what: &'static str| move |err| EngineError::Thread { what, err };
@@ -331,6 +332,7 @@ pub fn run_shared(
                     look: config.look,
                     sinks: &sink_wakers,
                     stop,
+                    end,
                 }
                 .run();
             })
@@ -340,7 +342,7 @@ pub fn run_shared(
         // If a thread failed to start, stop the others and report it.
         let started = audio.is_ok() && render.is_ok() && sink_threads.iter().all(Result::is_ok);
         let reason = if started {
-            supervise(config, shared, &origin, clock, stop, &inbox, supervisor)
+            supervise(shared, &origin, end, clock, stop, &inbox, supervisor)
         } else {
             StopReason::Requested
         };
@@ -386,18 +388,17 @@ pub fn run_shared(
     })
 }
 
-/// Watches the run until it should stop; returns why.
+/// Watches the run until it should stop (the render loop sets `stop` itself at `end`); returns
+/// why.
 fn supervise(
-    config: &EngineConfig,
     shared: &Shared,
     origin: &Capture,
+    end: Option<Nanos>,
     clock: &dyn Clock,
     stop: &AtomicBool,
     inbox: &std::sync::mpsc::Receiver<Event>,
     supervisor: &mut dyn Supervisor,
 ) -> StopReason {
-    let start = origin.at();
-    let end: Option<Nanos> = config.run_for.map(|d| start + duration_nanos(d));
     let mut last = origin.clone();
     let mut reason = None;
     loop {
@@ -411,12 +412,13 @@ fn supervise(
         if let Some(r) = reason {
             return r;
         }
-        if stop.load(Ordering::Relaxed) {
-            return StopReason::Requested;
-        }
+        // Time first: at `end` the render loop has set `stop` too.
         let now = clock.now();
         if end.is_some_and(|e| now >= e) {
             return StopReason::TimeUp;
+        }
+        if stop.load(Ordering::Relaxed) {
+            return StopReason::Requested;
         }
         if now.saturating_sub(last.at()) >= SECOND {
             let current = shared.metrics.capture(now);

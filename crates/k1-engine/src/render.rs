@@ -52,8 +52,12 @@ pub struct RenderLoop<'a> {
     pub look: Look,
     /// The sink threads, woken (never waited for) when a frame is offered.
     pub sinks: &'a [std::thread::Thread],
-    /// Set when the engine stops.
+    /// Set when the engine stops (by the render loop itself at `end`).
     pub stop: &'a AtomicBool,
+    /// The engine-clock time at which the run is over (`EngineConfig::run_for`), if any: the
+    /// last frame drawn is the last one due before it. Ending on the loop's own deadline rather
+    /// than when the supervisor next looks makes a timed run's length exact on a virtual clock.
+    pub end: Option<Nanos>,
 }
 
 /// The renderer, the colour pipeline and their scratch, made once before the loop.
@@ -138,7 +142,7 @@ fn linear_bytes(c: &Rgb) -> Rgb8 {
 }
 
 impl RenderLoop<'_> {
-    /// Renders until `stop`.
+    /// Renders until `stop`, or until the first deadline at or after `end`.
     pub fn run(self) {
         let m = self.metrics;
         let mut snapshots = self.snapshots.reader();
@@ -152,6 +156,10 @@ impl RenderLoop<'_> {
         let mut last_woke: Option<Nanos> = None;
         while !self.stop.load(Ordering::Relaxed) {
             let tick = pacer.wait(self.clock);
+            if self.end.is_some_and(|end| tick.deadline >= end) {
+                self.stop.store(true, Ordering::Relaxed);
+                break;
+            }
             m.wake_jitter.record(tick.woke - tick.deadline);
             let dt = last_woke.map_or(self.period, |l| tick.woke.saturating_sub(l));
             last_woke = Some(tick.woke);

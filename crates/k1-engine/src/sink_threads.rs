@@ -253,7 +253,7 @@ fn feed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k1_io::clock::MonotonicClock;
+    use k1_io::clock::LockstepClock;
     use std::sync::{Arc, Mutex};
 
     /// Records the frame indices it is given.
@@ -280,14 +280,15 @@ mod tests {
         }
     }
 
-    /// Two sinks on one thread: the one that wants every frame gets (nearly) every frame in
-    /// order, the one limited to 40 FPS gets about 40 a second of the newest frames (each once),
-    /// and both are finished at the end.
+    /// Two sinks on one thread: the one that wants every frame gets every frame in order, the
+    /// one limited to 40 FPS gets one every 25 ms of the newest frames (each once), and both
+    /// are finished at the end. On a [`LockstepClock`] driven by the producer and the sink
+    /// thread, so the counts are exact whatever the machine's load.
     #[test]
     fn sinks_sharing_a_thread_keep_their_own_pace() {
         let slot = FrameSlot::new(4);
         let stop = AtomicBool::new(false);
-        let clock = MonotonicClock::new();
+        let clock = LockstepClock::new(&["producer", "sinks"]);
         let metrics = MetricsHub::default();
         let (events, _inbox) = Events::channel();
         let every = Arc::new(Mutex::new(Vec::new()));
@@ -307,54 +308,50 @@ mod tests {
             finished: Arc::clone(&finished[1]),
         };
         let frames = 200u64;
-        let started = std::time::Instant::now();
-        let mut elapsed = Duration::ZERO;
+        let period = Duration::from_millis(5);
         std::thread::scope(|s| {
-            let runner = s.spawn(|| {
-                let mut sinks: Vec<&mut dyn Sink> = vec![&mut a, &mut b];
-                run_sinks(
-                    &mut sinks,
-                    &slot,
-                    &stop,
-                    &clock,
-                    Duration::from_millis(50),
-                    &metrics,
-                    &events,
-                    &AudioOffset::default(),
-                );
-            });
-            let mut frame = Frame::new(4);
-            // 200 frames at 200 FPS: one second.
-            for i in 0..frames {
-                frame.index = i;
-                while !slot.offer(&frame) {}
-                runner.thread().unpark();
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-            elapsed = started.elapsed();
-            stop.store(true, Ordering::Relaxed);
-            runner.thread().unpark();
+            let named = |name: &str| std::thread::Builder::new().name(name.into());
+            named("sinks")
+                .spawn_scoped(s, || {
+                    let mut sinks: Vec<&mut dyn Sink> = vec![&mut a, &mut b];
+                    // Polls every virtual millisecond, so no 5 ms frame is missed.
+                    let poll = Duration::from_millis(1);
+                    let offset = AudioOffset::default();
+                    run_sinks(
+                        &mut sinks, &slot, &stop, &clock, poll, &metrics, &events, &offset,
+                    );
+                })
+                .unwrap();
+            named("producer")
+                .spawn_scoped(s, || {
+                    let mut frame = Frame::new(4);
+                    // 200 frames at 200 FPS: one second of virtual time.
+                    for i in 0..frames {
+                        frame.index = i;
+                        while !slot.offer(&frame) {
+                            std::thread::yield_now();
+                        }
+                        clock.sleep(period);
+                    }
+                    clock.sleep(Duration::from_millis(50));
+                    stop.store(true, Ordering::Relaxed);
+                })
+                .unwrap();
         });
         let every = every.lock().unwrap().clone();
         let paced = paced.lock().unwrap().clone();
-        assert!(every.windows(2).all(|w| w[0] < w[1]), "in order");
-        assert!(
-            every.len() as u64 >= frames * 8 / 10,
-            "{} of {frames}",
-            every.len()
+        assert_eq!(
+            every,
+            (0..frames).collect::<Vec<_>>(),
+            "every frame, in order"
         );
-        assert_eq!(every.last(), Some(&(frames - 1)));
-        // About 40 a second over the run, which a loaded test machine may stretch.
-        let expected = 40.0 * elapsed.as_secs_f64();
-        let got = paced.len() as f64;
+        // One a 25 ms tick from the first frame until the stop 50 ms after the last (at 1,045 ms):
+        // 41 ticks, each with the newest frame, 4 or 5 frames (25 ms) after the one before.
+        assert_eq!(paced.len(), 41, "{paced:?}");
         assert!(
-            got >= 0.6 * expected && got <= 1.2 * expected + 2.0,
-            "{got} frames at 40 FPS in {elapsed:?}"
+            paced.windows(2).all(|w| (4..=5).contains(&(w[1] - w[0]))),
+            "{paced:?}"
         );
-        // Never the same frame twice. (Indices alone say nothing about pace: on a loaded
-        // machine the producer's 5 ms sleeps stretch, and consecutive frames can be 25 ms apart.)
-        assert!(paced.windows(2).all(|w| w[1] > w[0]), "{paced:?}");
         assert!(finished.iter().all(|f| f.load(Ordering::Relaxed)));
         let written = metrics.sink_frames.load(Ordering::Relaxed);
         assert_eq!(written, (every.len() + paced.len()) as u64);

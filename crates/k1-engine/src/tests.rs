@@ -1,8 +1,11 @@
 //! The engine run end to end in-process, with mock sources and sinks: start and stop with each
 //! kind of source, a stalled sink, a source that ends, a microphone that fails and is reopened.
 //!
-//! These run on two cores shared with the rest of the test suite, so every time bound is
-//! generous; the tight figures come from `k1 run --check` and the benchmarks.
+//! Every run here is on a [`LockstepClock`]: the real audio and render threads, unpaced, on
+//! virtual time. So the tests assert exact counts, orders and virtual times (frames drawn,
+//! hops analysed, deadline misses, the gaps between reconnection attempts), never how fast the
+//! machine was; the wall clock only bounds how long a test waits for something that must
+//! happen. Real-time figures come from `k1 run --check` and the benchmarks.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,10 +16,13 @@ use k1_core::render::PatternId;
 
 use super::*;
 use k1_io::backoff::Backoff;
-use k1_io::clock::{MonotonicClock, samples_nanos};
+use k1_io::clock::{LockstepClock, samples_nanos};
 use k1_io::sinks::{Frame, NullSink, SinkError};
 use k1_io::sources::ClipSource;
 use k1_io::sources::live::{HopRead, HopTiming, LiveError, Paced, Reconnecting, SourceCtx};
+
+/// How long (wall time) a test waits for something that must happen before it fails.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Collects what the engine reports.
 #[derive(Default)]
@@ -60,6 +66,11 @@ fn config(run_for: Option<Duration>) -> EngineConfig {
     }
 }
 
+/// Virtual time driven by the engine's two threads.
+fn lockstep() -> LockstepClock {
+    LockstepClock::new(&[AUDIO_THREAD, RENDER_THREAD])
+}
+
 fn demo() -> OpenSource {
     let clip = ClipSource::demo(12_800, u32::MAX).unwrap();
     Box::new(move || {
@@ -67,47 +78,66 @@ fn demo() -> OpenSource {
     })
 }
 
+fn run_on(
+    clock: &LockstepClock,
+    config: &EngineConfig,
+    open: OpenSource,
+    sinks: Vec<Box<dyn Sink>>,
+) -> (Outcome, Recorder) {
+    let stop = AtomicBool::new(false);
+    let mut recorder = Recorder::default();
+    let outcome = super::run(config, open, sinks, clock, &stop, &mut recorder).unwrap();
+    (outcome, recorder)
+}
+
 fn run_with(
     config: &EngineConfig,
     open: OpenSource,
     sinks: Vec<Box<dyn Sink>>,
-) -> (Outcome, Recorder, Duration) {
-    let clock = MonotonicClock::new();
-    let stop = AtomicBool::new(false);
-    let mut recorder = Recorder::default();
-    let t = Instant::now();
-    let outcome = super::run(config, open, sinks, &clock, &stop, &mut recorder).unwrap();
-    (outcome, recorder, t.elapsed())
+) -> (Outcome, Recorder) {
+    run_on(&lockstep(), config, open, sinks)
+}
+
+/// `n` per second (frames at 200 FPS, hops of 64 samples at 12.8 kHz) over `seconds`.
+fn per_second(seconds: f64) -> u64 {
+    (seconds * 200.0).round() as u64
 }
 
 #[test]
 fn the_demo_runs_for_the_set_time_and_stops() {
-    let (outcome, recorder, elapsed) = run_with(
+    let (outcome, _) = run_with(
         &config(Some(Duration::from_millis(1500))),
         demo(),
         vec![Box::new(NullSink)],
     );
     let m = &outcome.metrics;
     assert_eq!(outcome.reason, StopReason::TimeUp);
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
-    assert!(m.frames >= 150 && m.fps > 100.0, "{m:?}");
-    assert!(m.hops >= 150, "{m:?}");
-    assert!(m.latency.count > 0 && m.latency.p50_ms < 100.0, "{m:?}");
-    assert!(m.sink_frames > 0);
+    // The run ends on the render loop's own deadline: 1.5 s of virtual time, to within a hop.
+    assert!(m.seconds >= 1.5 && m.seconds < 1.51, "{m:?}");
+    // Every frame and hop of those 1.5 s happened, on time.
+    assert!(m.frames.abs_diff(per_second(1.5)) <= 2, "{m:?}");
+    assert!(m.hops.abs_diff(per_second(1.5)) <= 2, "{m:?}");
+    assert_eq!((m.frame_misses, m.hop_misses), (0, 0), "{m:?}");
+    assert!(m.latency.count > 0 && m.latency.p50_ms < 1.0, "{m:?}");
     assert_eq!((m.torn_reads, m.seqlock_fallbacks), (0, 0));
-    assert!(recorder.seconds >= 1);
 }
 
 #[test]
-fn the_stop_flag_stops_promptly() {
-    let clock = MonotonicClock::new();
+fn the_stop_flag_stops_the_threads_within_a_frame() {
+    let clock = lockstep();
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
-        flag.store(true, Ordering::Relaxed);
-    });
-    let t = Instant::now();
+    // Set once a second of virtual time has passed; `asked` is the virtual time just after.
+    let stopper = {
+        let (clock, flag) = (clock.clone(), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            while clock.now() < SECOND && t.elapsed() < PATIENCE {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            flag.store(true, Ordering::Relaxed);
+            clock.now()
+        })
+    };
     let mut recorder = Recorder::default();
     let outcome = super::run(
         &config(None),
@@ -118,8 +148,17 @@ fn the_stop_flag_stops_promptly() {
         &mut recorder,
     )
     .unwrap();
+    let asked = stopper.join().unwrap() as f64 / 1e9;
+    assert!(asked >= 1.0, "the engine's time never reached 1 s");
     assert_eq!(outcome.reason, StopReason::Requested);
-    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // Both threads see the flag at their next wake-up: time moves at most a hop or a frame
+    // (5 ms each) past the moment it was set.
+    let m = &outcome.metrics;
+    assert!(
+        m.seconds <= asked + 0.011,
+        "stopped at {} s, asked at {asked} s",
+        m.seconds
+    );
 }
 
 #[test]
@@ -130,7 +169,7 @@ fn a_source_that_ends_stops_the_engine_cleanly() {
     let open: OpenSource = Box::new(move || {
         Ok(Box::new(Paced::new(clip, "short".into(), 12_800, 64)) as Box<dyn LiveSource>)
     });
-    let (outcome, recorder, elapsed) = run_with(
+    let (outcome, recorder) = run_with(
         &config(Some(Duration::from_secs(30))),
         open,
         vec![Box::new(NullSink)],
@@ -142,14 +181,13 @@ fn a_source_that_ends_stops_the_engine_cleanly() {
             .contains(&Event::SourceEnded("short".into()))
     );
     assert_eq!(outcome.metrics.hops, 50);
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
 
 #[test]
 fn a_source_that_cannot_open_is_reported() {
     let open: OpenSource = Box::new(|| Err(LiveError::Device("no such device".into())));
-    let (outcome, _, _) = run_with(
-        &config(Some(Duration::from_secs(30))),
+    let (outcome, _) = run_with(
+        &config(Some(Duration::from_secs(1))),
         open,
         vec![Box::new(NullSink)],
     );
@@ -157,11 +195,15 @@ fn a_source_that_cannot_open_is_reported() {
         outcome.reason,
         StopReason::SourceFailed("no such device".into())
     );
+    assert_eq!(outcome.metrics.hops, 0);
 }
 
-/// A sink that takes seconds over every frame.
+/// A sink whose every write takes a second of virtual time, or until the run's `end` (or
+/// [`PATIENCE`] of wall time if the engine's time stands still).
 struct Stalled {
     writes: Arc<Mutex<u32>>,
+    clock: LockstepClock,
+    end: Nanos,
 }
 
 impl Sink for Stalled {
@@ -170,26 +212,43 @@ impl Sink for Stalled {
     }
     fn write(&mut self, _frame: &Frame) -> Result<(), SinkError> {
         *self.writes.lock().unwrap() += 1;
-        std::thread::sleep(Duration::from_secs(2));
+        let until = (self.clock.now() + SECOND).min(self.end);
+        let t = Instant::now();
+        while self.clock.now() < until && t.elapsed() < PATIENCE {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         Ok(())
     }
 }
 
 #[test]
 fn a_stalled_sink_does_not_slow_rendering() {
+    let clock = lockstep();
     let writes = Arc::new(Mutex::new(0));
     let sinks: Vec<Box<dyn Sink>> = vec![
         Box::new(Stalled {
             writes: Arc::clone(&writes),
+            clock: clock.clone(),
+            end: 10 * SECOND,
         }),
         Box::new(NullSink),
     ];
-    let (outcome, _, _) = run_with(&config(Some(Duration::from_secs(3))), demo(), sinks);
+    let (outcome, _) = run_on(
+        &clock,
+        &config(Some(Duration::from_secs(10))),
+        demo(),
+        sinks,
+    );
     let m = &outcome.metrics;
-    // 200 FPS is the target; well above 100 means the renderer did not wait for the stalled sink.
-    assert!(m.fps > 120.0, "{m:?}");
-    assert!(*writes.lock().unwrap() <= 3);
-    // Everything the stalled sink skipped is counted.
+    // Virtual time only moves while the render thread sleeps between frames: had it waited for
+    // the sink, time would have stood still and the sink's write never ended.
+    assert_eq!(outcome.reason, StopReason::TimeUp);
+    assert!(m.frames.abs_diff(per_second(10.0)) <= 2, "{m:?}");
+    assert_eq!(m.frame_misses, 0, "{m:?}");
+    // At most one write per virtual second (one more may start as the run ends).
+    let writes = *writes.lock().unwrap();
+    assert!((1..=11).contains(&writes), "{writes} writes");
+    // Everything the stalled sink skipped (some 200 frames a write) is counted.
     assert!(m.sink_drops >= 100, "{m:?}");
 }
 
@@ -239,26 +298,29 @@ fn a_mocked_microphone_runs_and_its_latency_is_measured() {
             fail_after: None,
         }) as Box<dyn LiveSource>)
     });
-    let (outcome, _, _) = run_with(
+    let (outcome, _) = run_with(
         &config(Some(Duration::from_millis(1500))),
         open,
         vec![Box::new(NullSink)],
     );
     let m = &outcome.metrics;
     assert_eq!(outcome.reason, StopReason::TimeUp);
-    assert!(m.hops >= 150, "{m:?}");
+    assert!(m.hops.abs_diff(per_second(1.5)) <= 2, "{m:?}");
     // Buffering of up to one 10 ms buffer plus up to one frame: the median is a few ms.
     assert!(m.latency.p50_ms > 0.5 && m.latency.p50_ms < 50.0, "{m:?}");
 }
 
 #[test]
 fn an_unplugged_microphone_is_reopened_with_backoff() {
-    let attempts: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let clock = lockstep();
+    // The virtual time of each attempt to open the device.
+    let attempts: Arc<Mutex<Vec<Nanos>>> = Arc::default();
     let log = Arc::clone(&attempts);
+    let at = clock.clone();
     let open: OpenSource = Box::new(move || {
         let mut opened = 0u32;
         let reopen = move || {
-            log.lock().unwrap().push(Instant::now());
+            log.lock().unwrap().push(at.now());
             opened += 1;
             if opened == 1 {
                 // Plugged in at first, unplugged after 20 hops (0.1 s), then gone for good.
@@ -277,22 +339,24 @@ fn an_unplugged_microphone_is_reopened_with_backoff() {
                 as Box<dyn LiveSource>,
         )
     });
-    let (outcome, recorder, _) = run_with(
+    let (outcome, recorder) = run_on(
+        &clock,
         &config(Some(Duration::from_millis(2000))),
         open,
         vec![Box::new(NullSink)],
     );
     let m = &outcome.metrics;
-    // The engine kept running (and rendering) through the failures.
+    // The engine kept running (and rendering every frame) through the failures.
     assert_eq!(outcome.reason, StopReason::TimeUp);
-    assert!(m.fps > 100.0, "{m:?}");
+    assert!(m.frames.abs_diff(per_second(2.0)) <= 2, "{m:?}");
+    assert_eq!(m.frame_misses, 0, "{m:?}");
     assert_eq!(m.hops, 20);
     let attempts = attempts.lock().unwrap();
     assert!(attempts.len() >= 4, "{} attempts", attempts.len());
     assert_eq!(m.source_errors as usize, attempts.len());
     // Waits of at least 50, 100, 200 ms between the attempts after the failure.
     for (i, pair) in attempts.windows(2).skip(1).enumerate() {
-        let gap = pair[1] - pair[0];
+        let gap = Duration::from_nanos(pair[1] - pair[0]);
         let least = Duration::from_millis(100 << i);
         assert!(gap >= least, "gap {i}: {gap:?} < {least:?}");
     }
@@ -311,24 +375,20 @@ fn an_unplugged_microphone_is_reopened_with_backoff() {
 
 #[test]
 fn the_real_threads_run_unpaced_on_a_lockstep_clock() {
-    let clock = k1_io::clock::LockstepClock::new(&[AUDIO_THREAD, RENDER_THREAD]);
-    let stop = AtomicBool::new(false);
-    let mut recorder = Recorder::default();
-    let t = Instant::now();
-    let outcome = super::run(
+    let (outcome, recorder) = run_with(
         &config(Some(Duration::from_secs(60))),
         demo(),
         vec![Box::new(NullSink)],
-        &clock,
-        &stop,
-        &mut recorder,
-    )
-    .unwrap();
+    );
     let m = &outcome.metrics;
     assert_eq!(outcome.reason, StopReason::TimeUp);
-    // A minute of virtual time in much less wall time.
-    assert!(t.elapsed() < Duration::from_secs(50), "{:?}", t.elapsed());
-    assert!(m.seconds >= 60.0 && m.seconds < 62.0, "{m:?}");
+    // A minute of virtual time, to within a hop, however long it took.
+    assert!(m.seconds >= 60.0 && m.seconds < 60.01, "{m:?}");
+    assert!(
+        recorder.seconds <= 60,
+        "{} one-second reports",
+        recorder.seconds
+    );
     // Every frame and hop happened, on time: work takes no virtual time.
     assert!(m.frames.abs_diff((m.seconds * 200.0) as u64) <= 2, "{m:?}");
     assert!(m.hops.abs_diff((m.seconds * 200.0) as u64) <= 2, "{m:?}");
@@ -350,7 +410,7 @@ fn a_controller_sees_the_engine_and_changes_what_it_draws() {
     let config = config(None);
     let shared = Shared::new(config.layout, config.settings);
     let stop = AtomicBool::new(false);
-    let clock = MonotonicClock::new();
+    let clock = lockstep();
     std::thread::scope(|s| {
         let engine = s.spawn(|| {
             let mut recorder = Recorder::default();
@@ -367,10 +427,10 @@ fn a_controller_sees_the_engine_and_changes_what_it_draws() {
         let lit = |frame: &Frame| frame.leds.iter().filter(|c| c.r | c.g | c.b > 0).count();
         let mut frame = Frame::new(320);
         let mut seen = 0;
-        // The demo lights the strip within a few seconds.
+        // The demo lights the strip within a few seconds of its time.
         let t = Instant::now();
         let mut lit_before = 0;
-        while t.elapsed() < Duration::from_secs(20) && lit_before == 0 {
+        while t.elapsed() < PATIENCE && lit_before == 0 {
             if let Some(v) = shared.take_frame(seen, &mut frame) {
                 seen = v;
                 lit_before = lit(&frame);
@@ -394,7 +454,7 @@ fn a_controller_sees_the_engine_and_changes_what_it_draws() {
         // Brightness 0 darkens every LED (the pipeline's softness fades it in well under 2 s).
         let t = Instant::now();
         let mut dark = false;
-        while t.elapsed() < Duration::from_secs(20) && !dark {
+        while t.elapsed() < PATIENCE && !dark {
             if let Some(v) = shared.take_frame(seen, &mut frame) {
                 seen = v;
                 dark = lit(&frame) == 0;
@@ -402,7 +462,7 @@ fn a_controller_sees_the_engine_and_changes_what_it_draws() {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert!(dark, "brightness 0 never reached the frames");
-        while shared.last_second().window.frames == 0 && t.elapsed() < Duration::from_secs(20) {
+        while shared.last_second().window.frames == 0 && t.elapsed() < PATIENCE {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert!(shared.last_second().window.frames > 0);
@@ -414,7 +474,7 @@ fn a_controller_sees_the_engine_and_changes_what_it_draws() {
         while !matches!(
             shared.audio().calibration(),
             super::CalibrationState::Done(_)
-        ) && t.elapsed() < Duration::from_secs(20)
+        ) && t.elapsed() < PATIENCE
         {
             std::thread::sleep(Duration::from_millis(20));
         }

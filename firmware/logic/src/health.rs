@@ -1,22 +1,21 @@
 //! The device's figures for `GET /api/device/performance` and `GET /api/health`, in the host's
-//! JSON shapes (`crates/k1/src/api/device.rs`), and the latency histogram that gives a real p99.
+//! JSON shapes (`crates/k1-api/src/device.rs`), and the latency histogram that gives a real p99.
 //!
 //! The render task records each frame's sample-to-light latency in a [`LatencyHistogram`]
 //! (100 µs buckets up to 50 ms, one overflow bucket) and reads its p99 once a second. The
-//! criteria are the host's: FPS ≥ 100, latency p99 < 20 ms, no deadline misses; the device adds
-//! the audio rate (≥ 150 hops/s, as the OTA trial uses), since a dead microphone is its most
-//! likely fault.
+//! criteria are the host's, defined once in `k1_core::criteria` (FPS ≥ 100, latency p99 < 20 ms),
+//! and no deadline misses; the device adds the audio rate (≥ 150 hops/s, as the OTA trial uses),
+//! since a dead microphone is its most likely fault.
 
+use k1_core::criteria;
 use serde::Serialize;
+
+pub use k1_core::criteria::{MAX_LATENCY_P99_MS, MIN_FPS};
 
 /// Bucket width, µs.
 pub const BUCKET_US: u32 = 100;
 /// Buckets below the overflow bucket (50 ms).
 pub const BUCKETS: usize = 500;
-/// The host's FPS floor.
-pub const MIN_FPS: f32 = 100.0;
-/// The host's latency ceiling (p99), ms.
-pub const MAX_LATENCY_P99_MS: f32 = 20.0;
 /// The audio rate floor, hops per second.
 pub const MIN_HOPS_PER_S: f32 = 150.0;
 
@@ -179,19 +178,18 @@ impl HealthBody {
                 window_seconds: 0.0,
             };
         }
-        let latency = w.latency_p99_ms.unwrap_or(f32::INFINITY);
         let items = [
             Check {
                 name: "fps",
-                requirement: "render FPS >= 100 (last second)",
+                requirement: criteria::FPS_REQUIREMENT_LAST_SECOND,
                 measured: w.fps,
-                pass: w.fps >= MIN_FPS,
+                pass: criteria::fps_holds(f64::from(w.fps)),
             },
             Check {
                 name: "latency_p99_ms",
-                requirement: "sample->frame latency p99 < 20 ms (last second)",
+                requirement: criteria::LATENCY_REQUIREMENT_LAST_SECOND,
                 measured: w.latency_p99_ms.unwrap_or(-1.0),
-                pass: latency < MAX_LATENCY_P99_MS,
+                pass: criteria::latency_holds(w.latency_p99_ms.map(f64::from)),
             },
             Check {
                 name: "deadline_misses",

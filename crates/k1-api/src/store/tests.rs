@@ -10,7 +10,9 @@ use super::*;
 #[test]
 fn changes_are_written_after_the_window_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, warnings) = Store::open(dir.path(), Duration::from_millis(50)).unwrap();
+    // A window long enough that no scheduling delay between the puts and the first look can
+    // pass it; then a wait (a minute at most) for the one write.
+    let (store, warnings) = Store::open(dir.path(), Duration::from_secs(1)).unwrap();
     assert!(warnings.is_empty());
     let store = Arc::new(store);
     let writer = Writer::start(Arc::clone(&store)).unwrap();
@@ -18,9 +20,12 @@ fn changes_are_written_after_the_window_and_read_back() {
     store.put(Doc::Settings, json!({"a": 2}));
     let file = dir.path().join("settings.json");
     assert!(!file.exists(), "written before the window passed");
-    std::thread::sleep(Duration::from_millis(400));
+    let t = std::time::Instant::now();
+    while !file.exists() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let on_disk: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    assert_eq!(on_disk, json!({"a": 2}));
+    assert_eq!(on_disk, json!({"a": 2}), "the last change, in one write");
     store.put(Doc::Presets, json!({"p": {}}));
     writer.stop(); // flushes
     let (again, _) = Store::open(dir.path(), DEBOUNCE).unwrap();

@@ -181,6 +181,7 @@ async fn the_settings_survive_a_restart() {
         store_dir: Some(dir.path().to_path_buf()),
         look_from_cli: false,
         input_from_cli: false,
+        auth: crate::Auth::Token,
     };
     crate::launch::restore(&next.store, &api, &next.shared, &mut None);
     assert_eq!(next.shared.audio_offset_ms(), 180);

@@ -10,6 +10,7 @@
 //! `120°`), once for the command line, the API and the web UI.
 
 mod access;
+pub mod api;
 mod custom;
 mod display;
 mod error;

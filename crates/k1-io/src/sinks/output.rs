@@ -124,7 +124,26 @@ impl Sink for OutputSink {
     }
 
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError> {
-        let now = Instant::now();
+        self.write_at(frame, Instant::now())
+    }
+
+    fn take_note(&mut self) -> Option<String> {
+        self.note.take()
+    }
+
+    fn note_dropped(&mut self, frames: u64) {
+        self.handle.dropped(frames);
+    }
+
+    fn finish(&mut self) -> Result<(), SinkError> {
+        self.transport.finish().map_err(SinkError::Io)
+    }
+}
+
+impl OutputSink {
+    /// [`Sink::write`] at time `now`: the backoff and the recovery window are measured on the
+    /// times given, so tests can step them exactly.
+    fn write_at(&mut self, frame: &Frame, now: Instant) -> Result<(), SinkError> {
         if self.retry_at.is_some_and(|t| now < t) {
             self.handle.dropped(1);
             return Err(SinkError::Dropped);
@@ -166,18 +185,6 @@ impl Sink for OutputSink {
                 }
             }
         }
-    }
-
-    fn take_note(&mut self) -> Option<String> {
-        self.note.take()
-    }
-
-    fn note_dropped(&mut self, frames: u64) {
-        self.handle.dropped(frames);
-    }
-
-    fn finish(&mut self) -> Result<(), SinkError> {
-        self.transport.finish().map_err(SinkError::Io)
     }
 }
 
@@ -243,24 +250,30 @@ mod tests {
             );
         assert_eq!(sink.max_fps(), Some(60.0));
         let f = frame(8);
+        // Times stepped by hand, so the backoff is exact whatever the machine's load.
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
         assert!(
-            matches!(sink.write(&f), Err(SinkError::Io(_))),
+            matches!(sink.write_at(&f, at(0)), Err(SinkError::Io(_))),
             "first failure is reported"
         );
         assert!(
-            matches!(sink.write(&f), Err(SinkError::Dropped)),
+            matches!(sink.write_at(&f, at(19)), Err(SinkError::Dropped)),
             "waits out the backoff"
         );
-        std::thread::sleep(Duration::from_millis(25));
         assert!(
-            matches!(sink.write(&f), Err(SinkError::Repeated)),
+            matches!(sink.write_at(&f, at(25)), Err(SinkError::Repeated)),
             "then quietly"
         );
-        std::thread::sleep(Duration::from_millis(45));
-        sink.write(&f).unwrap();
+        assert!(
+            matches!(sink.write_at(&f, at(64)), Err(SinkError::Dropped)),
+            "the second wait is longer"
+        );
+        sink.write_at(&f, at(70)).unwrap();
         assert_eq!(sink.take_note(), None, "one success is no recovery");
-        std::thread::sleep(Duration::from_millis(35));
-        sink.write(&f).unwrap();
+        sink.write_at(&f, at(99)).unwrap();
+        assert_eq!(sink.take_note(), None, "nor is 29 ms of them");
+        sink.write_at(&f, at(105)).unwrap();
         assert_eq!(
             sink.take_note().as_deref(),
             Some("sending again (2 failed sends in all)")
@@ -269,16 +282,13 @@ mod tests {
         let s = handle.status();
         assert_eq!(
             (s.frames_sent, s.frames_dropped, s.errors, s.healthy),
-            (2, 1, 2, true)
+            (3, 2, 2, true)
         );
         assert_eq!(log.lock().unwrap().resets, 2);
-        assert_eq!(
-            log.lock().unwrap().got,
-            [f.leds[2..5].to_vec(), f.leds[2..5].to_vec()]
-        );
+        assert_eq!(log.lock().unwrap().got, vec![f.leds[2..5].to_vec(); 3]);
         // A frame shorter than the range sends what there is.
         sink.write(&frame(3)).unwrap();
-        assert_eq!(log.lock().unwrap().got[2].len(), 1);
+        assert_eq!(log.lock().unwrap().got[3].len(), 1);
     }
 
     #[test]

@@ -1,31 +1,22 @@
-//! The parameter object of `GET/POST /api/params`, in the host's shape
-//! (`crates/k1/src/api/params.rs`): every global parameter by its name, `palette_id` an index or
-//! `null` (no palette: hue from `color`), `dithering` 0 or 1 as the original device sent it, the
-//! switches K1 added as booleans, and the current pattern's own parameters under
-//! `pattern_params`. A POST is a partial update, checked by `k1_core::params` and applied all or
-//! nothing: the first bad field is named in the error and nothing changes.
+//! The parameter object of `GET/POST /api/params`, in the host's shape. The shape itself
+//! (names, `palette_id` an index or `null`, `dithering` 0 or 1, numbers to 6 decimals, the
+//! current pattern's own parameters under `pattern_params`) is `k1_core::params::api`'s, which
+//! the host's API (`crates/k1-api/src/params.rs`) writes too; this module writes its fields with
+//! serde. A POST is a partial update, checked by `k1_core::params` and applied all or nothing:
+//! the first bad field is named in the error and nothing changes.
 
 use core::fmt::Write;
 
 use heapless::String;
-use k1_core::params::{CustomParam, GLOBAL, ParamError, ParamKind, Params, Value};
+use k1_core::params::api::{self, ApiValue};
+use k1_core::params::{CustomParam, GLOBAL, ParamError, Params, Value};
 use k1_core::render::PatternId;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::{Refusal, refusal};
 use crate::json_object::{Entries, JsonValue};
 
-/// The key of the pattern's own parameters.
-pub const PATTERN_PARAMS: &str = "pattern_params";
-
-/// The API's name for a core parameter (`palette` is the original's `palette_id`).
-pub fn api_field(core: &str) -> &str {
-    if core == "palette" {
-        "palette_id"
-    } else {
-        core
-    }
-}
+pub use k1_core::params::api::{PATTERN_PARAMS, api_field};
 
 /// The parameter object for `params` with `pattern` showing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,21 +40,21 @@ impl ParamsBody {
 /// A pattern's own parameters as a JSON object.
 struct PatternParams<'a>(&'a Params, &'static [CustomParam]);
 
-fn put<M: SerializeMap>(map: &mut M, key: &str, value: Value<'_>) -> Result<(), M::Error> {
+fn put<M: SerializeMap>(map: &mut M, key: &str, value: ApiValue) -> Result<(), M::Error> {
     match value {
-        Value::Number(v) => map.serialize_entry(key, &v),
-        Value::Bool(b) => map.serialize_entry(key, &b),
-        Value::Text(t) => map.serialize_entry(key, t),
+        ApiValue::Number(v) => map.serialize_entry(key, &v),
+        ApiValue::Integer(i) => map.serialize_entry(key, &i),
+        ApiValue::Bool(b) => map.serialize_entry(key, &b),
+        ApiValue::Text(t) => map.serialize_entry(key, t),
+        ApiValue::Null => map.serialize_entry(key, &()),
     }
 }
 
 impl Serialize for PatternParams<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        for c in self.1 {
-            if let Some(v) = self.0.get(c.name, self.1) {
-                put(&mut map, c.name, v)?;
-            }
+        for (key, value) in api::pattern_fields(self.0, self.1) {
+            put(&mut map, key, value)?;
         }
         map.end()
     }
@@ -73,19 +64,8 @@ impl Serialize for ParamsBody {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = &self.params;
         let mut map = s.serialize_map(None)?;
-        for info in GLOBAL.iter() {
-            let key = api_field(info.name);
-            match (info.kind, p.get(info.name, &[])) {
-                (ParamKind::Palette, Some(Value::Number(i))) => {
-                    map.serialize_entry(key, &(i as u32))?
-                }
-                (ParamKind::Palette, _) => map.serialize_entry(key, &())?,
-                (ParamKind::Bool { .. }, Some(Value::Bool(b))) if info.name == "dithering" => {
-                    map.serialize_entry(key, &u8::from(b))?
-                }
-                (_, Some(v)) => put(&mut map, key, v)?,
-                (_, None) => {}
-            }
+        for (key, value) in api::global_fields(p) {
+            put(&mut map, key, value)?;
         }
         map.serialize_entry(
             PATTERN_PARAMS,
@@ -114,13 +94,14 @@ fn set_one(
     value: JsonValue<'_>,
     custom: &'static [CustomParam],
 ) -> Result<(), Refusal> {
-    let name = if key == "palette_id" { "palette" } else { key };
-    let v = match value {
-        JsonValue::Number(x) => Value::Number(x),
-        JsonValue::Bool(b) => Value::Bool(b),
-        JsonValue::Str(t) => Value::Text(t.trim()),
-        JsonValue::Null if name == "palette" => Value::Text("none"),
-        JsonValue::Null | JsonValue::Object(_) => {
+    let name = api::core_name(key);
+    let v = match (value, api::null_value(key)) {
+        (JsonValue::Number(x), _) => Value::Number(x),
+        (JsonValue::Bool(b), _) => Value::Bool(b),
+        (JsonValue::Str(t), _) => Value::Text(t.trim()),
+        // `null` is a value for some fields (no palette).
+        (JsonValue::Null, Some(none)) => none,
+        (JsonValue::Null | JsonValue::Object(_), _) => {
             let known =
                 custom.iter().any(|c| c.name == name) || GLOBAL.iter().any(|p| p.name == name);
             let mut r = if known {
@@ -311,5 +292,21 @@ mod tests {
             }
         }
         assert!(tried > 0, "no pattern has its own parameters");
+    }
+
+    /// The example the host's API checks too (`crates/k1-api/src/params.rs` reads the same
+    /// files): the POST body applied to the defaults with `void_trail` showing gives exactly the
+    /// GET text, so the host and the device answer the same settings with the same object.
+    #[test]
+    fn the_example_shared_with_the_host_gives_the_same_text() {
+        let post = include_str!(
+            "../../../../crates/k1-core/tests/fixtures/api-params-void_trail-post.json"
+        );
+        let get = include_str!(
+            "../../../../crates/k1-core/tests/fixtures/api-params-void_trail-get.json"
+        );
+        let p = post_params(post.as_bytes(), &Params::DEFAULT, PatternId::VoidTrail).unwrap();
+        let text = json(&ParamsBody::new(&p, PatternId::VoidTrail));
+        assert_eq!(text.as_str(), get.trim_end());
     }
 }

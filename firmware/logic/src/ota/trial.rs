@@ -91,7 +91,7 @@ impl TrialConfig {
     pub const DEFAULT: TrialConfig = TrialConfig {
         hold_ms: 60_000,
         give_up_ms: 180_000,
-        min_fps: 100.0,
+        min_fps: k1_core::criteria::MIN_FPS,
         min_hops_per_s: 150.0,
     };
 }
