@@ -8,6 +8,8 @@ import { showError, showNotice } from './toast.js';
 export class LatencyPanel {
   constructor({ form, offset, outputs, measure, state }) {
     this.els = { form, offset, outputs, measure, state };
+    /** Whether the server has a wizard (audio devices), as it last said. */
+    this.wizardAvailable = false;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       this.apply();
@@ -51,12 +53,13 @@ export class LatencyPanel {
       outputs.appendChild(p);
     }
     const wizard = reply.wizard || {};
+    this.wizardAvailable = Boolean(wizard.available);
     measure.disabled = !wizard.available || wizard.running;
     measure.title = wizard.available
       ? 'Play clicks through the speaker and listen with the microphone (about 5 s; keep the room quiet)'
       : 'This K1 has no audio devices to measure with';
     state.textContent = (reply.outputs || [])
-      .map((o) => `${o.name}: ${o.effective_delay_ms} ms${o.unhonoured_ms ? ` (${o.unhonoured_ms} ms of the offset cannot be taken off)` : ''}`)
+      .map((o) => `${o.name}: ${o.effective_delay_ms} ms${o.unhonoured_ms ? ` (${o.unhonoured_ms} ms cannot be applied)` : ''}`)
       .join('; ');
   }
 
@@ -87,7 +90,8 @@ export class LatencyPanel {
       state.textContent = '';
       showError(e.message);
     } finally {
-      measure.disabled = false;
+      // As the server last said: a K1 without audio devices keeps the button off.
+      measure.disabled = !this.wizardAvailable;
     }
   }
 }

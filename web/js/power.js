@@ -16,7 +16,8 @@ export class PowerSwitch {
       onResult: (reply) => this.show(reply),
       onError: (e) => {
         showError(e.message);
-        this.load();
+        // Once the coalescer is idle: load() skips while a change is on its way.
+        this.send.idle().then(() => this.load());
       },
     });
     button.addEventListener('click', () => {

@@ -56,17 +56,21 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
     )
 }
 
-/// The LED outputs in use, as `[[outputs]]` tables (URL, name and delay now).
+/// The LED outputs in use, as `[[outputs]]` tables: URL and name, and the delay only where the
+/// URL or the table gave it (a delay given there wins over a saved one at every start, so one
+/// written here for every output would freeze the delays set later over the API). The delays
+/// now are in the backup's `latency` section.
 fn outputs(state: &ApiState) -> Vec<Value> {
     state
         .shared
-        .outputs()
-        .into_iter()
-        .map(|o| {
-            if o.kind == "wled-sync" {
-                json!({"url": o.url, "name": o.name})
-            } else {
+        .output_handles()
+        .iter()
+        .map(|h| {
+            let o = h.status();
+            if h.takes_frames() && h.delay_given() {
                 json!({"url": o.url, "name": o.name, "delay_ms": o.delay_ms})
+            } else {
+                json!({"url": o.url, "name": o.name})
             }
         })
         .collect()

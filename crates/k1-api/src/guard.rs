@@ -3,6 +3,11 @@
 //! - **Host** (loopback only): the `Host` header must name this machine (`localhost`,
 //!   `127.0.0.1`, `[::1]`), so a web page that rebinds its own DNS name to 127.0.0.1 cannot
 //!   reach the API.
+//! - **Host** (`--auth none` on a network): with no token to stop it, the `Host` header must be
+//!   an IP address or a local name ([`is_local_host`]: one label, `localhost`, or under
+//!   `.local`, `.lan`, `.home.arpa`, `.internal`, `.localdomain`, `.home`), or an origin allowed
+//!   with `--cors-origin`. A page that rebinds its public DNS name to K1's address names that
+//!   public name, and is turned away.
 //! - **Origin**: a request that changes state (any method but GET/HEAD/OPTIONS) or opens the
 //!   WebSocket, coming from a web page, must come from the UI itself (same host) or from an origin
 //!   allowed with `--cors-origin`. A random page cannot drive a local K1.
@@ -52,6 +57,20 @@ fn check(state: &ApiState, req: &Request) -> Result<(), ApiError> {
             "K1 answers only to localhost here, not to '{host}' (use --listen to serve a network)"
         )));
     }
+    if state.security.open_lan
+        && let Some(host) = host
+        && !is_local_host(host)
+        && !state
+            .security
+            .cors_origins
+            .iter()
+            .any(|o| origin_authority(o.to_str().unwrap_or("")).eq_ignore_ascii_case(host))
+    {
+        return Err(ApiError::Forbidden(format!(
+            "with --auth none K1 answers only to IP addresses and local names, not to '{host}' \
+             (use its address, k1-NAME.local, or a token)"
+        )));
+    }
     let is_ws = req.uri().path() == "/ws";
     if NEEDS_TOKEN_TO_READ.contains(&req.uri().path()) && !token_ok(state, headers, None) {
         return Err(ApiError::Unauthorized);
@@ -61,9 +80,7 @@ fn check(state: &ApiState, req: &Request) -> Result<(), ApiError> {
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let same = match (origin.to_str().ok(), host) {
-            (Some(o), Some(h)) => o
-                .split_once("://")
-                .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(h)),
+            (Some(o), Some(h)) => origin_authority(o).eq_ignore_ascii_case(h),
             _ => false,
         };
         let allowed = same || state.security.cors_origins.iter().any(|a| a == origin);
@@ -114,13 +131,46 @@ fn same_secret(given: &str, token: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Whether a `Host` header names this machine.
-fn is_loopback_host(host: &str) -> bool {
-    let name = if let Some(rest) = host.strip_prefix('[') {
+/// The `host[:port]` of a web origin (`http://k1.local:8080`), or "" for none.
+fn origin_authority(origin: &str) -> &str {
+    origin
+        .split_once("://")
+        .map_or("", |(_, authority)| authority)
+}
+
+/// The name in a `Host` header, without its port or IPv6 brackets.
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
         rest.split(']').next().unwrap_or("")
     } else {
         host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
+    }
+}
+
+/// Whether a `Host` header is an IP address or a name only a local network resolves: one label
+/// (`k1`, from the hosts file or the router), `localhost`, or a name under a suffix reserved or
+/// used for home networks. A public DNS name is none of these, so a DNS-rebinding page's is
+/// refused.
+fn is_local_host(host: &str) -> bool {
+    const LOCAL_SUFFIXES: [&str; 6] = [
+        ".local",
+        ".lan",
+        ".home.arpa",
+        ".internal",
+        ".localdomain",
+        ".home",
+    ];
+    let name = host_name(host).trim_end_matches('.');
+    let lower = name.to_ascii_lowercase();
+    !name.is_empty()
+        && (name.parse::<std::net::IpAddr>().is_ok()
+            || !name.contains('.')
+            || LOCAL_SUFFIXES.iter().any(|s| lower.ends_with(s)))
+}
+
+/// Whether a `Host` header names this machine.
+fn is_loopback_host(host: &str) -> bool {
+    let name = host_name(host);
     name.eq_ignore_ascii_case("localhost")
         || name
             .parse::<std::net::IpAddr>()
@@ -149,6 +199,33 @@ mod tests {
             "[::2]:1",
         ] {
             assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn local_hosts() {
+        for ok in [
+            "192.168.1.5:8080",
+            "[fe80::1]:8080",
+            "k1",
+            "k1:8080",
+            "k1-shelf.local:8080",
+            "K1-SHELF.LOCAL.",
+            "pi.lan",
+            "pi.home.arpa",
+            "nas.internal:80",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "rebind.attacker.com",
+            "local.evil.com",
+            "evil.com.local.example",
+            "",
+            ":8080",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
         }
     }
 

@@ -5,7 +5,8 @@
 //!
 //! The rule (see `k1_io::sinks::delay`): each output holds a frame for its own delay plus the
 //! audio offset, at least 0 and at most 1000 ms. A negative offset (the light is late) is taken
-//! off the outputs' delays; what an output cannot absorb is reported as `unhonoured_ms`.
+//! off the outputs' delays; what an output cannot absorb, and any total past 1000 ms, is reported
+//! as `unhonoured_ms`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,13 +34,22 @@ pub type Update = (Option<i32>, Vec<(String, u32)>);
 #[derive(Debug, Default)]
 pub struct WizardBusy(AtomicBool);
 
+/// Clears [`WizardBusy`] when dropped, whichever way the measurement ends.
+struct BusyGuard(ApiState);
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0.wizard_busy.0.store(false, Ordering::Release);
+    }
+}
+
 /// The outputs that take frames (not the audio-sync sender), each with its delays.
 fn outputs(state: &ApiState, offset: i32) -> Vec<Value> {
     state
         .shared
         .outputs()
         .into_iter()
-        .filter(|o| o.kind != "wled-sync")
+        .filter(|o| o.takes_frames())
         .map(|o| {
             let total = i64::from(o.delay_ms) + i64::from(offset);
             json!({
@@ -47,10 +57,16 @@ fn outputs(state: &ApiState, offset: i32) -> Vec<Value> {
                 "url": o.url,
                 "delay_ms": o.delay_ms,
                 "effective_delay_ms": effective_delay_ms(o.delay_ms, offset),
-                "unhonoured_ms": (-total).max(0),
+                "unhonoured_ms": unhonoured_ms(total),
             })
         })
         .collect()
+}
+
+/// The part of an output's total delay (its own plus the audio offset, ms) that K1 cannot
+/// apply: below 0 (the light would have to come before the sound) or past [`MAX_DELAY_MS`].
+fn unhonoured_ms(total: i64) -> i64 {
+    (-total).max(total - i64::from(MAX_DELAY_MS)).max(0)
 }
 
 /// The reply of every latency route.
@@ -101,45 +117,16 @@ pub fn check_update(state: &ApiState, body: &Map<String, Value>) -> Result<Updat
     let mut delays = Vec::new();
     for (key, value) in body {
         match key.as_str() {
-            "audio_offset_ms" => {
-                let ms = whole_ms(key, value)?;
-                offset = Some(check_offset(ms).map_err(|e| ApiError::value(key, e.to_string()))?);
-            }
+            "audio_offset_ms" => offset = Some(offset_field(value)?),
             "output_delays_ms" => {
-                let Value::Object(map) = value else {
-                    return Err(ApiError::value(
-                        key,
-                        format!(
-                            "output_delays_ms must be an object of output names to ms, got {value}"
-                        ),
-                    ));
-                };
                 let names: Vec<String> = state
                     .shared
                     .outputs()
                     .into_iter()
-                    .filter(|o| o.kind != "wled-sync")
+                    .filter(|o| o.takes_frames())
                     .map(|o| o.name)
                     .collect();
-                for (name, ms) in map {
-                    let field = format!("output_delays_ms.{name}");
-                    if !names.contains(name) {
-                        return Err(ApiError::value(
-                            &field,
-                            format!(
-                                "no LED output called '{name}' (outputs: {})",
-                                if names.is_empty() {
-                                    "none".to_string()
-                                } else {
-                                    names.join(", ")
-                                }
-                            ),
-                        ));
-                    }
-                    let ms = whole_ms(&field, ms)?;
-                    let ms = check_delay(ms).map_err(|e| ApiError::value(&field, e.to_string()))?;
-                    delays.push((name.clone(), ms));
-                }
+                delays = delays_field(value, Some(&names))?;
             }
             _ => {
                 return Err(ApiError::Field {
@@ -153,6 +140,46 @@ pub fn check_update(state: &ApiState, body: &Map<String, Value>) -> Result<Updat
         }
     }
     Ok((offset, delays))
+}
+
+/// `audio_offset_ms`, checked.
+fn offset_field(value: &Value) -> Result<i32, ApiError> {
+    const KEY: &str = "audio_offset_ms";
+    let ms = whole_ms(KEY, value)?;
+    check_offset(ms).map_err(|e| ApiError::value(KEY, e.to_string()))
+}
+
+/// `output_delays_ms` (an object of output names to ms), checked; with `outputs`, every name
+/// must be one of them.
+fn delays_field(value: &Value, outputs: Option<&[String]>) -> Result<Vec<(String, u32)>, ApiError> {
+    const KEY: &str = "output_delays_ms";
+    let Value::Object(map) = value else {
+        return Err(ApiError::value(
+            KEY,
+            format!("{KEY} must be an object of output names to ms, got {value}"),
+        ));
+    };
+    let mut delays = Vec::with_capacity(map.len());
+    for (name, ms) in map {
+        let field = format!("{KEY}.{name}");
+        if let Some(names) = outputs
+            && !names.contains(name)
+        {
+            let list = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
+            return Err(ApiError::value(
+                &field,
+                format!("no LED output called '{name}' (outputs: {list})"),
+            ));
+        }
+        let ms = whole_ms(&field, ms)?;
+        let ms = check_delay(ms).map_err(|e| ApiError::value(&field, e.to_string()))?;
+        delays.push((name.clone(), ms));
+    }
+    Ok(delays)
 }
 
 /// Applies a checked update to the running engine.
@@ -171,7 +198,7 @@ pub fn saved(state: &ApiState) -> Map<String, Value> {
         .shared
         .outputs()
         .into_iter()
-        .filter(|o| o.kind != "wled-sync")
+        .filter(|o| o.takes_frames())
         .map(|o| (o.name, json!(o.delay_ms)))
         .collect();
     let mut out = Map::new();
@@ -227,8 +254,14 @@ pub async fn measure(
             message: "a latency measurement is running already".into(),
         });
     }
-    let result = tokio::task::spawn_blocking(move || wizard(microphone)).await;
-    state.wizard_busy.0.store(false, Ordering::Release);
+    // The flag is cleared when the measurement ends, not when this request does: a client that
+    // goes away mid-measurement (a closed tab) drops this future, never the blocking task.
+    let busy = BusyGuard(state.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let _busy = busy;
+        wizard(microphone)
+    })
+    .await;
     let measurement = match result {
         Ok(Ok(m)) => m,
         Ok(Err(WizardError::NoDevice(message))) => {
@@ -273,29 +306,13 @@ pub async fn measure(
 pub fn read_saved(doc: &Value) -> Result<Update, ApiError> {
     let offset = match doc.get("audio_offset_ms") {
         None | Some(Value::Null) => None,
-        Some(v) => {
-            let ms = whole_ms("audio_offset_ms", v)?;
-            Some(check_offset(ms).map_err(|e| ApiError::value("audio_offset_ms", e.to_string()))?)
-        }
+        Some(v) => Some(offset_field(v)?),
     };
-    let mut delays = Vec::new();
-    match doc.get("output_delays_ms") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (name, v) in map {
-                let field = format!("output_delays_ms.{name}");
-                let ms = whole_ms(&field, v)?;
-                let ms = check_delay(ms).map_err(|e| ApiError::value(&field, e.to_string()))?;
-                delays.push((name.clone(), ms));
-            }
-        }
-        Some(other) => {
-            return Err(ApiError::value(
-                "output_delays_ms",
-                format!("output_delays_ms must be an object of output names to ms, got {other}"),
-            ));
-        }
-    }
+    let delays = match doc.get("output_delays_ms") {
+        None | Some(Value::Null) => Vec::new(),
+        // Saved names need not be outputs of this run (see [`restore`]).
+        Some(v) => delays_field(v, None)?,
+    };
     Ok((offset, delays))
 }
 
@@ -317,7 +334,7 @@ pub fn restore(
         let mut found = false;
         for h in handles
             .iter()
-            .filter(|h| h.name() == name && h.kind() != "wled-sync")
+            .filter(|h| h.name() == name && h.takes_frames())
         {
             found = true;
             if over_given || !h.delay_given() {

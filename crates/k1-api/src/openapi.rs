@@ -154,7 +154,7 @@ pub fn document() -> Value {
                 "outputs": {"type": "array", "items": {"type": "object", "properties": {
                     "name": {"type": "string"}, "url": {"type": "string"}, "delay_ms": {"type": "integer"},
                     "effective_delay_ms": {"type": "integer", "description": "delay_ms + audio_offset_ms, limited to 0..=max_delay_ms: how long this output holds each frame"},
-                    "unhonoured_ms": {"type": "integer", "description": "the part of a negative offset this output cannot take off (light cannot be shown before it is drawn)"}
+                    "unhonoured_ms": {"type": "integer", "description": "the part of the total delay this output cannot apply: below 0 (light cannot be shown before it is drawn) or past max_delay_ms"}
                 }}},
                 "wizard": {"type": "object", "properties": {"available": {"type": "boolean"}, "running": {"type": "boolean"}}}
             }

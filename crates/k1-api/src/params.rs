@@ -1,8 +1,9 @@
 //! Parameters as JSON: the original device's object (`brightness`, `palette_id`,
 //! `custom_param_1..3`, ...) and how a partial update is checked and applied.
 //!
-//! The object's shape (names, `palette_id` an index or `null`, `dithering` 0/1, numbers to 6
-//! decimals, a pattern's own parameters under `pattern_params`) is `k1_core::params::api`'s, which
+//! The object's shape (names, `palette_id` an index or `null`, `dithering` 0/1, stored numbers
+//! as the shortest decimal that reads back, a pattern's own parameters under `pattern_params`
+//! with computed values to 6 decimals) is `k1_core::params::api`'s, which
 //! the firmware's API writes too; this module only turns its fields into serde_json values.
 
 use k1_core::params::api::{self, ApiValue};
@@ -112,27 +113,7 @@ fn set_one(
     custom: &'static [CustomParam],
 ) -> Result<(), ApiError> {
     let name = api::core_name(key);
-    check_type(key, name, value, custom)?;
-    let v = match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => {
-                ParamValue::Number(x as f32)
-            }
-            _ => {
-                return Err(ApiError::value(
-                    key,
-                    format!("{key} must be a finite number"),
-                ));
-            }
-        },
-        Value::Bool(b) => ParamValue::Bool(*b),
-        Value::String(s) => ParamValue::Text(s.trim()),
-        _ => match (value, api::null_value(key)) {
-            // `null` is a value for some fields (no palette).
-            (Value::Null, Some(none)) => none,
-            _ => return Err(not_a_value(key, name, value, custom)),
-        },
-    };
+    let v = read_value(key, name, value, custom)?;
     params.set_value(name, v, custom).map_err(|e| {
         let mut err = ApiError::from(e);
         if let ApiError::Field { field, .. } = &mut err
@@ -144,36 +125,41 @@ fn set_one(
     })
 }
 
+/// `value` read as the parameter `name` takes it, or the 400 that says why it cannot be.
+///
 /// The JSON types a parameter takes: numbers for the sliders, booleans for the switches
-/// (`dithering` also 0/1, as the original sent it), a palette index or `null`, a pattern's
+/// (`dithering` also 0/1, as the original sent it), a palette index, name or `null`, a pattern's
 /// choice by label or index. A string that looks like a number (`"0.5"`) or a number for a
-/// switch (`1`) is a 400, like a boolean for a slider, rather than being read loosely.
-fn check_type(
+/// switch (`1`) is a 400, like a boolean for a slider, rather than being read loosely. An
+/// unknown name with a scalar value is left to the core, which lists the valid names; with any
+/// other value it is reported here.
+fn read_value<'v>(
     key: &str,
     name: &str,
-    value: &Value,
+    value: &'v Value,
     custom: &'static [CustomParam],
-) -> Result<(), ApiError> {
-    let (ok, wanted) = if let Some(c) = custom.iter().find(|c| c.name == name) {
-        if c.labels.is_empty() {
+) -> Result<ParamValue<'v>, ApiError> {
+    let wrong_type =
+        |wanted: &str| ApiError::value(key, format!("{key} must be {wanted}, not {value}"));
+    // What the parameter takes; `None` for a name that is no parameter.
+    let takes = if let Some(c) = custom.iter().find(|c| c.name == name) {
+        Some(if c.labels.is_empty() {
             (value.is_number(), "a number")
         } else {
             (
                 value.is_string() || value.is_number(),
                 "one of its labels (or its index)",
             )
-        }
+        })
     } else {
-        match k1_core::params::info(name).map(|i| i.kind) {
-            // Unknown names are reported by the core, with the valid ones.
-            None => return Ok(()),
-            Some(ParamKind::Float { .. } | ParamKind::Custom(_)) => (value.is_number(), "a number"),
-            Some(ParamKind::Bool { .. }) if name == "dithering" => (
+        k1_core::params::info(name).map(|info| match info.kind {
+            ParamKind::Float { .. } | ParamKind::Custom(_) => (value.is_number(), "a number"),
+            ParamKind::Bool { .. } if name == "dithering" => (
                 value.is_boolean() || value.is_number(),
                 "0, 1, true or false",
             ),
-            Some(ParamKind::Bool { .. }) => (value.is_boolean(), "true or false"),
-            Some(ParamKind::Palette) => (
+            ParamKind::Bool { .. } => (value.is_boolean(), "true or false"),
+            ParamKind::Palette => (
                 value.is_number()
                     || value.is_null()
                     || value
@@ -181,32 +167,36 @@ fn check_type(
                         .is_some_and(|t| t.trim().parse::<f64>().is_err()),
                 "a palette index 0 to 32, a palette name, or null",
             ),
+        })
+    };
+    let wanted = match takes {
+        Some((true, wanted)) => wanted,
+        Some((false, wanted)) => return Err(wrong_type(wanted)),
+        // The core names the valid parameters for a scalar.
+        None if value.is_number() || value.is_boolean() || value.is_string() => "a value",
+        None => {
+            return Err(ApiError::Field {
+                code: "unknown_field",
+                field: key.to_string(),
+                message: format!("unknown parameter '{key}'"),
+            });
         }
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::value(
-            key,
-            format!("{key} must be {wanted}, not {value}"),
-        ))
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => {
+                Ok(ParamValue::Number(x as f32))
+            }
+            _ => Err(ApiError::value(
+                key,
+                format!("{key} must be a finite number"),
+            )),
+        },
+        Value::Bool(b) => Ok(ParamValue::Bool(*b)),
+        Value::String(s) => Ok(ParamValue::Text(s.trim())),
+        // `null` is a value for some fields (no palette); the check above let nothing else by.
+        _ => api::null_value(key).ok_or_else(|| wrong_type(wanted)),
     }
-}
-
-/// The error for `value` (not a number, boolean or string) given for `key`.
-fn not_a_value(key: &str, name: &str, value: &Value, custom: &'static [CustomParam]) -> ApiError {
-    // Check the name first, so an unknown name is reported as such.
-    if custom.iter().all(|c| c.name != name) && k1_core::params::info(name).is_none() {
-        return ApiError::Field {
-            code: "unknown_field",
-            field: key.to_string(),
-            message: format!("unknown parameter '{key}'"),
-        };
-    }
-    ApiError::value(
-        key,
-        format!("{key} must be a number, a boolean or a string, not {value}"),
-    )
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ impl Shared {
         let ms = check_delay(ms)?;
         let mut found = false;
         for handle in self.outputs.handles() {
-            if handle.name() == name && handle.kind() != "wled-sync" {
+            if handle.name() == name && handle.takes_frames() {
                 handle.set_delay_ms(ms);
                 found = true;
             }

@@ -110,6 +110,10 @@ impl<'a, 'b> SinkRunner<'a, 'b> {
             }
             if lane.interval.is_some() && now < lane.next_due {
                 wait = wait.min(lane.next_due - now);
+                // A delayed lane queues every frame, between its ticks too, so it wants to be
+                // woken for each: otherwise only the frames drawn near its ticks would enter
+                // its line and it would show frames up to a period older than its delay.
+                wants_frame |= delayed;
                 continue;
             }
             if delayed {

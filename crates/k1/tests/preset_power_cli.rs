@@ -25,10 +25,10 @@ fn with_k1(dir: &std::path::Path, extra: &[&str], check: impl FnOnce(&Running)) 
     }
 }
 
-/// Waits (up to 10 s) until the saved settings say `needle`.
+/// Waits (up to 60 s: the machine may be busy) until the saved settings say `needle`.
 fn saved(dir: &std::path::Path, file: &str, needle: &str) {
     let path = dir.join(file);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if text.replace(' ', "").contains(needle) {

@@ -316,4 +316,25 @@ async fn auth_none_lets_the_lan_change_settings_and_says_so() {
     evil.headers_mut()
         .insert("origin", "http://evil.example".parse().unwrap());
     assert_error(&call(&s, evil).await, 403, "forbidden", None);
+    // Nor can one that rebinds its own public name to K1's address: its Host and Origin agree,
+    // but a public name is not how a LAN reaches K1. Reads are refused too (the backup).
+    for (method, path) in [
+        (Method::POST, "/api/params"),
+        (Method::GET, "/api/config/backup"),
+    ] {
+        let mut rebound = request(method, path, None, r#"{"speed":0.9}"#);
+        rebound
+            .headers_mut()
+            .insert("host", "rebind.evil.example:8080".parse().unwrap());
+        rebound
+            .headers_mut()
+            .insert("origin", "http://rebind.evil.example:8080".parse().unwrap());
+        assert_error(&call(&s, rebound).await, 403, "forbidden", None);
+    }
+    // Local names pass.
+    let mut local = request(Method::POST, "/api/params", None, r#"{"speed":0.3}"#);
+    local
+        .headers_mut()
+        .insert("host", "k1-shelf.local:8080".parse().unwrap());
+    assert_eq!(call(&s, local).await.status, StatusCode::OK);
 }

@@ -77,6 +77,20 @@ async fn offsets_and_delays_are_set_live_and_reported_with_the_rule() {
     let doc = s.store.get(Doc::Settings).unwrap();
     assert_eq!(doc["audio_offset_ms"], -30);
     assert_eq!(doc["output_delays_ms"], json!({"porch": 10, "stage": 40}));
+
+    // Past the cap: held for 1000 ms, and the excess reported too.
+    let r = post(
+        &s,
+        "/api/latency",
+        r#"{"audio_offset_ms": 300, "output_delays_ms": {"stage": 900}}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    let j = r.json();
+    assert_eq!(j["outputs"][1]["effective_delay_ms"], 1000);
+    assert_eq!(j["outputs"][1]["unhonoured_ms"], 200);
+    assert_eq!(j["outputs"][0]["effective_delay_ms"], 310);
+    assert_eq!(j["outputs"][0]["unhonoured_ms"], 0);
 }
 
 #[tokio::test]
@@ -192,7 +206,13 @@ async fn the_settings_survive_a_restart() {
 #[tokio::test]
 async fn backups_carry_the_latency_settings() {
     let s = state();
-    with_outputs(&s, &["ddp://10.0.0.1?name=porch"]);
+    with_outputs(
+        &s,
+        &[
+            "ddp://10.0.0.1?name=porch",
+            "ddp://10.0.0.2?name=stage&delay=5",
+        ],
+    );
     post(
         &s,
         "/api/latency",
@@ -202,12 +222,24 @@ async fn backups_carry_the_latency_settings() {
     let backup = get(&s, "/api/config/backup").await.json();
     assert_eq!(
         backup["latency"],
-        json!({"audio_offset_ms": 250, "output_delays_ms": {"porch": 40}})
+        json!({"audio_offset_ms": 250, "output_delays_ms": {"porch": 40, "stage": 5}})
     );
-    assert_eq!(backup["outputs"][0]["delay_ms"], 40);
+    // The outputs' tables carry a delay only where the URL gave one: a delay in a table wins
+    // at every start, so writing the porch's would freeze it against later changes.
+    assert_eq!(
+        backup["outputs"][0],
+        json!({"url": "ddp://10.0.0.1?name=porch", "name": "porch"})
+    );
+    assert_eq!(backup["outputs"][1]["delay_ms"], 5);
 
     let fresh = state();
-    with_outputs(&fresh, &["ddp://10.0.0.1?name=porch"]);
+    with_outputs(
+        &fresh,
+        &[
+            "ddp://10.0.0.1?name=porch",
+            "ddp://10.0.0.2?name=stage&delay=5",
+        ],
+    );
     let r = post(&fresh, "/api/config/restore", &backup.to_string()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json());
     assert_eq!(r.json()["latency_restored"], true);
@@ -293,4 +325,52 @@ async fn the_wizard_route() {
             .unwrap()
             .contains("no clear click train")
     );
+}
+
+#[tokio::test]
+async fn a_client_that_leaves_mid_measurement_does_not_lock_the_wizard() {
+    // The wizard waits for `release`; `started` says it is running.
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let started_tx = std::sync::Mutex::new(started_tx);
+    let release_rx = std::sync::Mutex::new(release_rx);
+    let s = state().with_wizard(Arc::new(move |_| {
+        let _ = started_tx.lock().unwrap().send(());
+        release_rx.lock().unwrap().recv().unwrap();
+        Ok(measurement(50))
+    }));
+    let request = tokio::spawn({
+        let s = s.clone();
+        async move { post(&s, "/api/latency/measure", "").await }
+    });
+    tokio::task::spawn_blocking(move || started_rx.recv().unwrap())
+        .await
+        .unwrap();
+    // The client goes away: its request's future is dropped while the wizard runs.
+    request.abort();
+    assert!(request.await.is_err_and(|e| e.is_cancelled()));
+    assert_eq!(
+        get(&s, "/api/latency").await.json()["wizard"]["running"],
+        true
+    );
+    assert_error(
+        &post(&s, "/api/latency/measure", "").await,
+        409,
+        "measurement_running",
+        None,
+    );
+    // The measurement ends: the wizard is free again.
+    release_tx.send(()).unwrap();
+    let mut running = true;
+    for _ in 0..6000 {
+        running = get(&s, "/api/latency").await.json()["wizard"]["running"] == true;
+        if !running {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(!running, "the busy flag outlived the measurement");
+    release_tx.send(()).unwrap();
+    let r = post(&s, "/api/latency/measure", "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
 }

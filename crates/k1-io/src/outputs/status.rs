@@ -37,6 +37,18 @@ pub struct OutputStatus {
     pub healthy: bool,
 }
 
+impl OutputStatus {
+    /// True if the output sends frames of LEDs, false for the audio-sync sender.
+    pub fn takes_frames(&self) -> bool {
+        takes_frames(&self.kind)
+    }
+}
+
+/// Whether an output of `kind` sends frames of LEDs (all but the audio-sync sender).
+fn takes_frames(kind: &str) -> bool {
+    kind != "wled-sync"
+}
+
 /// An output's description and live counters.
 #[derive(Debug)]
 pub struct OutputHandle {
@@ -81,6 +93,12 @@ impl OutputHandle {
     /// The output's kind (its URL scheme).
     pub fn kind(&self) -> &'static str {
         self.kind
+    }
+
+    /// True if the output sends frames of LEDs, false for the audio-sync sender (which sends
+    /// the analysis, so has no LEDs and no delay).
+    pub fn takes_frames(&self) -> bool {
+        takes_frames(self.kind)
     }
 
     /// The output's own delay now, ms.

@@ -200,9 +200,10 @@ fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
 
-/// `v` to 6 decimals, so `0.1 + 0.8 / 2` prints as 0.5 rather than 0.49999997.
+/// `v` to 6 decimals, so `0.1 + 0.8 / 2` prints as 0.5 rather than 0.49999997 (the API's rule
+/// for computed values, `k1_core::params::api::rounded_number`).
 fn round6(v: f32) -> f32 {
-    (v * 1e6).round() / 1e6
+    k1_core::params::api::rounded_number(v) as f32
 }
 
 /// `0..1 (0 – 100 %)`: the stored range, and what it reads as where that differs.

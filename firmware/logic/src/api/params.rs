@@ -1,6 +1,7 @@
 //! The parameter object of `GET/POST /api/params`, in the host's shape. The shape itself
-//! (names, `palette_id` an index or `null`, `dithering` 0 or 1, numbers to 6 decimals, the
-//! current pattern's own parameters under `pattern_params`) is `k1_core::params::api`'s, which
+//! (names, `palette_id` an index or `null`, `dithering` 0 or 1, stored numbers as the shortest
+//! decimal that reads back, the current pattern's own parameters under `pattern_params` with
+//! computed values to 6 decimals) is `k1_core::params::api`'s, which
 //! the host's API (`crates/k1-api/src/params.rs`) writes too; this module writes its fields with
 //! serde. A POST is a partial update, checked by `k1_core::params` and applied all or nothing:
 //! the first bad field is named in the error and nothing changes.
