@@ -12,19 +12,22 @@
 # Timings depend on the machine and its load (the load average is recorded); instruction counts
 # (callgrind, QEMU) do not.
 #
-# Usage: scripts/perf-report.sh [--quick] [--binary K1] [--no-mcu] [--out FILE]
+# Usage: scripts/perf-report.sh [--quick] [--binary K1] [--no-mcu] [--no-firmware] [--out FILE]
 #   --quick      shorter runs (10 s instead of 30 s; 200 instead of 1000 callgrind hops)
 #   --binary K1  measure this k1 binary instead of building one (the file says which; figures
 #                from a debug build are not the release build's)
 #   --no-mcu     leave out the Cortex-M4F QEMU run (its firmware build takes many minutes)
+#   --no-firmware  leave out the firmware images' sizes (scripts/firmware-images.sh runs the
+#                whole firmware CI, tens of minutes on a fresh machine)
 #   --out FILE   write FILE instead of docs/performance.md (the README is then left alone)
-# Honours CARGO_TARGET_DIR and K1_FW_TARGET_DIR (firmware/mcu-bench/run.sh).
+# Honours CARGO_TARGET_DIR and K1_FW_TARGET_DIR (firmware/mcu-bench/run.sh, scripts/firmware-images.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 quick=0
 mcu=1
+firmware=1
 binary=""
 out="docs/performance.md"
 while [ $# -gt 0 ]; do
@@ -32,8 +35,9 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --binary) binary="${2:?--binary needs a k1 binary}"; shift ;;
     --no-mcu) mcu=0 ;;
+    --no-firmware) firmware=0 ;;
     --out) out="${2:?--out needs a file}"; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -48,6 +52,10 @@ clip="$corpus/real/etr_race1.flac"
 target="${CARGO_TARGET_DIR:-$root/target}"
 k1="$target/release/k1"
 body="$(mktemp)"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+# The commit measured, and when: read now, not after the (long) run, in which the tree may move.
+started="$(date -u '+%Y-%m-%d %H:%M')"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- crates firmware 2>/dev/null || echo ' (with uncommitted changes)')"
 trap 'rm -f "$body" "$body.out"' EXIT
 
 say() { echo "perf-report: $*" >&2; }
@@ -105,6 +113,13 @@ if [ "$build_ok" = 1 ]; then
         section "Analysis speed: decode, resample, analyse" \
             "A 45 s FLAC at 44.1 kHz through symphonia, rubato and the core (the fastest of 5 passes), and the core alone per hop." \
             -- "$k1" bench analyze "$clip" --repeat 5
+        if command -v taskset >/dev/null; then
+            section "Analysis speed on one core" \
+                "The same pinned to one CPU (taskset -c 0), so the reading and the analysing threads share it: the figure the 1,000x-real-time budget judges (the pipeline line)." \
+                -- taskset -c 0 "$k1" bench analyze "$clip" --repeat 5
+        else
+            not_run "Analysis speed on one core" "taskset (util-linux) is missing."
+        fi
     else
         not_run "Analysis speed: decode, resample, analyse" "the corpus clip $clip is missing (K1_CORPUS)."
     fi
@@ -168,6 +183,14 @@ else
     not_run "The core on a Cortex-M4F (QEMU)" "missing:$missing (the recipe is ../shared/embedded/README.md)."
 fi
 
+if [ "$firmware" = 1 ]; then
+    section "Firmware images: flash and static RAM" \
+        "The ESP32-C6 and ESP32-C3 images as \`.ci/firmware.sh\` builds them (release profile, fat LTO, an update key built in): image size against the 1.5 MB OTA slot, and static RAM (data and bss with the heaps; the rest of SRAM is the stack's)." \
+        -- bash scripts/firmware-images.sh
+else
+    not_run "Firmware images: flash and static RAM" "left out (--no-firmware); run scripts/firmware-images.sh."
+fi
+
 # The headline: the core's speed on one hop, from `k1 bench analyze`'s "core:" line (only for a
 # release build made here).
 headline=""
@@ -183,10 +206,12 @@ fi
     echo
     echo "| | |"
     echo "|---|---|"
-    echo "| date (UTC) | $(date -u '+%Y-%m-%d %H:%M') |"
-    echo "| commit | $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- crates firmware 2>/dev/null || echo ' (with uncommitted changes)') |"
+    echo "| started (UTC) | $started |"
+    echo "| finished (UTC) | $(date -u '+%Y-%m-%d %H:%M') |"
+    echo "| commit at the start | $commit |"
     echo "| CPU | $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores |"
-    echo "| load average before the run | $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) |"
+    echo "| load average before the run | $load_before |"
+    echo "| load average after the run | $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) |"
     echo "| compiler | $(rustc --version 2>/dev/null || echo unknown) |"
     echo "| k1 | $built |"
     echo
