@@ -18,7 +18,11 @@ fn run(signal: &[f32], air: impl Fn(usize) -> Option<f32>) -> Vec<Snapshot> {
 }
 
 fn music() -> Vec<f32> {
-    render(&Song::new(124.0, Style::FourOnFloor), Config::DEFAULT.sample_rate).samples
+    render(
+        &Song::new(124.0, Style::FourOnFloor),
+        Config::DEFAULT.sample_rate,
+    )
+    .samples
 }
 
 /// Seeded air power per hop: a steady bed with a burst every 23 hops.
