@@ -28,7 +28,11 @@ fn music() -> Vec<f32> {
 /// Seeded air power per hop: a steady bed with a burst every 23 hops.
 fn bursts(i: usize) -> Option<f32> {
     let bed = 1e-4 * (1.0 + ((i * 7919) % 13) as f32 / 13.0);
-    Some(if i % 23 == 0 { bed * 40.0 } else { bed })
+    Some(if i.is_multiple_of(23) {
+        bed * 40.0
+    } else {
+        bed
+    })
 }
 
 #[test]
@@ -76,7 +80,7 @@ fn air_alone_marks_hats_the_sixteen_bands_cannot_hear() {
     // in the air band, 15 dB over its bed, once the detector has settled (1.5 s).
     let rate = Config::DEFAULT.sample_rate;
     let x = common::sine(440.0, 0.5, rate, rate as usize * 6);
-    let hat = |i: usize| i >= 300 && i % 19 == 0;
+    let hat = |i: usize| i >= 300 && i.is_multiple_of(19);
     let air = |i: usize| Some(if hat(i) { 3e-3 } else { 1e-4 });
     let plain = run(&x, |_| None);
     let aired = run(&x, air);

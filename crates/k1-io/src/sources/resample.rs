@@ -490,7 +490,7 @@ mod tests {
                 );
                 let hop: f32 = air[click / 64 * 64..click / 64 * 64 + 64].iter().sum();
                 let total: f32 = air.iter().sum();
-                let edge = click % 64 == 0 || click % 64 >= 61;
+                let edge = click.is_multiple_of(64) || click % 64 >= 61;
                 assert!(
                     edge || hop > 0.9 * total,
                     "{from}: {hop} of {total} in its hop"
