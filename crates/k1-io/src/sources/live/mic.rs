@@ -23,7 +23,9 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{BufferSize, FromSample, SampleFormat, SizedSample};
 
 use super::period::{self, PeriodMeter};
-use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring};
+use super::{
+    HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring, take_hop_air,
+};
 use crate::clock::{Clock, MonotonicClock, Nanos, duration_nanos, samples_nanos};
 use crate::sources::StreamResampler;
 
@@ -64,6 +66,10 @@ pub struct MicSource {
     engine_rate: u32,
     resampler: StreamResampler,
     ready: VecDeque<f32>,
+    /// The air power of each sample in `ready`, when the rate carries it.
+    ready_air: VecDeque<f32>,
+    /// The air power of the hop last released.
+    hop_air: Option<f32>,
     /// Engine-rate samples released so far.
     released: u64,
     anchor: Option<Anchor>,
@@ -166,8 +172,10 @@ impl MicSource {
             status: started.status,
             device_rate,
             engine_rate,
-            resampler: StreamResampler::new(device_rate, engine_rate)?,
+            resampler: StreamResampler::with_air(device_rate, engine_rate)?,
             ready: VecDeque::with_capacity(capacity),
+            ready_air: VecDeque::with_capacity(capacity),
+            hop_air: None,
             released: 0,
             anchor: None,
             last_data: None,
@@ -342,6 +350,10 @@ impl LiveSource for MicSource {
         &self.name
     }
 
+    fn hop_air(&self) -> Option<f32> {
+        self.hop_air
+    }
+
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError> {
         if self.status.has_failed.load(Ordering::Acquire) {
             let reason = self.status.failed.lock().ok().and_then(|mut f| f.take());
@@ -360,7 +372,13 @@ impl LiveSource for MicSource {
         while let Ok(anchor) = self.anchors.pop() {
             self.anchor = Some(anchor);
         }
-        if drain_ring(&mut self.samples, &mut self.resampler, &mut self.ready)? > 0 {
+        if drain_ring(
+            &mut self.samples,
+            &mut self.resampler,
+            &mut self.ready,
+            &mut self.ready_air,
+        )? > 0
+        {
             self.last_data = Some(now);
         }
         if self.ready.len() < hop.len() {
@@ -383,6 +401,7 @@ impl LiveSource for MicSource {
         for (dst, src) in hop.iter_mut().zip(self.ready.drain(..take)) {
             *dst = src;
         }
+        self.hop_air = take_hop_air(&self.resampler, &mut self.ready_air, take, hop.len());
         self.released += hop.len() as u64;
         // The newest engine sample of this hop, as a device frame (the resampler keeps both on
         // one timeline), placed in time by the newest anchor.
