@@ -4,8 +4,9 @@
 //
 // A smaller check than the Chromium test, aimed at what differs between engines: the ES modules
 // load and run, the WebSocket brings binary frames that are drawn, the panels fill, a pattern
-// click and a slider move reach the API, and the page logs no error. A screenshot goes to
-// target/web-test/ui-firefox.png.
+// click and a slider move reach the API, the audio input card switches capture devices and its
+// meter and the power switch follow the telemetry at desktop and phone sizes
+// (input-steps.mjs), and the page logs no error. Screenshots go to target/web-test/.
 //
 // Environment: K1_BIN as for ui.test.mjs; FIREFOX (default /usr/bin/firefox-esr). Node 20 needs
 // --experimental-websocket for the global WebSocket (run.sh passes it).
@@ -15,6 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { out, k1Binary, freePort, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
+import { useFakeInputs, firefoxSteps } from './input-steps.mjs';
 
 /** A minimal WebDriver BiDi client: commands by id, events to a listener. */
 class Bidi {
@@ -90,6 +92,7 @@ async function main() {
   let ff;
   let bidi;
   try {
+    useFakeInputs();
     k1 = await startK1(k1Binary(), configDir, join(out, 'k1-firefox.log'));
     const api = async (method, path, body) => {
       const r = await fetch(k1.base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
@@ -185,6 +188,8 @@ async function main() {
       return `brightness ${shown}, hue ${hue}`;
     });
 
+    await firefoxSteps(bidi, ctx, api);
+
     await step('Firefox: no console error, screenshot', async () => {
       const shot = await bidi.send('browsingContext.captureScreenshot', { context: ctx, origin: 'document' });
       writeFileSync(join(out, 'ui-firefox.png'), Buffer.from(shot.data, 'base64'));
@@ -203,6 +208,8 @@ async function main() {
       await bidi.send('browsingContext.navigate', { context: ctx, url: `${k1.base}/`, wait: 'complete' });
       const text = await until(() => bidi.eval(ctx, `(() => { const b = document.getElementById('auth-warning'); return b && b.getBoundingClientRect().height > 0 ? b.textContent : null; })()`), 10000);
       check(text && /--auth none/.test(text), `no banner (got ${JSON.stringify(text)})`);
+      // The banner can show before the pattern grid is filled: wait for the page to be ready.
+      check(await until(() => bidi.eval(ctx, `document.body.dataset.ready === 'true'`), 10000), 'the page did not become ready');
       await bidi.eval(ctx, `document.querySelector('#patterns .pattern[data-index="3"]').click()`);
       check(await until(async () => (await api('GET', '/api/patterns')).current_pattern === 3, 5000), 'a change without a token did not land');
       const shot = await bidi.send('browsingContext.captureScreenshot', { context: ctx, origin: 'viewport' });

@@ -32,6 +32,7 @@ mod error;
 mod extract;
 mod guard;
 mod headers;
+mod input;
 mod latency;
 mod launch;
 mod looks;
@@ -79,6 +80,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/api/power", get(power::get).post(power::post)),
         ("/api/palettes", get(looks::palettes)),
         ("/api/audio-config", get(audio::get).post(audio::post)),
+        ("/api/audio/inputs", get(input::get)),
+        ("/api/audio/input", post(input::post)),
         ("/api/device/info", get(device::info)),
         // The name the original device's newer firmware and its client's discovery use.
         ("/api/device-info", get(device::info)),

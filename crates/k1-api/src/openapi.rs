@@ -17,7 +17,9 @@ Then binary LED frames at the client's rate: byte 0 'K' (0x4B), byte 1 version 1
 count (u16 LE), bytes 4-11 frame index (u64 LE), then R,G,B per LED (after the colour pipeline). \
 About 10 times a second a JSON `{\"type\":\"telemetry\",\"timestamp\",\"hop\",\"bpm\",\
 \"confidence\",\"beat_phase\",\"vu\",\"onset\",\"beat\",\"silent\",\"spectrum\":[64],\
-\"chroma\":[12],\"current_pattern\",\"metrics\":{...},\"client\":{...}}`. Commands are JSON text \
+\"chroma\":[12],\"current_pattern\",\"input\":{\"dbfs\",\"gate\",\"vu\"},\"power\":{\"on\"},\
+\"metrics\":{...},\"client\":{...}}` (`input`: the input level in dBFS, at least -90, and the \
+silence gate, `open` or `closed`; `power`: the power switch, as GET /api/power). Commands are JSON text \
 `{\"type\":T,\"id\"?:any,...}` with T one of `set_params` (`params`: as POST /api/params), \
 `get_params`, `select` (`index` or `id`), `reset`, `apply_preset` (`name`), `subscribe` (`fps`, \
 `frames`, `telemetry`), `ping`. Each gets `{\"type\":\"ack\",\"command\",\"id\",\"result\"}` \
@@ -119,6 +121,29 @@ pub fn document() -> Value {
                 "source": {"type": "string", "description": "switch the audio source while K1 runs: demo, mic, mic:NAME, wled-sync, wled-sync:PORT or an audio file path on the K1 machine (not '-': stdin is read once, at the start). The reply comes once the audio thread uses it; the same source as now changes nothing"}
             }
         },
+        "InputSelect": {
+            "type": "object", "required": ["device"], "additionalProperties": false,
+            "properties": {
+                "device": {"type": ["string", "null"], "description": "a device name as GET /api/audio/inputs lists it (the exact name first, ignoring case, else the first name containing it), or null for the default device"}
+            }
+        },
+        "Inputs": {
+            "type": "object",
+            "properties": {
+                "available": {"type": "boolean", "description": "false in a build without audio input"},
+                "devices": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "default": {"type": "boolean"},
+                    "rates": {"type": "array", "items": {"type": "integer"}, "description": "the usual rates (8 to 192 kHz) it can capture at"},
+                    "default_rate": {"type": ["integer", "null"]}, "channels": {"type": "integer"},
+                    "source": {"type": "string", "description": "the source text that picks it (mic:NAME)"},
+                    "in_use": {"type": "boolean"}
+                }}},
+                "error": {"type": ["string", "null"], "description": "why the devices cannot be listed"},
+                "source": {"type": "string"}, "source_name": {"type": "string"}, "source_kind": {"type": "string"},
+                "status": {"type": "string", "enum": ["ok", "missing", "not_in_use", "unknown"], "description": "ok: the device in use is plugged in; missing: it is not (the light carries on, K1 retries); not_in_use: the source is not a microphone"},
+                "message": {"type": ["string", "null"]}
+            }
+        },
         "PresetCreate": {
             "type": "object", "required": ["name"], "additionalProperties": false,
             "properties": {
@@ -136,7 +161,8 @@ pub fn document() -> Value {
                 "audio": {"type": "object", "properties": {"microphone_gain": {"type": "number"}}},
                 "calibration": {"type": ["object", "null"]},
                 "outputs": {"type": ["array", "null"], "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "name": {"type": "string"}, "enabled": {"type": "boolean"}, "delay_ms": {"type": "integer", "minimum": 0, "maximum": 1000}}}},
-                "latency": {"oneOf": [r("LatencySaved"), {"type": "null"}]}
+                "latency": {"oneOf": [r("LatencySaved"), {"type": "null"}]},
+                "power": {"oneOf": [r("Power"), {"type": "null"}], "description": "the power switch (a backup without it leaves the switch as it is)"}
             }
         },
         "LatencySaved": {
@@ -204,6 +230,11 @@ pub fn document() -> Value {
                         "404": err("source_not_found: no such file or input device (the old source plays on)"),
                         "503": err("engine_not_running: no audio thread took the new source")}}
             },
+            "/api/audio/inputs": {"get": {"summary": "The capture devices plugged in (names, the default marked, rates), which one is in use and whether it is still there", "responses": {"200": ok("inputs", r("Inputs"))}}},
+            "/api/audio/input": {"post": {"summary": "Switch to a capture device while K1 runs (saved; the reply comes once the audio thread uses it)", "requestBody": body(r("InputSelect")),
+                "responses": {"200": ok("inputs after the switch", r("Inputs")), "400": bad.clone(), "401": unauthorized.clone(),
+                    "404": err("input_not_found: no such device plugged in (the message names those that are); the old source plays on"),
+                    "503": err("engine_not_running: no audio thread took the new source; inputs_unavailable: the devices cannot be listed")}}},
             "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs, auth mode (config_dir only with the token, when one is needed)", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device-info": {"get": {"summary": "The same as /api/device/info (the original client's name for it)", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device/performance": {"get": {"summary": "The engine's metrics: last second and since the start", "responses": {"200": ok("metrics", obj.clone())}}},

@@ -102,7 +102,11 @@ impl<'a, 'b> SinkRunner<'a, 'b> {
         let mut wait = poll;
         let mut wants_frame = false;
         for (sink, lane) in self.sinks.iter_mut().zip(self.lanes.iter_mut()) {
-            let delay = effective_delay(sink.delay_ms(), offset_ms);
+            let delay = if sink.delays_itself() {
+                0
+            } else {
+                effective_delay(sink.delay_ms(), offset_ms)
+            };
             let delayed = delay > 0 || !lane.line.is_empty();
             if delayed && self.have > lane.queued {
                 lane.line.push(self.have, &self.frame, delay);

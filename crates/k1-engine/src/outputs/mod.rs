@@ -16,7 +16,7 @@ use crate::Shared;
 
 mod wled_sync;
 
-pub use wled_sync::{DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
+pub use wled_sync::{AnalysisDelay, DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
 
 /// The sink for `spec` on a frame of `total` LEDs, registered in `shared`. `lowest_note` (MIDI,
 /// spectrum bin 0) is for the audio-sync sender. Errors when the LED range does not fit.
@@ -91,8 +91,12 @@ pub fn build_sink(
     };
     let handle = Arc::new(OutputHandle::new(spec, range));
     shared.register_output(Arc::clone(&handle));
+    // The audio-sync sender delays the analysis it sends by the audio offset itself.
+    let delays_itself = matches!(spec.target, Target::WledSync { .. });
     Ok(Box::new(
-        OutputSink::new(transport, handle, range, fps).sharing_a_thread(never_blocks(&spec.target)),
+        OutputSink::new(transport, handle, range, fps)
+            .sharing_a_thread(never_blocks(&spec.target))
+            .delaying_itself(delays_itself),
     ))
 }
 

@@ -26,12 +26,17 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     // Settings, presets, outputs, calibration and the chosen source live in the store (see
     // k1_api).
     let store = k1_api::open_store(&job.api);
+    let (inputs, fake_note) = k1_io::sources::live::devices::from_env();
+    if let Some(n) = fake_note {
+        warn(n);
+    }
     let factory = SourceFactory {
         rate: job.config.sample_rate,
         hop: job.config.hop,
         lowest_note: job.config.lowest_note,
         playback: job.playback,
         clock,
+        inputs,
     };
     let saved = k1_api::saved_source(&store);
     let (opened, ends_run) = open_first(&job, &factory, saved.as_deref())?;

@@ -10,9 +10,11 @@
 //! - [`PcmSource`]: raw PCM from a reader (stdin), any rate, mixed and resampled.
 //! - `mic` (feature `audio`): capture through cpal, with its buffer size chosen and its real
 //!   period measured in `period`.
+//! - [`devices`]: the capture devices plugged in, behind a trait tests replace.
 //! - [`Reconnecting`]: reopens a failing source with exponential backoff.
 //! - [`WledSyncSource`]: audio resynthesised from WLED audio-sync packets (`--input wled-sync`).
 
+pub mod devices;
 mod paced;
 mod pcm;
 mod retry;
