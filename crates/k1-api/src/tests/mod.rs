@@ -6,6 +6,7 @@ mod fuzz;
 mod hardened;
 mod latency;
 mod openapi;
+mod outputs;
 mod power;
 mod routes;
 mod saved;
@@ -72,7 +73,7 @@ pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
         current,
         None,
     ));
-    ApiState::new(
+    let state = ApiState::new(
         shared,
         store,
         DeviceInfo {
@@ -82,7 +83,14 @@ pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
         },
         source,
         security,
-    )
+    );
+    // No test browses the real network: discovery finds nothing unless a test says otherwise.
+    state.with_discovery(Arc::new(no_devices))
+}
+
+/// Discovery that finds nothing.
+fn no_devices(_wait: std::time::Duration) -> Result<Vec<crate::discover::Device>, String> {
+    Ok(Vec::new())
 }
 
 /// The default state: loopback, no token.
