@@ -453,7 +453,6 @@ pub fn run_shared(
         } else {
             StopReason::Requested
         };
-        drop(start_live);
         stop.store(true, Ordering::Relaxed);
         shared.board.stop_all();
         // Sinks park between frames: wake them so they see the flag now.
