@@ -1,8 +1,7 @@
 //! `GET /api/config/backup` and `POST /api/config/restore`: everything a user set, in one JSON
 //! file, in the original device's backup shape (`version`, `parameters`, `current_pattern`, ...)
-//! plus K1's presets, input gain, LED outputs (with their delays), calibration, latency
-//! compensation (`latency`: the audio offset and each output's delay, by name) and the power
-//! switch (`power`: `{"on": bool}`; a backup without it leaves the switch as it is).
+//! plus K1's presets, input gain, LED outputs (with their delays), calibration and latency
+//! compensation (`latency`: the audio offset and each output's delay, by name).
 //!
 //! A restore checks the whole backup before it changes anything. Unlike the original, a missing
 //! parameter is reported in `warnings` (it takes its default), and `dithering` is kept.
@@ -42,11 +41,10 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         "current_pattern": look["current_pattern"],
         "pattern": look["pattern"],
         "device_info": {"name": state.device.name, "firmware": env!("CARGO_PKG_VERSION")},
-        "power": super::power::reply(&state),
         "presets": presets::all(&state),
         "audio": {"microphone_gain": num(state.shared.audio().gain())},
         "calibration": state.store.get(Doc::Calibration),
-        "outputs": outputs(&state),
+        "outputs": super::outputs::tables(&state, true),
         "latency": super::latency::saved(&state),
     });
     (
@@ -56,26 +54,6 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         )],
         Json(body),
     )
-}
-
-/// The LED outputs in use, as `[[outputs]]` tables: URL and name, and the delay only where the
-/// URL or the table gave it (a delay given there wins over a saved one at every start, so one
-/// written here for every output would freeze the delays set later over the API). The delays
-/// now are in the backup's `latency` section.
-fn outputs(state: &ApiState) -> Vec<Value> {
-    state
-        .shared
-        .output_handles()
-        .iter()
-        .map(|h| {
-            let o = h.status();
-            if h.takes_frames() && h.delay_given() {
-                json!({"url": o.url, "name": o.name, "delay_ms": o.delay_ms})
-            } else {
-                json!({"url": o.url, "name": o.name})
-            }
-        })
-        .collect()
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -145,27 +123,6 @@ pub async fn restore(
                 .ok_or_else(|| ApiError::value("audio.microphone_gain", "must be 0.5..=2"))?,
         ),
     };
-    let power = match body.get("power") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(p)) => match p.get("on") {
-            Some(Value::Bool(on)) => Some(*on),
-            other => {
-                return Err(ApiError::value(
-                    "power.on",
-                    format!(
-                        "power.on must be true or false, got {}",
-                        other.map_or("nothing".to_string(), Value::to_string)
-                    ),
-                ));
-            }
-        },
-        Some(_) => {
-            return Err(ApiError::value(
-                "power",
-                "power must be an object {\"on\": true|false}",
-            ));
-        }
-    };
     let calibration = match body.get("calibration") {
         None | Some(Value::Null) => None,
         Some(c) => {
@@ -173,18 +130,27 @@ pub async fn restore(
             Some(c.clone())
         }
     };
-    // A backup of a K1 that had no LED outputs restores none: it leaves the saved ones alone.
+    // A backup of a K1 that had no LED outputs restores none: it leaves the running ones alone.
     let outputs = match body.get("outputs") {
         None | Some(Value::Null) => None,
         Some(Value::Array(list)) if list.is_empty() => None,
         Some(list) => {
             let tables: Vec<k1_io::outputs::OutputConfig> = serde_json::from_value(list.clone())
                 .map_err(|e| ApiError::value("outputs", e.to_string()))?;
-            for t in &tables {
-                t.resolve()
+            let leds = state.shared.layout().leds();
+            let mut specs = Vec::new();
+            for t in tables.iter().filter(|t| t.enabled) {
+                let spec = t
+                    .resolve()
                     .map_err(|e| ApiError::value("outputs", format!("{}: {e}", t.url)))?;
+                if !matches!(spec.target, k1_io::outputs::Target::WledSync { .. }) {
+                    spec.range_for(leds)
+                        .map_err(|e| ApiError::value("outputs", format!("{}: {e}", t.url)))?;
+                }
+                specs.push(spec);
             }
-            Some(list.clone())
+            k1_io::outputs::unique_names(&mut specs);
+            Some(specs)
         }
     };
     let latency = match body.get("latency") {
@@ -202,13 +168,15 @@ pub async fn restore(
     state.shared.update(|s| -> Result<(), ApiError> {
         s.params = settings.params;
         s.pattern = settings.pattern;
-        if let Some(on) = power {
-            s.power = u32::from(on);
-        }
         Ok(())
     })?;
     if let Some(g) = gain {
         let _ = state.shared.audio().set_gain(g);
+    }
+    // The outputs first, so the restored delays find them by name.
+    let outputs_restored = outputs.is_some();
+    if let Some(specs) = outputs {
+        warnings.extend(super::outputs::replace_all(&state, &specs));
     }
     let latency_restored = latency.is_some();
     if let Some((offset, delays)) = latency {
@@ -228,14 +196,6 @@ pub async fn restore(
         state.store.put(Doc::Calibration, c);
         warnings.push("the restored noise calibration is used from the next start".into());
     }
-    let outputs_restored = outputs.is_some();
-    if let Some(list) = outputs {
-        state.store.put(
-            Doc::Outputs,
-            json!({"version": control::DOC_VERSION, "outputs": list}),
-        );
-        warnings.push("the restored LED outputs are used from the next start".into());
-    }
     Ok(Json(json!({
         "success": true,
         "outputs_restored": outputs_restored,
@@ -244,7 +204,6 @@ pub async fn restore(
         "presets_restored": presets_restored,
         "calibration_restored": calibration_restored,
         "latency_restored": latency_restored,
-        "power_restored": power.is_some(),
         "timestamp": now_ms(),
         "warnings": warnings,
     })))

@@ -28,6 +28,7 @@ mod backup;
 mod conn;
 mod control;
 mod device;
+pub mod discover;
 mod error;
 mod extract;
 mod guard;
@@ -38,6 +39,7 @@ mod launch;
 mod looks;
 mod mdns;
 mod openapi;
+mod outputs;
 mod params;
 mod power;
 mod presets;
@@ -56,6 +58,7 @@ pub use latency::Wizard;
 pub use launch::{
     ApiConfig, Auth, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source,
 };
+pub use outputs::Discovery;
 pub use presets::saved_look;
 pub use source::{CurrentSource, SourceSwitch};
 pub use state::ApiState;
@@ -91,6 +94,13 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/metrics", get(device::metrics)),
         ("/api/latency", get(latency::get).post(latency::post)),
         ("/api/latency/measure", post(latency::measure)),
+        ("/api/outputs", get(outputs::list).post(outputs::add)),
+        ("/api/outputs/discover", post(outputs::discover)),
+        (
+            "/api/outputs/{id}",
+            post(outputs::edit).delete(outputs::remove),
+        ),
+        ("/api/outputs/{id}/test", post(outputs::test)),
         ("/api/config/backup", get(backup::backup)),
         ("/api/config/restore", post(backup::restore)),
         ("/api/presets", get(presets::list).post(presets::create)),

@@ -194,8 +194,13 @@ pub fn document() -> Value {
         },
         "Object": {"type": "object"}
     });
+
+    let mut schemas = schemas;
+    if let (Value::Object(all), Value::Object(more)) = (&mut schemas, output_schemas()) {
+        all.extend(more);
+    }
     let obj = r("Object");
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "K1 API",
@@ -272,6 +277,72 @@ pub fn document() -> Value {
                 ],
                 "responses": {"101": {"description": "switching to the WebSocket"}, "400": err("not a WebSocket upgrade, or a bad fps")}}}
         }
+    });
+    if let (Value::Object(paths), Value::Object(more)) =
+        (&mut doc["paths"], output_paths(&bad, &unauthorized))
+    {
+        paths.extend(more);
+    }
+    doc
+}
+
+/// The schemas of `/api/outputs` (kept apart: one `json!` for the whole document reaches the
+/// macro's recursion limit).
+fn output_schemas() -> Value {
+    json!({
+        "OutputUrl": {
+            "type": "object", "required": ["url"], "additionalProperties": false,
+            "properties": {"url": {"type": "string", "description": "the output as a --out URL (docs/outputs.md): SCHEME://HOST[:PORT]?leds=A-B&name=TEXT&fps=N&delay=MS&…, SCHEME one of ddp, e131 (sacn), artnet, wled, opc, serial, wled-sync"}}
+        },
+        "Output": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer", "description": "kept when the output is edited"},
+                "name": {"type": "string"}, "kind": {"type": "string"}, "url": {"type": "string"},
+                "leds": {"type": "object", "description": "the LEDs of the frame it sends, start..end (end exclusive)", "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}}},
+                "fps_limit": {"type": ["number", "null"]}, "delay_ms": {"type": "integer"},
+                "frames_sent": {"type": "integer"}, "frames_dropped": {"type": "integer"},
+                "errors": {"type": "integer"}, "last_error": {"type": ["string", "null"]},
+                "healthy": {"type": "boolean"},
+                "testing": {"type": "boolean", "description": "the test pattern shows (or is about to)"}
+            }
+        },
+        "Outputs": {
+            "type": "object",
+            "properties": {
+                "leds": {"type": "integer", "description": "the frame's LED count"},
+                "test_seconds": {"type": "integer"},
+                "outputs": {"type": "array", "items": r("Output")}
+            }
+        },
+        "Discover": {
+            "type": "object", "additionalProperties": false,
+            "properties": {"seconds": {"type": "integer", "minimum": 1, "maximum": 10, "description": "how long to listen for mDNS answers (default 3)"}}
+        }
+    })
+}
+
+/// The paths of `/api/outputs`.
+fn output_paths(bad: &Value, unauthorized: &Value) -> Value {
+    let obj = r("Object");
+    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
+    json!({
+            "/api/outputs": {
+                "get": {"summary": "The LED outputs with their live status (frames, drops, errors, last error)", "responses": {"200": ok("outputs", r("Outputs"))}},
+                "post": {"summary": "Add an output by its --out URL: it starts at once and is saved", "requestBody": body(r("OutputUrl")),
+                    "responses": {"201": ok("the output", r("Output")), "400": bad.clone(), "401": unauthorized.clone()}}
+            },
+            "/api/outputs/discover": {"post": {"summary": "Find WLED devices on the LAN (mDNS _wled._tcp, then each one's /json/info): name, address, LED count and the DDP URL that adds it", "requestBody": body(r("Discover")),
+                "responses": {"200": ok("{seconds, devices: [{instance, name, address, port, leds, version, error, url, added}]}", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(),
+                    "503": err("discovery_failed: mDNS could not start")}}},
+            "/api/outputs/{id}": {
+                "post": {"summary": "Replace an output's URL (same id and place), at once; saved", "parameters": id_param.clone(), "requestBody": body(r("OutputUrl")),
+                    "responses": {"200": ok("the output", r("Output")), "400": bad.clone(), "401": unauthorized.clone(), "404": err("no output with that id")}},
+                "delete": {"summary": "Stop and remove an output; saved", "parameters": id_param.clone(),
+                    "responses": {"200": ok("{success, removed}", obj.clone()), "401": unauthorized.clone(), "404": err("no output with that id")}}
+            },
+            "/api/outputs/{id}/test": {"post": {"summary": "Light the output's LED range in a moving pattern (red, green, blue passes) for 3 s of engine time", "parameters": id_param.clone(), "requestBody": body(obj.clone()),
+                "responses": {"200": ok("{success, id, seconds}", obj.clone()), "401": unauthorized.clone(), "404": err("no output with that id"), "409": err("nothing_to_test: a WLED audio-sync output has no LEDs")}}}
     })
 }
 

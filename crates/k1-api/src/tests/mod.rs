@@ -7,6 +7,7 @@ mod hardened;
 mod input;
 mod latency;
 mod openapi;
+mod outputs;
 mod power;
 mod routes;
 mod saved;
@@ -95,7 +96,7 @@ fn state_parts(
         current,
         None,
     ));
-    ApiState::new(
+    let state = ApiState::new(
         shared,
         store,
         DeviceInfo {
@@ -105,7 +106,14 @@ fn state_parts(
         },
         source,
         security,
-    )
+    );
+    // No test browses the real network: discovery finds nothing unless a test says otherwise.
+    state.with_discovery(Arc::new(no_devices))
+}
+
+/// Discovery that finds nothing.
+fn no_devices(_wait: std::time::Duration) -> Result<Vec<crate::discover::Device>, String> {
+    Ok(Vec::new())
 }
 
 /// The capture devices every test state sees: a fixed list, no sound card. Tests that plug
