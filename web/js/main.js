@@ -17,6 +17,7 @@ import { AudioPanel } from './audio.js';
 import { initBackup } from './backup.js';
 import { PowerSwitch } from './power.js';
 import { LatencyPanel } from './latency.js';
+import { InputPicker, LevelMeter } from './input.js';
 import { fillList, metricRows, duration } from './metrics.js';
 
 const $ = (id) => document.getElementById(id);
@@ -55,6 +56,17 @@ const audio = new AudioPanel({
   sourcePath: $('source-path'),
   sourceApply: $('source-apply'),
 });
+const inputs = new InputPicker(
+  {
+    form: $('input-form'),
+    select: $('input-device'),
+    apply: $('input-apply'),
+    refresh: $('input-refresh'),
+    status: $('input-status'),
+  },
+  () => audio.load(),
+);
+const level = new LevelMeter({ meter: $('input-level'), text: $('input-dbfs'), gate: $('input-gate') });
 const latency = new LatencyPanel({
   form: $('latency-form'),
   offset: $('latency-offset'),
@@ -66,6 +78,7 @@ initBackup({ button: $('backup'), file: $('restore-file'), state: $('backup-stat
   reloadState();
   presets.load();
   audio.load();
+  inputs.load();
   power.load();
   latency.load();
 });
@@ -147,6 +160,9 @@ function onMessage(msg) {
         confidence: msg.confidence,
         phase: msg.beat_phase,
       });
+      level.update(msg.input);
+      // The power switch follows the telemetry (another client, a restore, the API).
+      power.follow(msg.power);
       // A pattern changed elsewhere (another client, a preset). While this page's own select is
       // on its way, telemetry sent before it may still name the old pattern: wait for the reply.
       if (
@@ -286,6 +302,7 @@ async function start() {
       })
       .catch((e) => showError(e.message)),
     audio.load(),
+    inputs.load(),
     power.load(),
     latency.load(),
     loadDevice(),
@@ -293,8 +310,6 @@ async function start() {
   loadHealth();
   loadPerformance();
   setInterval(loadHealth, 5000);
-  // Another client (a phone, the API) may switch the light: follow it.
-  setInterval(() => power.load(), 5000);
   setInterval(loadPerformance, 1000);
   setInterval(loadDevice, 30000);
   document.body.dataset.ready = 'true';

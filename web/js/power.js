@@ -1,5 +1,6 @@
 // The power switch in the top bar: off fades the light to black, on fades it back
-// (GET/POST /api/power); K1 keeps the choice across restarts.
+// (GET/POST /api/power); K1 keeps the choice across restarts. A change made elsewhere (another
+// client, the API, a restore) arrives with the WebSocket telemetry (`power`), ten times a second.
 
 import { get, post } from './api.js';
 import { showError } from './toast.js';
@@ -12,8 +13,13 @@ export class PowerSwitch {
     this.text = text;
     this.on = null;
     this.clicks = 0;
+    // When this page last changed the switch or heard back about it (ms, performance.now()).
+    this.changedAt = -Infinity;
     this.send = coalescer((on) => post('/api/power', { on }), {
-      onResult: (reply) => this.show(reply),
+      onResult: (reply) => {
+        this.changedAt = performance.now();
+        this.show(reply);
+      },
       onError: (e) => {
         showError(e.message);
         // Once the coalescer is idle: load() skips while a change is on its way.
@@ -23,6 +29,7 @@ export class PowerSwitch {
     button.addEventListener('click', () => {
       if (this.on === null) return;
       this.clicks += 1;
+      this.changedAt = performance.now();
       this.show({ on: !this.on });
       this.send.push(this.on);
     });
@@ -39,6 +46,15 @@ export class PowerSwitch {
     } catch (e) {
       showError(e.message);
     }
+  }
+
+  /**
+   * Follows the switch as the telemetry reports it. Not while this page's own change is on its
+   * way, nor for a second after it: telemetry sent before the change may still be in flight.
+   */
+  follow(power) {
+    if (this.send.busy || performance.now() - this.changedAt < 1000) return;
+    this.show(power);
   }
 
   /** Shows a reply `{on}`. */

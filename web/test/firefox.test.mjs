@@ -4,84 +4,19 @@
 //
 // A smaller check than the Chromium test, aimed at what differs between engines: the ES modules
 // load and run, the WebSocket brings binary frames that are drawn, the panels fill, a pattern
-// click and a slider move reach the API, and the page logs no error. A screenshot goes to
-// target/web-test/ui-firefox.png.
+// click and a slider move reach the API, the audio input card switches capture devices and its
+// meter and the power switch follow the telemetry at desktop and phone sizes
+// (input-steps.mjs), and the page logs no error. Screenshots go to target/web-test/.
 //
 // Environment: K1_BIN as for ui.test.mjs; FIREFOX (default /usr/bin/firefox-esr). Node 20 needs
 // --experimental-websocket for the global WebSocket (run.sh passes it).
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { out, k1Binary, freePort, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
-
-/** A minimal WebDriver BiDi client: commands by id, events to a listener. */
-class Bidi {
-  static async connect(url) {
-    const ws = new WebSocket(url);
-    await new Promise((resolve, reject) => {
-      ws.onopen = resolve;
-      ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-    });
-    return new Bidi(ws);
-  }
-
-  constructor(ws) {
-    this.ws = ws;
-    this.next = 1;
-    this.waiting = new Map();
-    this.onEvent = () => {};
-    ws.onmessage = (ev) => {
-      const msg = JSON.parse(ev.data);
-      if (msg.id !== undefined && this.waiting.has(msg.id)) {
-        const { resolve, reject } = this.waiting.get(msg.id);
-        this.waiting.delete(msg.id);
-        if (msg.type === 'error') reject(new Error(`${msg.error}: ${msg.message}`));
-        else resolve(msg.result);
-      } else if (msg.type === 'event') {
-        this.onEvent(msg);
-      }
-    };
-  }
-
-  send(method, params = {}) {
-    const id = this.next++;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-  }
-
-  /** Evaluates `expression` in the page (awaiting a promise) and returns its JSON value. */
-  async eval(context, expression) {
-    const r = await this.send('script.evaluate', {
-      expression: `(async () => JSON.stringify(await (${expression})))()`,
-      target: { context },
-      awaitPromise: true,
-    });
-    if (r.type !== 'success') throw new Error(`page script failed: ${JSON.stringify(r.exceptionDetails && r.exceptionDetails.text)}`);
-    return r.result.type === 'string' ? JSON.parse(r.result.value) : undefined;
-  }
-}
-
-async function startFirefox(profile) {
-  const port = await freePort();
-  const bin = process.env.FIREFOX || '/usr/bin/firefox-esr';
-  const child = spawn(bin, ['--headless', '--no-remote', '--profile', profile, `--remote-debugging-port=${port}`, 'about:blank'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  const seen = new Promise((resolve) => {
-    const look = (d) => {
-      text += d;
-      const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(text);
-      if (m) resolve(m[1]);
-    };
-    child.stdout.on('data', look);
-    child.stderr.on('data', look);
-  });
-  const url = await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`${bin} did not start BiDi in 30 s:\n${text}`)), 30000))]);
-  return { child, url: `${url.replace(/\/$/, '')}/session` };
-}
+import { out, k1Binary, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
+import { Bidi, startFirefox, stopFirefox } from './bidi.mjs';
+import { useFakeInputs, firefoxSteps } from './input-steps.mjs';
 
 async function main() {
   const configDir = mkdtempSync(join(tmpdir(), 'k1-web-ff-'));
@@ -90,6 +25,7 @@ async function main() {
   let ff;
   let bidi;
   try {
+    useFakeInputs();
     k1 = await startK1(k1Binary(), configDir, join(out, 'k1-firefox.log'));
     const api = async (method, path, body) => {
       const r = await fetch(k1.base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
@@ -185,6 +121,8 @@ async function main() {
       return `brightness ${shown}, hue ${hue}`;
     });
 
+    await firefoxSteps(bidi, ctx, api);
+
     await step('Firefox: no console error, screenshot', async () => {
       const shot = await bidi.send('browsingContext.captureScreenshot', { context: ctx, origin: 'document' });
       writeFileSync(join(out, 'ui-firefox.png'), Buffer.from(shot.data, 'base64'));
@@ -203,6 +141,8 @@ async function main() {
       await bidi.send('browsingContext.navigate', { context: ctx, url: `${k1.base}/`, wait: 'complete' });
       const text = await until(() => bidi.eval(ctx, `(() => { const b = document.getElementById('auth-warning'); return b && b.getBoundingClientRect().height > 0 ? b.textContent : null; })()`), 10000);
       check(text && /--auth none/.test(text), `no banner (got ${JSON.stringify(text)})`);
+      // The banner can show before the pattern grid is filled: wait for the page to be ready.
+      check(await until(() => bidi.eval(ctx, `document.body.dataset.ready === 'true'`), 10000), 'the page did not become ready');
       await bidi.eval(ctx, `document.querySelector('#patterns .pattern[data-index="3"]').click()`);
       check(await until(async () => (await api('GET', '/api/patterns')).current_pattern === 3, 5000), 'a change without a token did not land');
       const shot = await bidi.send('browsingContext.captureScreenshot', { context: ctx, origin: 'viewport' });
@@ -214,13 +154,7 @@ async function main() {
     notOk('Firefox setup', e && e.stack ? e.stack : e);
   } finally {
     if (bidi) await bidi.send('session.end').catch(() => {});
-    if (ff && ff.child.exitCode === null) {
-      const done = new Promise((r) => ff.child.on('exit', r));
-      ff.child.kill('SIGTERM');
-      const t = setTimeout(() => ff.child.kill('SIGKILL'), 5000);
-      await done;
-      clearTimeout(t);
-    }
+    await stopFirefox(ff);
     await stopK1(k1);
     rmSync(configDir, { recursive: true, force: true });
     rmSync(profile, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The web UI's tests: unit tests (node --test), the browser test in headless Chromium
-# (playwright-core), and the smaller one in headless Firefox (WebDriver BiDi), each against a
-# real k1. Builds nothing: K1_BIN is the k1 binary (default: the newer of target/release/k1 and
+# (playwright-core), the smaller one in headless Firefox (WebDriver BiDi), and the LED outputs
+# card's in both (outputs.test.mjs), each against a real k1. Builds nothing: K1_BIN is the k1 binary (default: the newer of target/release/k1 and
 # target/debug/k1), CHROMIUM (default /usr/bin/chromium) and FIREFOX (default
 # /usr/bin/firefox-esr) the browsers. Needs `npm ci --prefix web` first. Artifacts (screenshots,
 # k1 logs) go to target/web-test/. Exits 1 if any test fails.
@@ -40,5 +40,6 @@ run() {
 run node --test "$web/test/unit/"
 run node "$web/test/ui.test.mjs"
 run node "${ws_flag[@]}" "$web/test/firefox.test.mjs"
+run node "${ws_flag[@]}" "$web/test/outputs.test.mjs"
 echo "web: $passed passed, $failed failed"
 exit "$status"

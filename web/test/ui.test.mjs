@@ -8,7 +8,9 @@
 // selects it; a palette click sets palette_id; a preset saved and applied brings its look back;
 // values read in their units; the colour picker sets the hue; the power switch darkens the strip
 // and is saved; on a phone the preview, power and brightness stay at the top while the page
-// scrolls, the sections follow in order and the strip is drawn in rows large enough to read.
+// scrolls, the sections follow in order and the strip is drawn in rows large enough to read;
+// the audio input card lists the (fake) capture devices, switches between them and shows the
+// level meter, and the power switch follows the telemetry (input-steps.mjs).
 // Every step is reported; any failure, any console error, uncaught page error or failed API call
 // makes the run exit 1. Screenshots (desktop, power off, phone, phone scrolled) go to
 // target/web-test/.
@@ -21,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { out, repo, k1Binary, sleep, until, notOk, step, check, startK1, stopK1, counts } from './harness.mjs';
+import { useFakeInputs, desktopSteps, phoneSteps } from './input-steps.mjs';
 
 /**
  * The strip canvas: its size, how many pixels are lit, how many show a light at all (a channel
@@ -51,6 +54,7 @@ async function main() {
   let k1;
   let browser;
   try {
+    useFakeInputs();
     k1 = await startK1(bin, configDir, logPath);
     const api = async (method, path, body) => {
       const r = await fetch(k1.base + path, {
@@ -297,6 +301,8 @@ async function main() {
       return join(out, 'ui-power-off.png');
     });
 
+    await desktopSteps(page, api, configDir);
+
     await step('clicking a pattern selects it (GET /api/patterns current_pattern)', async () => {
       const list = (await api('GET', '/api/patterns')).patterns;
       const target = list.find((p) => p.id === 'bloom') || list.find((p) => p.custom_params && p.custom_params.length);
@@ -510,6 +516,8 @@ async function main() {
       noProblems('phone, scrolled');
       return `scrolled to ${scrolled}px; brightness ${b}; strip ${JSON.stringify(strip)}; ${join(out, 'ui-phone-scrolled.png')}`;
     });
+
+    await phoneSteps(mobile, api);
 
     await step('LAN mode: the UI asks for the token once, keeps it, and changes go through', async () => {
       await stopK1(k1);

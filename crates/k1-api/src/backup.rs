@@ -44,7 +44,7 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         "presets": presets::all(&state),
         "audio": {"microphone_gain": num(state.shared.audio().gain())},
         "calibration": state.store.get(Doc::Calibration),
-        "outputs": outputs(&state),
+        "outputs": super::outputs::tables(&state, true),
         "latency": super::latency::saved(&state),
     });
     (
@@ -54,26 +54,6 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         )],
         Json(body),
     )
-}
-
-/// The LED outputs in use, as `[[outputs]]` tables: URL and name, and the delay only where the
-/// URL or the table gave it (a delay given there wins over a saved one at every start, so one
-/// written here for every output would freeze the delays set later over the API). The delays
-/// now are in the backup's `latency` section.
-fn outputs(state: &ApiState) -> Vec<Value> {
-    state
-        .shared
-        .output_handles()
-        .iter()
-        .map(|h| {
-            let o = h.status();
-            if h.takes_frames() && h.delay_given() {
-                json!({"url": o.url, "name": o.name, "delay_ms": o.delay_ms})
-            } else {
-                json!({"url": o.url, "name": o.name})
-            }
-        })
-        .collect()
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -150,18 +130,27 @@ pub async fn restore(
             Some(c.clone())
         }
     };
-    // A backup of a K1 that had no LED outputs restores none: it leaves the saved ones alone.
+    // A backup of a K1 that had no LED outputs restores none: it leaves the running ones alone.
     let outputs = match body.get("outputs") {
         None | Some(Value::Null) => None,
         Some(Value::Array(list)) if list.is_empty() => None,
         Some(list) => {
             let tables: Vec<k1_io::outputs::OutputConfig> = serde_json::from_value(list.clone())
                 .map_err(|e| ApiError::value("outputs", e.to_string()))?;
-            for t in &tables {
-                t.resolve()
+            let leds = state.shared.layout().leds();
+            let mut specs = Vec::new();
+            for t in tables.iter().filter(|t| t.enabled) {
+                let spec = t
+                    .resolve()
                     .map_err(|e| ApiError::value("outputs", format!("{}: {e}", t.url)))?;
+                if !matches!(spec.target, k1_io::outputs::Target::WledSync { .. }) {
+                    spec.range_for(leds)
+                        .map_err(|e| ApiError::value("outputs", format!("{}: {e}", t.url)))?;
+                }
+                specs.push(spec);
             }
-            Some(list.clone())
+            k1_io::outputs::unique_names(&mut specs);
+            Some(specs)
         }
     };
     let latency = match body.get("latency") {
@@ -184,6 +173,11 @@ pub async fn restore(
     if let Some(g) = gain {
         let _ = state.shared.audio().set_gain(g);
     }
+    // The outputs first, so the restored delays find them by name.
+    let outputs_restored = outputs.is_some();
+    if let Some(specs) = outputs {
+        warnings.extend(super::outputs::replace_all(&state, &specs));
+    }
     let latency_restored = latency.is_some();
     if let Some((offset, delays)) = latency {
         for name in super::latency::restore(&state.shared, offset, &delays, true) {
@@ -201,14 +195,6 @@ pub async fn restore(
     if let Some(c) = calibration {
         state.store.put(Doc::Calibration, c);
         warnings.push("the restored noise calibration is used from the next start".into());
-    }
-    let outputs_restored = outputs.is_some();
-    if let Some(list) = outputs {
-        state.store.put(
-            Doc::Outputs,
-            json!({"version": control::DOC_VERSION, "outputs": list}),
-        );
-        warnings.push("the restored LED outputs are used from the next start".into());
     }
     Ok(Json(json!({
         "success": true,

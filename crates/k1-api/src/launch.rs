@@ -191,10 +191,10 @@ pub fn open_store(api: &ApiConfig) -> Arc<Store> {
 }
 
 /// The LED outputs to use: those named by `--out` or the config file (`given`, checked against
-/// `leds`), else the ones a restored
-/// backup left in the store (`outputs.json`). Runs never write that file: outputs named for one
-/// run stay with that run, like the other flags. A saved output that no longer resolves is
-/// skipped with a warning.
+/// `leds`), else the ones saved in the store (`outputs.json`: the list as last changed over the
+/// API, `/api/outputs` or a restored backup). A run writes that file only when its outputs are
+/// changed over the API; outputs named for one run and never changed stay with that run, like
+/// the other flags. A saved output that no longer resolves is skipped with a warning.
 pub fn outputs_to_use(given: &[OutputSpec], leds: usize, store: &Store) -> Vec<OutputSpec> {
     if !given.is_empty() {
         return given.to_vec();
@@ -224,8 +224,7 @@ pub fn outputs_to_use(given: &[OutputSpec], leds: usize, store: &Store) -> Vec<O
     if !specs.is_empty() {
         let names: Vec<&str> = specs.iter().map(|s| s.url.as_str()).collect();
         note(format!(
-            "sending to the LED outputs of the restored backup: {} (--out or [[outputs]] replace \
-             them)",
+            "sending to the saved LED outputs: {} (--out or [[outputs]] replace them)",
             names.join(", ")
         ));
     }

@@ -28,15 +28,18 @@ mod backup;
 mod conn;
 mod control;
 mod device;
+pub mod discover;
 mod error;
 mod extract;
 mod guard;
 mod headers;
+mod input;
 mod latency;
 mod launch;
 mod looks;
 mod mdns;
 mod openapi;
+mod outputs;
 mod params;
 mod power;
 mod presets;
@@ -55,6 +58,7 @@ pub use latency::Wizard;
 pub use launch::{
     ApiConfig, Auth, Control, DEFAULT_LISTEN, open_store, outputs_to_use, saved_source,
 };
+pub use outputs::Discovery;
 pub use presets::saved_look;
 pub use source::{CurrentSource, SourceSwitch};
 pub use state::ApiState;
@@ -79,6 +83,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/api/power", get(power::get).post(power::post)),
         ("/api/palettes", get(looks::palettes)),
         ("/api/audio-config", get(audio::get).post(audio::post)),
+        ("/api/audio/inputs", get(input::get)),
+        ("/api/audio/input", post(input::post)),
         ("/api/device/info", get(device::info)),
         // The name the original device's newer firmware and its client's discovery use.
         ("/api/device-info", get(device::info)),
@@ -88,6 +94,13 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<ApiState>)> {
         ("/metrics", get(device::metrics)),
         ("/api/latency", get(latency::get).post(latency::post)),
         ("/api/latency/measure", post(latency::measure)),
+        ("/api/outputs", get(outputs::list).post(outputs::add)),
+        ("/api/outputs/discover", post(outputs::discover)),
+        (
+            "/api/outputs/{id}",
+            post(outputs::edit).delete(outputs::remove),
+        ),
+        ("/api/outputs/{id}/test", post(outputs::test)),
         ("/api/config/backup", get(backup::backup)),
         ("/api/config/restore", post(backup::restore)),
         ("/api/presets", get(presets::list).post(presets::create)),

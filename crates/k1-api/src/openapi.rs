@@ -17,7 +17,9 @@ Then binary LED frames at the client's rate: byte 0 'K' (0x4B), byte 1 version 1
 count (u16 LE), bytes 4-11 frame index (u64 LE), then R,G,B per LED (after the colour pipeline). \
 About 10 times a second a JSON `{\"type\":\"telemetry\",\"timestamp\",\"hop\",\"bpm\",\
 \"confidence\",\"beat_phase\",\"vu\",\"onset\",\"beat\",\"silent\",\"spectrum\":[64],\
-\"chroma\":[12],\"current_pattern\",\"metrics\":{...},\"client\":{...}}`. Commands are JSON text \
+\"chroma\":[12],\"current_pattern\",\"input\":{\"dbfs\",\"gate\",\"vu\"},\"power\":{\"on\"},\
+\"metrics\":{...},\"client\":{...}}` (`input`: the input level in dBFS, at least -90, and the \
+silence gate, `open` or `closed`; `power`: the power switch, as GET /api/power). Commands are JSON text \
 `{\"type\":T,\"id\"?:any,...}` with T one of `set_params` (`params`: as POST /api/params), \
 `get_params`, `select` (`index` or `id`), `reset`, `apply_preset` (`name`), `subscribe` (`fps`, \
 `frames`, `telemetry`), `ping`. Each gets `{\"type\":\"ack\",\"command\",\"id\",\"result\"}` \
@@ -119,6 +121,29 @@ pub fn document() -> Value {
                 "source": {"type": "string", "description": "switch the audio source while K1 runs: demo, mic, mic:NAME, wled-sync, wled-sync:PORT or an audio file path on the K1 machine (not '-': stdin is read once, at the start). The reply comes once the audio thread uses it; the same source as now changes nothing"}
             }
         },
+        "InputSelect": {
+            "type": "object", "required": ["device"], "additionalProperties": false,
+            "properties": {
+                "device": {"type": ["string", "null"], "description": "a device name as GET /api/audio/inputs lists it (the exact name first, ignoring case, else the first name containing it), or null for the default device"}
+            }
+        },
+        "Inputs": {
+            "type": "object",
+            "properties": {
+                "available": {"type": "boolean", "description": "false in a build without audio input"},
+                "devices": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "default": {"type": "boolean"},
+                    "rates": {"type": "array", "items": {"type": "integer"}, "description": "the usual rates (8 to 192 kHz) it can capture at"},
+                    "default_rate": {"type": ["integer", "null"]}, "channels": {"type": "integer"},
+                    "source": {"type": "string", "description": "the source text that picks it (mic:NAME)"},
+                    "in_use": {"type": "boolean"}
+                }}},
+                "error": {"type": ["string", "null"], "description": "why the devices cannot be listed"},
+                "source": {"type": "string"}, "source_name": {"type": "string"}, "source_kind": {"type": "string"},
+                "status": {"type": "string", "enum": ["ok", "missing", "not_in_use", "unknown"], "description": "ok: the device in use is plugged in; missing: it is not (the light carries on, K1 retries); not_in_use: the source is not a microphone"},
+                "message": {"type": ["string", "null"]}
+            }
+        },
         "PresetCreate": {
             "type": "object", "required": ["name"], "additionalProperties": false,
             "properties": {
@@ -136,7 +161,8 @@ pub fn document() -> Value {
                 "audio": {"type": "object", "properties": {"microphone_gain": {"type": "number"}}},
                 "calibration": {"type": ["object", "null"]},
                 "outputs": {"type": ["array", "null"], "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "name": {"type": "string"}, "enabled": {"type": "boolean"}, "delay_ms": {"type": "integer", "minimum": 0, "maximum": 1000}}}},
-                "latency": {"oneOf": [r("LatencySaved"), {"type": "null"}]}
+                "latency": {"oneOf": [r("LatencySaved"), {"type": "null"}]},
+                "power": {"oneOf": [r("Power"), {"type": "null"}], "description": "the power switch (a backup without it leaves the switch as it is)"}
             }
         },
         "LatencySaved": {
@@ -168,8 +194,13 @@ pub fn document() -> Value {
         },
         "Object": {"type": "object"}
     });
+
+    let mut schemas = schemas;
+    if let (Value::Object(all), Value::Object(more)) = (&mut schemas, output_schemas()) {
+        all.extend(more);
+    }
     let obj = r("Object");
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "K1 API",
@@ -204,6 +235,11 @@ pub fn document() -> Value {
                         "404": err("source_not_found: no such file or input device (the old source plays on)"),
                         "503": err("engine_not_running: no audio thread took the new source")}}
             },
+            "/api/audio/inputs": {"get": {"summary": "The capture devices plugged in (names, the default marked, rates), which one is in use and whether it is still there", "responses": {"200": ok("inputs", r("Inputs"))}}},
+            "/api/audio/input": {"post": {"summary": "Switch to a capture device while K1 runs (saved; the reply comes once the audio thread uses it)", "requestBody": body(r("InputSelect")),
+                "responses": {"200": ok("inputs after the switch", r("Inputs")), "400": bad.clone(), "401": unauthorized.clone(),
+                    "404": err("input_not_found: no such device plugged in (the message names those that are); the old source plays on"),
+                    "503": err("engine_not_running: no audio thread took the new source; inputs_unavailable: the devices cannot be listed")}}},
             "/api/device/info": {"get": {"summary": "Name, version, uptime, LED layout, outputs, auth mode (config_dir only with the token, when one is needed)", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device-info": {"get": {"summary": "The same as /api/device/info (the original client's name for it)", "responses": {"200": ok("device", obj.clone())}}},
             "/api/device/performance": {"get": {"summary": "The engine's metrics: last second and since the start", "responses": {"200": ok("metrics", obj.clone())}}},
@@ -241,6 +277,72 @@ pub fn document() -> Value {
                 ],
                 "responses": {"101": {"description": "switching to the WebSocket"}, "400": err("not a WebSocket upgrade, or a bad fps")}}}
         }
+    });
+    if let (Value::Object(paths), Value::Object(more)) =
+        (&mut doc["paths"], output_paths(&bad, &unauthorized))
+    {
+        paths.extend(more);
+    }
+    doc
+}
+
+/// The schemas of `/api/outputs` (kept apart: one `json!` for the whole document reaches the
+/// macro's recursion limit).
+fn output_schemas() -> Value {
+    json!({
+        "OutputUrl": {
+            "type": "object", "required": ["url"], "additionalProperties": false,
+            "properties": {"url": {"type": "string", "description": "the output as a --out URL (docs/outputs.md): SCHEME://HOST[:PORT]?leds=A-B&name=TEXT&fps=N&delay=MS&…, SCHEME one of ddp, e131 (sacn), artnet, wled, opc, serial, wled-sync"}}
+        },
+        "Output": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer", "description": "kept when the output is edited"},
+                "name": {"type": "string"}, "kind": {"type": "string"}, "url": {"type": "string"},
+                "leds": {"type": "object", "description": "the LEDs of the frame it sends, start..end (end exclusive)", "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}}},
+                "fps_limit": {"type": ["number", "null"]}, "delay_ms": {"type": "integer"},
+                "frames_sent": {"type": "integer"}, "frames_dropped": {"type": "integer"},
+                "errors": {"type": "integer"}, "last_error": {"type": ["string", "null"]},
+                "healthy": {"type": "boolean"},
+                "testing": {"type": "boolean", "description": "the test pattern shows (or is about to)"}
+            }
+        },
+        "Outputs": {
+            "type": "object",
+            "properties": {
+                "leds": {"type": "integer", "description": "the frame's LED count"},
+                "test_seconds": {"type": "integer"},
+                "outputs": {"type": "array", "items": r("Output")}
+            }
+        },
+        "Discover": {
+            "type": "object", "additionalProperties": false,
+            "properties": {"seconds": {"type": "integer", "minimum": 1, "maximum": 10, "description": "how long to listen for mDNS answers (default 3)"}}
+        }
+    })
+}
+
+/// The paths of `/api/outputs`.
+fn output_paths(bad: &Value, unauthorized: &Value) -> Value {
+    let obj = r("Object");
+    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
+    json!({
+            "/api/outputs": {
+                "get": {"summary": "The LED outputs with their live status (frames, drops, errors, last error)", "responses": {"200": ok("outputs", r("Outputs"))}},
+                "post": {"summary": "Add an output by its --out URL: it starts at once and is saved", "requestBody": body(r("OutputUrl")),
+                    "responses": {"201": ok("the output", r("Output")), "400": bad.clone(), "401": unauthorized.clone()}}
+            },
+            "/api/outputs/discover": {"post": {"summary": "Find WLED devices on the LAN (mDNS _wled._tcp, then each one's /json/info): name, address, LED count and the DDP URL that adds it", "requestBody": body(r("Discover")),
+                "responses": {"200": ok("{seconds, devices: [{instance, name, address, port, leds, version, error, url, added}]}", obj.clone()), "400": bad.clone(), "401": unauthorized.clone(),
+                    "503": err("discovery_failed: mDNS could not start")}}},
+            "/api/outputs/{id}": {
+                "post": {"summary": "Replace an output's URL (same id and place), at once; saved", "parameters": id_param.clone(), "requestBody": body(r("OutputUrl")),
+                    "responses": {"200": ok("the output", r("Output")), "400": bad.clone(), "401": unauthorized.clone(), "404": err("no output with that id")}},
+                "delete": {"summary": "Stop and remove an output; saved", "parameters": id_param.clone(),
+                    "responses": {"200": ok("{success, removed}", obj.clone()), "401": unauthorized.clone(), "404": err("no output with that id")}}
+            },
+            "/api/outputs/{id}/test": {"post": {"summary": "Light the output's LED range in a moving pattern (red, green, blue passes) for 3 s of engine time", "parameters": id_param.clone(), "requestBody": body(obj.clone()),
+                "responses": {"200": ok("{success, id, seconds}", obj.clone()), "401": unauthorized.clone(), "404": err("no output with that id"), "409": err("nothing_to_test: a WLED audio-sync output has no LEDs")}}}
     })
 }
 

@@ -77,6 +77,11 @@ impl SourceSwitch {
             .clone()
     }
 
+    /// The capture devices the switch opens microphones from.
+    pub fn inputs(&self) -> &'static dyn k1_io::sources::live::devices::InputDevices {
+        self.factory.inputs
+    }
+
     /// Sources switched to (and taken by the audio loop) since the start.
     pub fn swaps(&self) -> u64 {
         self.swaps.load(Ordering::Relaxed)
@@ -97,7 +102,7 @@ impl SourceSwitch {
             "source_name": c.name,
             "source_kind": c.kind,
             "source_state": state,
-            "source_kinds": available_kinds(),
+            "source_kinds": available_kinds(self.factory.inputs.available()),
         })
     }
 
@@ -233,11 +238,11 @@ fn check_regular_file(path: &std::path::Path) -> Result<(), ApiError> {
 }
 
 /// The kinds of source this build can switch to (stdin only at the start; the microphone only
-/// with the `audio` feature).
-pub fn available_kinds() -> Vec<&'static str> {
+/// where there are capture devices: `mics`, the `audio` feature).
+pub fn available_kinds(mics: bool) -> Vec<&'static str> {
     KINDS
         .into_iter()
-        .filter(|k| *k != "stdin" && (k1_io::sources::live::HAS_AUDIO || *k != "mic"))
+        .filter(|k| *k != "stdin" && (mics || *k != "mic"))
         .collect()
 }
 

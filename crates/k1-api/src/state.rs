@@ -95,6 +95,8 @@ pub struct Inner {
     pub wizard: Option<super::latency::Wizard>,
     /// Set while the wizard runs.
     pub wizard_busy: super::latency::WizardBusy,
+    /// How `POST /api/outputs/discover` finds WLED devices (mDNS; a fake in tests).
+    pub discovery: super::outputs::Discovery,
 }
 
 impl ApiState {
@@ -118,7 +120,19 @@ impl ApiState {
             connections: Arc::default(),
             wizard: None,
             wizard_busy: super::latency::WizardBusy::default(),
+            discovery: Arc::new(super::discover::find),
         }))
+    }
+
+    /// The same state finding WLED devices with `discovery` (before the server starts).
+    pub fn with_discovery(self, discovery: super::outputs::Discovery) -> Self {
+        match Arc::try_unwrap(self.0) {
+            Ok(mut inner) => {
+                inner.discovery = discovery;
+                ApiState(Arc::new(inner))
+            }
+            Err(shared) => ApiState(shared),
+        }
     }
 
     /// The same state with the latency wizard `wizard` (before the server starts).

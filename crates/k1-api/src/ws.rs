@@ -243,6 +243,8 @@ pub fn telemetry_json(state: &ApiState, sent: u64, skipped: u64) -> Value {
         "chroma": round3(&s.chroma),
         "current_pattern": state.shared.settings().pattern,
         "source": state.source.current().name,
+        "input": super::input::level_json(s),
+        "power": super::power::reply(state),
         "metrics": {
             "fps": w.fps,
             "frame_time_p99_ms": w.frame_time.p99_ms,

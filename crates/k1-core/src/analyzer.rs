@@ -89,7 +89,23 @@ impl Analyzer {
 
     /// Analyses one hop of mono samples (nominally -1..=1) and returns the new snapshot.
     /// Non-finite samples are replaced by silence and counted in [`Snapshot::bad_samples`].
+    /// The same as [`Analyzer::process_hop_with_air`] with no air.
     pub fn process_hop(&mut self, samples: &[f32]) -> Result<&Snapshot, HopError> {
+        self.process_hop_with_air(samples, None)
+    }
+
+    /// Analyses one hop as [`Analyzer::process_hop`] does, with the hop's air power: the mean
+    /// power, per sample of the hop, of the octave above the configured rate's Nyquist limit
+    /// (6.4 to 12.8 kHz at 12.8 kHz), which the host measures from the audio before it is
+    /// resampled. It lets the onset detector hear closed hats and shakers; the beat tracker
+    /// and tempo bank never see it, so beats, tempo and phase are the same with or without.
+    /// `None` (a source whose own rate cannot carry that octave) analyses exactly as
+    /// [`Analyzer::process_hop`] does; a value that is not a finite power counts as `None`.
+    pub fn process_hop_with_air(
+        &mut self,
+        samples: &[f32],
+        air: Option<f32>,
+    ) -> Result<&Snapshot, HopError> {
         if samples.len() != self.config.hop {
             return Err(HopError {
                 expected: self.config.hop,
@@ -166,6 +182,7 @@ impl Analyzer {
         };
         snap.rms_dbfs = to_dbfs(rms);
 
+        self.onsets.set_air(air);
         let (novelty_raw, novelty, onset) =
             self.onsets.end_hop(samples.len(), self.floor.rms, silent);
         snap.novelty = novelty;

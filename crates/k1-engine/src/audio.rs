@@ -80,7 +80,9 @@ impl AudioLoop<'_> {
                         unreported = None;
                     }
                     let was_calibrating = self.analyzer.calibrating();
-                    let snapshot = match self.analyzer.process_hop(&hop) {
+                    // The air band is a power: the gain applies squared.
+                    let air = self.source.hop_air().map(|p| p * gain * gain);
+                    let snapshot = match self.analyzer.process_hop_with_air(&hop, air) {
                         Ok(s) => *s,
                         Err(e) => {
                             self.events.send(Event::SourceFailed(e.to_string()));

@@ -30,6 +30,9 @@ mod audio_control;
 mod check;
 mod exchange;
 mod histogram;
+pub mod live_outputs;
+#[cfg(test)]
+mod live_outputs_tests;
 mod metrics;
 pub mod outputs;
 mod pacing;
@@ -43,6 +46,7 @@ mod sink_threads;
 mod swap;
 #[cfg(test)]
 mod swap_tests;
+mod test_pattern;
 #[cfg(test)]
 mod tests;
 mod threads;
@@ -50,12 +54,14 @@ mod threads;
 pub use audio_control::{CalibrationState, MAX_CALIBRATION_SECONDS, MAX_GAIN, MIN_GAIN};
 pub use check::CheckReport;
 pub use exchange::RenderSettings;
+pub use live_outputs::{BoardEntry, OutputBoard, TEST_SECONDS};
 pub use metrics::{Capture, Metrics, MetricsHub};
 pub use render::{Look, probe};
 pub use shared::{MetricsPair, Shared};
 pub use sink_threads::{SinkRunner, Step, run_sinks};
 pub use swap::Handover;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -216,6 +222,7 @@ pub fn run_shared(
     if let Some(floor) = config.noise_floor {
         analyzer.set_noise_floor(floor);
     }
+    shared.board.set_lowest_note(config.analysis.lowest_note);
     let hub = &shared.metrics;
     let snapshots = &shared.snapshots;
     let settings = &shared.settings;
@@ -331,22 +338,123 @@ pub fn run_shared(
                     layout: config.layout,
                     look: config.look,
                     sinks: &sink_wakers,
+                    live: &shared.board,
                     stop,
                     end,
                 }
                 .run();
             })
             .map_err(spawn_err("render"));
+        let live_events = events.clone();
         drop(events);
+
+        // The outputs on the board (started before the run or while it runs) get a thread of
+        // their own when the supervisor next looks; finished ones (stopped or replaced) are
+        // joined then.
+        let mut live_threads: Vec<std::thread::ScopedJoinHandle<'_, ()>> = Vec::new();
+        let mut group_started = false;
+        let mut start_live = || {
+            if !group_started && shared.board.wants_group() {
+                group_started = true;
+                let sink_events = live_events.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("k1-sink".into())
+                    .spawn_scoped(s, move || {
+                        if config.realtime {
+                            threads::prepare(
+                                "sink",
+                                None,
+                                Some(threads::SINK_PRIORITY),
+                                &sink_events,
+                            );
+                        }
+                        live_outputs::run_group(
+                            &shared.board,
+                            slot,
+                            stop,
+                            clock,
+                            SINK_POLL,
+                            hub,
+                            &sink_events,
+                            &shared.audio_offset,
+                        );
+                    });
+                match spawned {
+                    Ok(h) => {
+                        shared.board.add_group_waker(h.thread().clone());
+                        live_threads.push(h);
+                    }
+                    Err(e) => live_events.warn(format!("cannot start the outputs' thread: {e}")),
+                }
+            }
+            let (done, running): (Vec<_>, Vec<_>) = live_threads
+                .drain(..)
+                .partition(std::thread::ScopedJoinHandle::is_finished);
+            live_threads = running;
+            for h in done {
+                if h.join().is_err() {
+                    live_events.warn("an output's sink thread panicked; the output stopped");
+                }
+            }
+            for live_outputs::Waiting {
+                id,
+                mut sink,
+                control,
+            } in shared.board.take_waiting()
+            {
+                let sink_events = live_events.clone();
+                let own = Arc::clone(&control);
+                let spawned = std::thread::Builder::new()
+                    .name("k1-sink".into())
+                    .spawn_scoped(s, move || {
+                        if config.realtime {
+                            threads::prepare(
+                                "sink",
+                                None,
+                                Some(threads::SINK_PRIORITY),
+                                &sink_events,
+                            );
+                        }
+                        let mut one: [&mut dyn Sink; 1] = [&mut *sink];
+                        run_sinks(
+                            &mut one,
+                            slot,
+                            &own.stop,
+                            clock,
+                            SINK_POLL,
+                            hub,
+                            &sink_events,
+                            &shared.audio_offset,
+                        );
+                    });
+                match spawned {
+                    Ok(h) => {
+                        shared.board.add_waker(id, &control, h.thread().clone());
+                        live_threads.push(h);
+                    }
+                    Err(e) => live_events.warn(format!("cannot start output {id}'s thread: {e}")),
+                }
+            }
+        };
 
         // If a thread failed to start, stop the others and report it.
         let started = audio.is_ok() && render.is_ok() && sink_threads.iter().all(Result::is_ok);
         let reason = if started {
-            supervise(shared, &origin, end, clock, stop, &inbox, supervisor)
+            supervise(
+                shared,
+                &origin,
+                end,
+                clock,
+                stop,
+                &inbox,
+                supervisor,
+                &mut start_live,
+            )
         } else {
             StopReason::Requested
         };
         stop.store(true, Ordering::Relaxed);
+        shared.board.stop_all();
         // Sinks park between frames: wake them so they see the flag now.
         for t in sink_threads.iter().flatten() {
             t.thread().unpark();
@@ -371,6 +479,9 @@ pub fn run_shared(
         for t in sink_threads {
             join("sink", t);
         }
+        for t in live_threads {
+            join("sink", Ok(t));
+        }
         if let Some(err) = panicked {
             return Err(err);
         }
@@ -389,7 +500,8 @@ pub fn run_shared(
 }
 
 /// Watches the run until it should stop (the render loop sets `stop` itself at `end`); returns
-/// why.
+/// why. Each pass starts the outputs waiting on the board (`start_live`).
+#[allow(clippy::too_many_arguments)]
 fn supervise(
     shared: &Shared,
     origin: &Capture,
@@ -398,10 +510,12 @@ fn supervise(
     stop: &AtomicBool,
     inbox: &std::sync::mpsc::Receiver<Event>,
     supervisor: &mut dyn Supervisor,
+    start_live: &mut dyn FnMut(),
 ) -> StopReason {
     let mut last = origin.clone();
     let mut reason = None;
     loop {
+        start_live();
         while let Ok(event) = inbox.try_recv() {
             let mut r = StopReason::Requested;
             if note_end(&event, &mut r) {

@@ -52,6 +52,9 @@ pub struct RenderLoop<'a> {
     pub look: Look,
     /// The sink threads, woken (never waited for) when a frame is offered.
     pub sinks: &'a [std::thread::Thread],
+    /// The outputs started on the board, whose threads come and go while it runs: woken the
+    /// same way (the list is copied only when it changes, with `try_lock`).
+    pub live: &'a crate::live_outputs::OutputBoard,
     /// Set when the engine stops (by the render loop itself at `end`).
     pub stop: &'a AtomicBool,
     /// The engine-clock time at which the run is over (`EngineConfig::run_for`), if any: the
@@ -149,6 +152,7 @@ impl RenderLoop<'_> {
         let mut settings = self.settings.reader();
         let mut painter = Painter::new(self.layout, self.look, settings.read());
         let mut frame = Frame::new(self.layout.leds());
+        let mut live = crate::live_outputs::LiveWakers::default();
         let mut pacer = Pacer::new(self.clock.now(), self.period);
         let mut phase = PhaseLock::new(self.period, self.hop_period);
         let (mut retries, mut fallbacks) = (0u64, 0u64);
@@ -188,6 +192,7 @@ impl RenderLoop<'_> {
                 for sink in self.sinks {
                     sink.unpark();
                 }
+                live.wake(self.live);
             } else {
                 m.sink_drops.fetch_add(1, Ordering::Relaxed);
             }

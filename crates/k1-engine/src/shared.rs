@@ -45,6 +45,8 @@ pub struct Shared {
     /// The input's audio offset, ms: every output holds its frames this much longer (or, when
     /// negative, shorter; see `k1_io::sinks::delay`).
     pub(super) audio_offset: AudioOffset,
+    /// The LED outputs that can be started, replaced and stopped while the engine runs.
+    pub(super) board: super::live_outputs::OutputBoard,
 }
 
 impl Shared {
@@ -62,6 +64,7 @@ impl Shared {
             layout,
             outputs: k1_io::outputs::OutputRegistry::default(),
             audio_offset: AudioOffset::default(),
+            board: super::live_outputs::OutputBoard::default(),
         }
     }
 
@@ -106,6 +109,18 @@ impl Shared {
     /// Adds an output's counters to what [`Shared::outputs`] reports.
     pub fn register_output(&self, handle: std::sync::Arc<k1_io::outputs::OutputHandle>) {
         self.outputs.register(handle);
+    }
+
+    /// The outputs' registry itself (to replace or remove a handle when an output is edited
+    /// or stopped while running).
+    pub(crate) fn output_registry(&self) -> &k1_io::outputs::OutputRegistry {
+        &self.outputs
+    }
+
+    /// The LED outputs started through [`crate::outputs::start_output`]: their ids, tests, and
+    /// the threads the engine runs them on.
+    pub fn board(&self) -> &super::live_outputs::OutputBoard {
+        &self.board
     }
 
     /// The LED layout the engine draws.

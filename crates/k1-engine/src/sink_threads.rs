@@ -102,7 +102,11 @@ impl<'a, 'b> SinkRunner<'a, 'b> {
         let mut wait = poll;
         let mut wants_frame = false;
         for (sink, lane) in self.sinks.iter_mut().zip(self.lanes.iter_mut()) {
-            let delay = effective_delay(sink.delay_ms(), offset_ms);
+            let delay = if sink.delays_itself() {
+                0
+            } else {
+                effective_delay(sink.delay_ms(), offset_ms)
+            };
             let delayed = delay > 0 || !lane.line.is_empty();
             if delayed && self.have > lane.queued {
                 lane.line.push(self.have, &self.frame, delay);
@@ -184,19 +188,25 @@ pub fn run_sinks(
     let poll_ns = duration_nanos(poll);
     while !stop.load(Ordering::Relaxed) {
         let step = runner.step(slot, clock.now(), poll_ns, offset.get(), metrics, events);
-        if step.wait == 0 {
-            continue;
-        }
-        let wait = Duration::from_nanos(step.wait);
-        if clock.exact() {
-            clock.sleep(wait);
-        } else if step.wants_frame {
-            std::thread::park_timeout(wait);
-        } else {
-            clock.sleep(wait.min(MAX_SLEEP));
-        }
+        pause(step, clock);
     }
     runner.finish(events);
+}
+
+/// Waits as `step` asks: not at all, until the render thread wakes the thread (for a frame),
+/// or for the time until the next sink is due (on a virtual clock, always the clock's sleep).
+pub(crate) fn pause(step: Step, clock: &dyn Clock) {
+    if step.wait == 0 {
+        return;
+    }
+    let wait = Duration::from_nanos(step.wait);
+    if clock.exact() {
+        clock.sleep(wait);
+    } else if step.wants_frame {
+        std::thread::park_timeout(wait);
+    } else {
+        clock.sleep(wait.min(MAX_SLEEP));
+    }
 }
 
 /// Writes frame `version` to one due sink and does its bookkeeping: the ticks or frames it

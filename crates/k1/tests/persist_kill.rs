@@ -198,7 +198,7 @@ fn outputs_of_a_restored_backup_are_used_by_the_next_run_and_those_of_a_run_are_
     third.child.wait().ok();
     assert_eq!(info["outputs"][0]["name"], "strip", "{info}");
     assert!(
-        third.early.iter().any(|l| l.contains("restored backup")),
+        third.early.iter().any(|l| l.contains("saved LED outputs")),
         "{:?}",
         third.early
     );

@@ -42,8 +42,8 @@ pub enum Doc {
     /// The noise floor from the last calibration (`calibration.json`, the `--noise-profile`
     /// format).
     Calibration,
-    /// LED outputs from a restored backup (`outputs.json`: `[[outputs]]` tables as JSON), used
-    /// by a run that names none.
+    /// LED outputs set over the API or from a restored backup (`outputs.json`: `[[outputs]]`
+    /// tables as JSON), used by a run that names none.
     Outputs,
 }
 

@@ -100,7 +100,7 @@ fn segment() -> impl Strategy<Value = String> {
 fn case() -> impl Strategy<Value = (Method, String, Vec<u8>)> {
     prop::sample::select(operations()).prop_flat_map(|(method, path, fields)| {
         (Just(method), Just(path), segment(), body(fields))
-            .prop_map(|(m, p, seg, b)| (m, p.replace("{name}", &seg), b))
+            .prop_map(|(m, p, seg, b)| (m, p.replace("{name}", &seg).replace("{id}", &seg), b))
     })
 }
 

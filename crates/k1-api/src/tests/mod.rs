@@ -4,8 +4,10 @@
 
 mod fuzz;
 mod hardened;
+mod input;
 mod latency;
 mod openapi;
+mod outputs;
 mod power;
 mod routes;
 mod saved;
@@ -52,6 +54,27 @@ pub fn state_over(store: Arc<Store>) -> ApiState {
 
 /// A state over a fresh engine state, with `security` and `store`.
 pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
+    state_parts(security, store, test_inputs())
+}
+
+/// The default state whose microphones come from `inputs`.
+pub fn state_with_inputs(
+    store: Arc<Store>,
+    inputs: &'static k1_io::sources::live::devices::FakeInputs,
+) -> ApiState {
+    let security = Security {
+        loopback_only: true,
+        ..Security::default()
+    };
+    state_parts(security, store, inputs)
+}
+
+/// A state over a fresh engine state, with `security`, `store` and capture devices `inputs`.
+fn state_parts(
+    security: Security,
+    store: Arc<Store>,
+    inputs: &'static k1_io::sources::live::devices::FakeInputs,
+) -> ApiState {
     let shared = Arc::new(Shared::new(layout_for(320), RenderSettings::DEFAULT));
     let factory = SourceFactory {
         rate: 12_800,
@@ -59,6 +82,7 @@ pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
         lowest_note: 33,
         playback: false,
         clock: k1_io::clock::MonotonicClock::new(),
+        inputs,
     };
     let current = CurrentSource {
         spec: "demo".into(),
@@ -72,7 +96,7 @@ pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
         current,
         None,
     ));
-    ApiState::new(
+    let state = ApiState::new(
         shared,
         store,
         DeviceInfo {
@@ -82,7 +106,22 @@ pub fn state_full(security: Security, store: Arc<Store>) -> ApiState {
         },
         source,
         security,
-    )
+    );
+    // No test browses the real network: discovery finds nothing unless a test says otherwise.
+    state.with_discovery(Arc::new(no_devices))
+}
+
+/// Discovery that finds nothing.
+fn no_devices(_wait: std::time::Duration) -> Result<Vec<crate::discover::Device>, String> {
+    Ok(Vec::new())
+}
+
+/// The capture devices every test state sees: a fixed list, no sound card. Tests that plug
+/// devices in and out make a state of their own with [`state_with_inputs`].
+pub fn test_inputs() -> &'static k1_io::sources::live::devices::FakeInputs {
+    static INPUTS: std::sync::OnceLock<&'static k1_io::sources::live::devices::FakeInputs> =
+        std::sync::OnceLock::new();
+    INPUTS.get_or_init(|| k1_io::sources::live::devices::FakeInputs::leak(Vec::new()))
 }
 
 /// The default state: loopback, no token.

@@ -10,7 +10,7 @@ const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 
 /// A concrete path for a templated one.
 pub fn concrete(path: &str) -> String {
-    path.replace("{name}", "some-preset")
+    path.replace("{name}", "some-preset").replace("{id}", "1")
 }
 
 #[tokio::test]

@@ -12,13 +12,13 @@ use crate::store::Doc;
 use k1_engine::Shared;
 
 /// Takes handed-over sources like the audio loop until dropped; counts the installs.
-struct FakeAudioLoop {
+pub(super) struct FakeAudioLoop {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<Vec<String>>>,
 }
 
 impl FakeAudioLoop {
-    fn start(shared: Arc<Shared>) -> Self {
+    pub(super) fn start(shared: Arc<Shared>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
@@ -46,7 +46,7 @@ impl FakeAudioLoop {
     }
 
     /// Stops it and returns the names of the sources it installed.
-    fn finish(mut self) -> Vec<String> {
+    pub(super) fn finish(mut self) -> Vec<String> {
         self.stop.store(true, Ordering::Relaxed);
         self.thread
             .take()

@@ -16,7 +16,7 @@ use crate::Shared;
 
 mod wled_sync;
 
-pub use wled_sync::{DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
+pub use wled_sync::{AnalysisDelay, DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
 
 /// The sink for `spec` on a frame of `total` LEDs, registered in `shared`. `lowest_note` (MIDI,
 /// spectrum bin 0) is for the audio-sync sender. Errors when the LED range does not fit.
@@ -26,6 +26,60 @@ pub fn build_sink(
     shared: &Arc<Shared>,
     lowest_note: u8,
 ) -> Result<Box<dyn Sink>, String> {
+    let (sink, handle) = make_sink(spec, total, shared, lowest_note)?;
+    shared.register_output(handle);
+    Ok(sink)
+}
+
+/// Starts the output `spec` on a running (or about to run) engine: builds its sink on the
+/// caller's thread, registers its counters and leaves it on the [`Shared::board`], where the
+/// engine gives it a thread of its own. Returns its id (for [`replace_output`],
+/// [`stop_output`] and [`OutputBoard::test`](crate::OutputBoard::test)). Errors, changing
+/// nothing, when its LED range does not fit the frame.
+pub fn start_output(shared: &Arc<Shared>, spec: &OutputSpec) -> Result<u64, String> {
+    let total = shared.layout().leds();
+    let (sink, handle) = make_sink(spec, total, shared, shared.board().lowest_note())?;
+    shared.register_output(Arc::clone(&handle));
+    Ok(shared.board().start(sink, handle))
+}
+
+/// Replaces output `id` by `spec`, in the same place and with the same id; the old sink is
+/// finished. `Ok(false)` if no output has that id; an error, changing nothing, when the new
+/// LED range does not fit.
+pub fn replace_output(shared: &Arc<Shared>, id: u64, spec: &OutputSpec) -> Result<bool, String> {
+    if !shared.board().list().iter().any(|e| e.id == id) {
+        return Ok(false);
+    }
+    let total = shared.layout().leds();
+    let (sink, handle) = make_sink(spec, total, shared, shared.board().lowest_note())?;
+    match shared.board().replace(id, sink, Arc::clone(&handle)) {
+        Some(old) => {
+            shared.output_registry().replace(&old, handle);
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Stops output `id` (its sink is finished on its thread) and removes its counters; false if
+/// no output has that id.
+pub fn stop_output(shared: &Shared, id: u64) -> bool {
+    match shared.board().stop(id) {
+        Some(old) => {
+            shared.output_registry().unregister(&old);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The sink for `spec` and its handle, not registered.
+fn make_sink(
+    spec: &OutputSpec,
+    total: usize,
+    shared: &Arc<Shared>,
+    lowest_note: u8,
+) -> Result<(Box<dyn Sink>, Arc<OutputHandle>), String> {
     let range = match spec.target {
         Target::WledSync { .. } => LedRange { start: 0, end: 0 },
         _ => spec.range_for(total)?,
@@ -90,10 +144,12 @@ pub fn build_sink(
         }
     };
     let handle = Arc::new(OutputHandle::new(spec, range));
-    shared.register_output(Arc::clone(&handle));
-    Ok(Box::new(
-        OutputSink::new(transport, handle, range, fps).sharing_a_thread(never_blocks(&spec.target)),
-    ))
+    // The audio-sync sender delays the analysis it sends by the audio offset itself.
+    let delays_itself = matches!(spec.target, Target::WledSync { .. });
+    let sink = OutputSink::new(transport, Arc::clone(&handle), range, fps)
+        .sharing_a_thread(never_blocks(&spec.target))
+        .delaying_itself(delays_itself);
+    Ok((Box::new(sink), handle))
 }
 
 /// True for the UDP outputs whose destination is an IP address (or a multicast group): their

@@ -9,6 +9,13 @@
 //! lost) and holds it until a packet carries it. Time is the frame's render time on the engine
 //! clock, so the pacing is exact under a virtual clock. The field mapping is
 //! `k1_core::proto::geq`'s (documented in `docs/outputs.md`).
+//!
+//! Latency compensation: a receiver shows the analysis the moment a packet arrives, so with a
+//! positive audio offset (the speaker is heard late) the sender holds each analysis back by the
+//! offset ([`AnalysisDelay`]), by the same rule as the LED outputs' frames
+//! (`k1_io::sinks::delay::effective_delay`, its own delay being 0): a packet sent at `t` carries
+//! the analysis published at `t - offset`. The sink runner hands it every frame at once
+//! (`Sink::delays_itself`), since holding the frame back would not hold back the analysis.
 
 use std::io;
 use std::sync::Arc;
@@ -20,6 +27,7 @@ use k1_core::proto::wled_sync::AudioSync;
 use k1_core::proto::{geq, wled_sync};
 
 use k1_io::clock::{Nanos, duration_nanos};
+use k1_io::sinks::delay::{CAPACITY, effective_delay};
 use k1_io::sinks::{Frame, Sent, Transport, UdpLink};
 
 use crate::Shared;
@@ -58,14 +66,19 @@ impl SyncPacer {
         }
     }
 
-    /// Takes in the newest snapshot at time `now`; returns the packet if one is due.
-    pub fn step(&mut self, snap: &Snapshot, now: Nanos) -> Option<AudioSync> {
+    /// Takes in a snapshot without sending: latches its onset or beat for the next packet.
+    pub fn observe(&mut self, snap: &Snapshot) {
         if snap.hop != self.last_hop {
             let wrapped = snap.confidence > 0.0 && snap.beat_phase + 0.5 < self.last_phase;
             self.peak |= snap.onset || snap.beat || wrapped;
             self.last_hop = snap.hop;
             self.last_phase = snap.beat_phase;
         }
+    }
+
+    /// Takes in the newest snapshot at time `now`; returns the packet if one is due.
+    pub fn step(&mut self, snap: &Snapshot, now: Nanos) -> Option<AudioSync> {
+        self.observe(snap);
         if self
             .last_sent
             .is_some_and(|t| now.saturating_sub(t) < self.interval)
@@ -87,11 +100,75 @@ impl SyncPacer {
     }
 }
 
+/// The analyses seen, each held until its publication time plus the delay: the audio-sync
+/// sender's latency compensation (see the module doc). Bounded: at most
+/// [`CAPACITY`] analyses (a second at 200 FPS needs 200); when full the oldest goes.
+#[derive(Debug, Default)]
+pub struct AnalysisDelay {
+    held: std::collections::VecDeque<(Nanos, Snapshot)>,
+    /// The newest analysis released so far (the empty one before the first).
+    current: Option<Snapshot>,
+}
+
+impl AnalysisDelay {
+    /// An empty delay.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Holds `snap`, published at `at`, unless it is the same hop as the newest held.
+    pub fn push(&mut self, at: Nanos, snap: &Snapshot) {
+        let newest = self
+            .held
+            .back()
+            .map(|(_, s)| s.hop)
+            .or(self.current.map(|s| s.hop));
+        if newest == Some(snap.hop) {
+            return;
+        }
+        if self.held.len() >= CAPACITY {
+            self.held.pop_front();
+        }
+        self.held.push_back((at, *snap));
+    }
+
+    /// Releases every analysis due at `now` under `delay`, oldest first, through `each` (the
+    /// pacer latches their beats); returns the newest released so far.
+    pub fn release(
+        &mut self,
+        now: Nanos,
+        delay: Nanos,
+        mut each: impl FnMut(&Snapshot),
+    ) -> Snapshot {
+        while let Some((at, _)) = self.held.front() {
+            if at.saturating_add(delay) > now {
+                break;
+            }
+            if let Some((_, snap)) = self.held.pop_front() {
+                each(&snap);
+                self.current = Some(snap);
+            }
+        }
+        self.current.unwrap_or(Snapshot::EMPTY)
+    }
+
+    /// Analyses held now.
+    pub fn len(&self) -> usize {
+        self.held.len()
+    }
+
+    /// True when none is held.
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+}
+
 /// Sends the analysis as audio-sync packets.
 pub struct WledSyncTransport {
     link: UdpLink,
     shared: Arc<Shared>,
     pacer: SyncPacer,
+    delay: AnalysisDelay,
     buf: [u8; wled_sync::LEN],
 }
 
@@ -109,6 +186,7 @@ impl WledSyncTransport {
             link: UdpLink::new(host, port),
             shared,
             pacer: SyncPacer::new(interval, lowest_note),
+            delay: AnalysisDelay::new(),
             buf: [0; wled_sync::LEN],
         }
     }
@@ -116,8 +194,13 @@ impl WledSyncTransport {
 
 impl Transport for WledSyncTransport {
     fn send(&mut self, _pixels: &[Rgb8], frame: &Frame) -> io::Result<Sent> {
-        let snap = self.shared.latest().snapshot;
-        let Some(packet) = self.pacer.step(&snap, frame.rendered_at) else {
+        let latest = self.shared.latest();
+        let now = frame.rendered_at;
+        self.delay.push(latest.published, &latest.snapshot);
+        let delay = effective_delay(0, self.shared.audio_offset_ms());
+        let pacer = &mut self.pacer;
+        let snap = self.delay.release(now, delay, |s| pacer.observe(s));
+        let Some(packet) = self.pacer.step(&snap, now) else {
             return Ok(Sent::NotDue);
         };
         let n = wled_sync::encode(&mut self.buf, &packet).map_err(io::Error::other)?;

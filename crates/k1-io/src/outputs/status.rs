@@ -101,6 +101,11 @@ impl OutputHandle {
         takes_frames(self.kind)
     }
 
+    /// The LEDs of the frame it sends.
+    pub fn leds(&self) -> LedRange {
+        self.leds
+    }
+
     /// The output's own delay now, ms.
     pub fn delay_ms(&self) -> u32 {
         self.delay_ms.load(Ordering::Relaxed)
@@ -182,6 +187,24 @@ impl OutputRegistry {
             .push(handle);
     }
 
+    /// Puts `new` in the place of `old` (an output edited while running keeps its place), or
+    /// adds it at the end if `old` is not registered.
+    pub fn replace(&self, old: &Arc<OutputHandle>, new: Arc<OutputHandle>) {
+        let mut outputs = self.outputs.lock().unwrap_or_else(|p| p.into_inner());
+        match outputs.iter_mut().find(|h| Arc::ptr_eq(h, old)) {
+            Some(slot) => *slot = new,
+            None => outputs.push(new),
+        }
+    }
+
+    /// Removes `handle` (an output stopped while running); returns false if it was not there.
+    pub fn unregister(&self, handle: &Arc<OutputHandle>) -> bool {
+        let mut outputs = self.outputs.lock().unwrap_or_else(|p| p.into_inner());
+        let before = outputs.len();
+        outputs.retain(|h| !Arc::ptr_eq(h, handle));
+        outputs.len() != before
+    }
+
     /// Each output's handle, in order (to change its delay).
     pub fn handles(&self) -> Vec<Arc<OutputHandle>> {
         self.outputs
@@ -228,6 +251,22 @@ mod tests {
         assert!(h.recovered(), "recovery is reported once");
         assert!(!h.recovered());
         assert!(reg.statuses()[0].healthy);
+        let other = super::super::parse("ddp://g").unwrap();
+        let g = Arc::new(OutputHandle::new(&other, other.range_for(20).unwrap()));
+        let g2 = Arc::new(OutputHandle::new(&other, other.range_for(20).unwrap()));
+        reg.register(Arc::clone(&g));
+        reg.replace(&h, Arc::clone(&g2));
+        let names: Vec<String> = reg.statuses().into_iter().map(|s| s.url).collect();
+        assert_eq!(
+            names,
+            ["ddp://g", "ddp://g"],
+            "the replacement keeps the first place"
+        );
+        assert!(reg.unregister(&g2));
+        assert!(!reg.unregister(&g2), "removed once");
+        assert!(Arc::ptr_eq(&reg.handles()[0], &g));
+        reg.unregister(&g);
+        reg.register(Arc::clone(&h));
         let json = serde_json::to_value(&reg.statuses()[0]).unwrap();
         assert_eq!(json["leds"]["end"], 20);
         assert_eq!(json["fps_limit"], 60.0);

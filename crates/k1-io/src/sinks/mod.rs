@@ -120,6 +120,13 @@ pub trait Sink: Send {
         0
     }
 
+    /// True if the sink applies the latency compensation itself, so the runner hands it every
+    /// frame at once and holds nothing back: the WLED audio-sync sender delays the analysis it
+    /// sends (by the audio offset), which a held-back LED frame does not carry.
+    fn delays_itself(&self) -> bool {
+        false
+    }
+
     /// Sends one frame out.
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError>;
 

@@ -65,6 +65,7 @@ pub struct OutputSink {
     recovery: Duration,
     note: Option<String>,
     shares_thread: bool,
+    delays_itself: bool,
 }
 
 impl OutputSink {
@@ -87,6 +88,7 @@ impl OutputSink {
             recovery: RECOVERY,
             note: None,
             shares_thread: false,
+            delays_itself: false,
         }
     }
 
@@ -94,6 +96,13 @@ impl OutputSink {
     /// may share a sink thread with others like it.
     pub fn sharing_a_thread(mut self, shares: bool) -> Self {
         self.shares_thread = shares;
+        self
+    }
+
+    /// Marks the output as applying the latency compensation itself (see
+    /// [`Sink::delays_itself`]): its transport gets every frame at once.
+    pub fn delaying_itself(mut self, itself: bool) -> Self {
+        self.delays_itself = itself;
         self
     }
 
@@ -121,6 +130,10 @@ impl Sink for OutputSink {
 
     fn delay_ms(&self) -> u32 {
         self.handle.delay_ms()
+    }
+
+    fn delays_itself(&self) -> bool {
+        self.delays_itself
     }
 
     fn write(&mut self, frame: &Frame) -> Result<(), SinkError> {

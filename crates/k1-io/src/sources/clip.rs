@@ -11,6 +11,8 @@ pub struct ClipSource {
     stats: SourceStats,
     /// The clip at the engine rate.
     samples: Vec<f32>,
+    /// The air band's power of each sample, when the clip's rate carries it.
+    air: Option<Vec<f32>>,
     /// Original length in frames at the input rate (for the duration).
     input_frames: u64,
     loops: u32,
@@ -30,17 +32,17 @@ impl ClipSource {
     ) -> Result<Self, SourceError> {
         let non_finite = samples.iter().filter(|s| !s.is_finite()).count() as u64;
         let clean = samples.iter().map(|&s| if s.is_finite() { s } else { 0.0 });
-        let at_engine_rate: Vec<f32> = if rate == engine_rate {
-            clean.collect()
+        let (at_engine_rate, air) = if rate == engine_rate {
+            (clean.collect(), None)
         } else {
             let clean: Vec<f32> = clean.collect();
-            let mut resampler = StreamResampler::new(rate, engine_rate)?;
-            let mut out = Vec::with_capacity(
-                usize::try_from(resampler.output_len(clean.len() as u64)).unwrap_or(0),
-            );
-            resampler.push(&clean, &mut out)?;
-            resampler.finish(&mut out)?;
-            out
+            let mut resampler = StreamResampler::with_air(rate, engine_rate)?;
+            let len = usize::try_from(resampler.output_len(clean.len() as u64)).unwrap_or(0);
+            let mut out = Vec::with_capacity(len);
+            let mut air = Vec::with_capacity(if resampler.has_air() { len } else { 0 });
+            resampler.push_with_air(&clean, &mut out, &mut air)?;
+            resampler.finish_with_air(&mut out, &mut air)?;
+            (out, resampler.has_air().then_some(air))
         };
         let seconds = samples.len() as f64 * f64::from(loops) / f64::from(rate.max(1));
         Ok(Self {
@@ -56,6 +58,7 @@ impl ClipSource {
                 ..SourceStats::default()
             },
             samples: at_engine_rate,
+            air,
             input_frames: samples.len() as u64,
             loops,
             loop_index: 0,
@@ -82,6 +85,29 @@ impl Source for ClipSource {
     }
 
     fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError> {
+        self.read_into(buf, None)
+    }
+
+    fn stats(&self) -> SourceStats {
+        self.stats
+    }
+
+    fn has_air(&self) -> bool {
+        self.air.is_some()
+    }
+
+    fn read_with_air(&mut self, buf: &mut [f32], air: &mut [f32]) -> Result<usize, SourceError> {
+        self.read_into(buf, Some(air))
+    }
+}
+
+impl ClipSource {
+    /// [`Source::read`], and [`Source::read_with_air`] when `air` is given.
+    fn read_into(
+        &mut self,
+        buf: &mut [f32],
+        mut air: Option<&mut [f32]>,
+    ) -> Result<usize, SourceError> {
         let mut written = 0;
         while written < buf.len() && self.loop_index < self.loops {
             let rest = self.samples.get(self.pos..).unwrap_or(&[]);
@@ -98,14 +124,23 @@ impl Source for ClipSource {
             for (dst, &src) in buf.iter_mut().skip(written).zip(rest.iter().take(n)) {
                 *dst = src;
             }
+            if let Some(d) = air
+                .as_deref_mut()
+                .and_then(|a| a.get_mut(written..written + n))
+            {
+                match self
+                    .air
+                    .as_ref()
+                    .and_then(|a| a.get(self.pos..self.pos + n))
+                {
+                    Some(s) => d.copy_from_slice(s),
+                    None => d.fill(0.0),
+                }
+            }
             written += n;
             self.pos += n;
         }
         Ok(written)
-    }
-
-    fn stats(&self) -> SourceStats {
-        self.stats
     }
 }
 

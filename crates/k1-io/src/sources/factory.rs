@@ -9,7 +9,11 @@
 
 use std::sync::Arc;
 
-use super::live::{LiveError, LiveSource, Paced, PcmSource, SharedStart, WledSyncSource};
+use super::live::devices::InputDevices;
+use super::live::{
+    LiveError, LiveSource, Paced, PcmSource, Reconnecting, SOURCE_BACKOFF, SharedStart,
+    WledSyncSource,
+};
 use super::spec::SourceSpec;
 use super::{ClipSource, FileSource, SourceError};
 use crate::clock::{MonotonicClock, Nanos};
@@ -53,6 +57,8 @@ pub struct SourceFactory {
     pub playback: bool,
     /// The engine clock (capture and playback timestamps).
     pub clock: MonotonicClock,
+    /// The capture devices (`super::live::devices::system()`; tests give a fake list).
+    pub inputs: &'static dyn InputDevices,
 }
 
 /// An open source, ready to hand to the audio thread.
@@ -230,47 +236,42 @@ impl SourceFactory {
     }
 
     /// Opens an input device now (so a missing one is reported at once) and wraps it so that it
-    /// is reopened with backoff if it fails later.
-    #[cfg(feature = "audio")]
+    /// is reopened with backoff if it fails later (unplugged: the audio loop goes on with no
+    /// hops, and the device is back as soon as it is plugged in again).
     fn open_mic(
         &self,
         device: Option<String>,
         notes: &mut Vec<String>,
     ) -> Result<(Install, String), OpenError> {
-        use super::live::mic::MicSource;
-        use super::live::{Reconnecting, SOURCE_BACKOFF};
+        let inputs = self.inputs;
+        if !inputs.available() {
+            return Err(OpenError::NoAudio);
+        }
         let (rate, clock) = (self.rate, self.clock);
-        let mic = MicSource::open(device.as_deref(), rate, clock)
+        let opened = inputs
+            .open(device.as_deref(), rate, clock)
             .map_err(|e| OpenError::NotFound(format!("cannot open the microphone: {e}")))?;
-        if mic.device_rate() != rate {
+        if opened.device_rate != rate {
             notes.push(format!(
                 "the microphone runs at {} Hz: resampling to {rate} Hz adds latency",
-                mic.device_rate()
+                opened.device_rate
             ));
         }
+        let mic = opened.source;
         let name = format!("microphone \"{}\"", mic.name());
         let label = name.clone();
         let install: Install = Box::new(move || {
             let reopen = move || {
-                MicSource::open(device.as_deref(), rate, clock)
-                    .map(|m| Box::new(m) as Box<dyn LiveSource>)
+                inputs
+                    .open(device.as_deref(), rate, clock)
+                    .map(|m| m.source as Box<dyn LiveSource>)
             };
-            let first = Some(Box::new(mic) as Box<dyn LiveSource>);
+            let first = Some(mic as Box<dyn LiveSource>);
             Ok(
                 Box::new(Reconnecting::new(label, first, reopen, SOURCE_BACKOFF))
                     as Box<dyn LiveSource>,
             )
         });
         Ok((install, name))
-    }
-
-    /// Without the `audio` feature there is no microphone.
-    #[cfg(not(feature = "audio"))]
-    fn open_mic(
-        &self,
-        _device: Option<String>,
-        _notes: &mut Vec<String>,
-    ) -> Result<(Install, String), OpenError> {
-        Err(OpenError::NoAudio)
     }
 }

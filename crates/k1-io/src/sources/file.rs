@@ -69,6 +69,8 @@ pub struct FileSource {
     resampler: StreamResampler,
     /// Resampled samples; those before `ready_pos` have been read.
     ready: Vec<f32>,
+    /// The air band's power of each sample in `ready`, when the rate carries it.
+    ready_air: Vec<f32>,
     ready_pos: usize,
     ended: bool,
     /// Where the time went, when asked for by [`FileSource::measure_stages`].
@@ -191,6 +193,7 @@ impl FileSource {
             mono: Vec::new(),
             resampler: placeholder,
             ready: Vec::new(),
+            ready_air: Vec::new(),
             ready_pos: 0,
             ended: false,
             stages: None,
@@ -206,7 +209,7 @@ impl FileSource {
         source.info.input_rate = first.rate;
         source.info.channels = first.channels;
         source.info.expected_seconds = num_frames.map(|n| n as f64 / f64::from(first.rate));
-        source.resampler = StreamResampler::new(first.rate, engine_rate)?;
+        source.resampler = StreamResampler::with_air(first.rate, engine_rate)?;
         source.resample(&first)?;
         Ok(source)
     }
@@ -348,8 +351,44 @@ impl FileSource {
         self.stats.non_finite += block.non_finite;
         self.stats.input_frames += block.frames as u64;
         self.stats.filled_frames += block.filled as u64;
-        self.resampler.push(&self.mono, &mut self.ready)?;
+        self.resampler
+            .push_with_air(&self.mono, &mut self.ready, &mut self.ready_air)?;
         Ok(())
+    }
+
+    /// [`Source::read`], and [`Source::read_with_air`] when `air` is given: copies out of the
+    /// ready buffers, refilling them as they run dry.
+    fn read_into(
+        &mut self,
+        buf: &mut [f32],
+        mut air: Option<&mut [f32]>,
+    ) -> Result<usize, SourceError> {
+        let mut written = 0;
+        while let Some(dst) = buf.get_mut(written..).filter(|d| !d.is_empty()) {
+            self.fill()?;
+            let src = self.ready.get(self.ready_pos..).unwrap_or(&[]);
+            if src.is_empty() {
+                break;
+            }
+            let n = dst.len().min(src.len());
+            if let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) {
+                d.copy_from_slice(s);
+            }
+            if let Some(d) = air
+                .as_deref_mut()
+                .and_then(|a| a.get_mut(written..written + n))
+            {
+                // Without a meter the air buffer stays empty: no air.
+                let s = self.ready_air.get(self.ready_pos..self.ready_pos + n);
+                match s {
+                    Some(s) => d.copy_from_slice(s),
+                    None => d.fill(0.0),
+                }
+            }
+            self.ready_pos += n;
+            written += n;
+        }
+        Ok(written)
     }
 
     /// Decodes and resamples until some output is ready or the stream has ended. Called only
@@ -359,6 +398,7 @@ impl FileSource {
             return Ok(());
         }
         self.ready.clear();
+        self.ready_air.clear();
         self.ready_pos = 0;
         while self.ready.is_empty() && !self.ended {
             let started = self.stages.map(|_| Instant::now());
@@ -370,7 +410,8 @@ impl FileSource {
             match block {
                 Some(block) => self.resample(&block)?,
                 None => {
-                    self.resampler.finish(&mut self.ready)?;
+                    self.resampler
+                        .finish_with_air(&mut self.ready, &mut self.ready_air)?;
                     self.ended = true;
                     let damage = self.stats().damage_summary(self.info.input_rate);
                     if let Some(damage) = damage {
@@ -395,21 +436,7 @@ impl Source for FileSource {
     }
 
     fn read(&mut self, buf: &mut [f32]) -> Result<usize, SourceError> {
-        let mut written = 0;
-        while let Some(dst) = buf.get_mut(written..).filter(|d| !d.is_empty()) {
-            self.fill()?;
-            let src = self.ready.get(self.ready_pos..).unwrap_or(&[]);
-            if src.is_empty() {
-                break;
-            }
-            let n = dst.len().min(src.len());
-            if let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) {
-                d.copy_from_slice(s);
-            }
-            self.ready_pos += n;
-            written += n;
-        }
-        Ok(written)
+        self.read_into(buf, None)
     }
 
     fn stats(&self) -> SourceStats {
@@ -417,6 +444,14 @@ impl Source for FileSource {
             damaged_pages: self.dropped_pages.load(Ordering::Relaxed),
             ..self.stats
         }
+    }
+
+    fn has_air(&self) -> bool {
+        self.resampler.has_air()
+    }
+
+    fn read_with_air(&mut self, buf: &mut [f32], air: &mut [f32]) -> Result<usize, SourceError> {
+        self.read_into(buf, Some(air))
     }
 }
 

@@ -4,9 +4,15 @@
 //! analysis loop only ever sees what the core wants: mono samples at `Config::sample_rate`, with
 //! sample 0 at the start of the original recording (resampler delay already removed).
 //!
+//! A source read at a native rate above the engine rate can also say, per sample, how much power
+//! the input had in the *air band* just above the engine rate's Nyquist limit
+//! ([`Source::read_with_air`], [`read_hop_with_air`]): the onset detector's view of hats and
+//! shakers, which the engine-rate samples cannot hold.
+//!
 //! For `k1 run`, a [`SourceSpec`] names a live source (`demo`, `mic`, a file, ...) and the
 //! [`SourceFactory`] opens it, at the start and when the API switches sources.
 
+mod air;
 mod clip;
 mod ended;
 mod error;
@@ -16,6 +22,7 @@ pub mod live;
 mod resample;
 mod spec;
 
+pub use air::AirMeter;
 pub use clip::ClipSource;
 pub use ended::Ended;
 pub use error::SourceError;
@@ -119,6 +126,22 @@ pub trait Source {
 
     /// Counters so far; final once [`Source::read`] has returned 0.
     fn stats(&self) -> SourceStats;
+
+    /// True when [`Source::read_with_air`] measures the air band: the source's native rate is
+    /// high enough to carry it. Sources without air (the default) give zeros there.
+    fn has_air(&self) -> bool {
+        false
+    }
+
+    /// [`Source::read`], also writing to `air[i]` the air band's mean power around `buf[i]`
+    /// (the octave above the engine rate's Nyquist limit, measured at the native rate; see
+    /// [`AirMeter`]) for every sample written. `air` must be at least as long as `buf`; the
+    /// samples are exactly those [`Source::read`] would give.
+    fn read_with_air(&mut self, buf: &mut [f32], air: &mut [f32]) -> Result<usize, SourceError> {
+        let n = self.read(buf)?;
+        air.iter_mut().take(n).for_each(|a| *a = 0.0);
+        Ok(n)
+    }
 }
 
 impl<T: Source + ?Sized> Source for Box<T> {
@@ -130,6 +153,12 @@ impl<T: Source + ?Sized> Source for Box<T> {
     }
     fn stats(&self) -> SourceStats {
         (**self).stats()
+    }
+    fn has_air(&self) -> bool {
+        (**self).has_air()
+    }
+    fn read_with_air(&mut self, buf: &mut [f32], air: &mut [f32]) -> Result<usize, SourceError> {
+        (**self).read_with_air(buf, air)
     }
 }
 
@@ -158,6 +187,38 @@ pub fn read_hop<S: Source + ?Sized>(
         tail.fill(0.0);
     }
     Ok(Some(filled))
+}
+
+/// [`read_hop`], also returning the hop's air power when the source measures it: the mean over
+/// the hop's samples of [`Source::read_with_air`]'s values (the zero padding counts as no air),
+/// what [`k1_core::Analyzer::process_hop_with_air`] takes. `air` is scratch as long as `hop`.
+pub fn read_hop_with_air<S: Source + ?Sized>(
+    source: &mut S,
+    hop: &mut [f32],
+    air: &mut [f32],
+) -> Result<Option<(usize, Option<f32>)>, SourceError> {
+    if !source.has_air() || air.len() < hop.len() {
+        return Ok(read_hop(source, hop)?.map(|filled| (filled, None)));
+    }
+    let mut filled = 0;
+    while filled < hop.len() {
+        let (Some(rest), Some(rest_air)) = (hop.get_mut(filled..), air.get_mut(filled..)) else {
+            break;
+        };
+        let n = source.read_with_air(rest, rest_air)?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    if filled == 0 {
+        return Ok(None);
+    }
+    if let Some(tail) = hop.get_mut(filled..) {
+        tail.fill(0.0);
+    }
+    let sum: f32 = air.iter().take(filled).sum();
+    Ok(Some((filled, Some(sum / hop.len().max(1) as f32))))
 }
 
 #[cfg(test)]

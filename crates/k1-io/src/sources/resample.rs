@@ -12,9 +12,15 @@
 //! (2,093 Hz) came out 5.9 dB down. Every block is therefore at least [`MIN_BLOCK_OUT`] output
 //! frames (and [`MIN_BLOCK_IN`] input frames), so every rate pair gets the same pass band as
 //! 44.1 kHz (see the `resample_levels` test).
+//!
+//! Built with [`StreamResampler::with_air`], it also measures the air band (the octave above the
+//! output's Nyquist limit) from the input, one value per output sample, on the same timeline
+//! ([`super::air`]); the output samples are the same either way.
 
 use rubato::audioadapter_buffers::direct::SequentialSlice;
 use rubato::{Fft, FixedSync, Resampler, WindowFunction};
+
+use super::air::AirMeter;
 
 /// Chunk size (input frames) asked of the FFT resampler; it rounds to fit the rate ratio.
 const CHUNK: usize = 1024;
@@ -47,6 +53,8 @@ pub enum ResampleError {
 /// When both rates are equal it passes samples through untouched.
 pub struct StreamResampler {
     inner: Option<Box<Fft<f32>>>,
+    /// The air band's meter, when asked for and the input rate carries the band.
+    air: Option<AirMeter>,
     input_rate: u32,
     output_rate: u32,
     /// Input not yet consumed by the resampler.
@@ -99,6 +107,7 @@ impl StreamResampler {
         };
         Ok(Self {
             inner,
+            air: None,
             input_rate,
             output_rate,
             pending: Vec::new(),
@@ -109,6 +118,20 @@ impl StreamResampler {
             output_total: 0,
             finished: false,
         })
+    }
+
+    /// [`StreamResampler::new`], also measuring the air band when the input rate carries it
+    /// (see [`StreamResampler::has_air`] and [`StreamResampler::push_with_air`]).
+    pub fn with_air(input_rate: u32, output_rate: u32) -> Result<Self, ResampleError> {
+        let mut resampler = Self::new(input_rate, output_rate)?;
+        resampler.air = AirMeter::new(input_rate, output_rate);
+        Ok(resampler)
+    }
+
+    /// True when the air band is measured: built with [`StreamResampler::with_air`] from an
+    /// input rate above 1.1 times the output rate.
+    pub fn has_air(&self) -> bool {
+        self.air.is_some()
     }
 
     /// Output frames that `input_frames` input frames turn into, rounded up.
@@ -127,12 +150,30 @@ impl StreamResampler {
     where
         O: for<'a> Extend<&'a f32>,
     {
+        self.push_with_air(input, out, &mut Discard)
+    }
+
+    /// [`StreamResampler::push`], also appending to `air` the air band's mean power for each
+    /// sample appended to `out` (when [`StreamResampler::has_air`]; nothing otherwise).
+    pub fn push_with_air<O, A>(
+        &mut self,
+        input: &[f32],
+        out: &mut O,
+        air: &mut A,
+    ) -> Result<(), ResampleError>
+    where
+        O: for<'a> Extend<&'a f32>,
+        A: Extend<f32>,
+    {
         if self.finished {
             return Err(ResampleError::Process(
                 "input after the end of the stream".into(),
             ));
         }
         self.input_total += input.len() as u64;
+        if let Some(meter) = self.air.as_mut() {
+            meter.push(input);
+        }
         let Some(need) = self.inner.as_ref().map(|r| r.input_frames_next()) else {
             out.extend(input);
             self.output_total += input.len() as u64;
@@ -154,14 +195,14 @@ impl StreamResampler {
                 return Ok(());
             }
             let pending = std::mem::take(&mut self.pending);
-            let result = self.process(&pending, out, None);
+            let result = self.process(&pending, out, air, None);
             self.pending = pending;
             self.pending.clear();
             result?;
         }
         let mut chunks = rest.chunks_exact(need);
         for chunk in chunks.by_ref() {
-            self.process(chunk, out, None)?;
+            self.process(chunk, out, air, None)?;
         }
         self.pending.extend_from_slice(chunks.remainder());
         Ok(())
@@ -173,6 +214,16 @@ impl StreamResampler {
     where
         O: for<'a> Extend<&'a f32>,
     {
+        self.finish_with_air(out, &mut Discard)
+    }
+
+    /// [`StreamResampler::finish`], also appending the air band's power of the last samples
+    /// to `air` (as [`StreamResampler::push_with_air`] does).
+    pub fn finish_with_air<O, A>(&mut self, out: &mut O, air: &mut A) -> Result<(), ResampleError>
+    where
+        O: for<'a> Extend<&'a f32>,
+        A: Extend<f32>,
+    {
         if self.finished {
             return Ok(());
         }
@@ -181,17 +232,20 @@ impl StreamResampler {
             return Ok(());
         };
         let expected = self.output_len(self.input_total);
+        if let Some(meter) = self.air.as_mut() {
+            meter.finish(expected);
+        }
         if !self.pending.is_empty() {
             let mut last = std::mem::take(&mut self.pending);
             last.resize(need.max(last.len()), 0.0);
-            self.process(last.get(..need).unwrap_or(&[]), out, Some(expected))?;
+            self.process(last.get(..need).unwrap_or(&[]), out, air, Some(expected))?;
         }
         // Pump silence until the delayed tail is out. Each call yields at least one frame, and
         // the bound stops a misbehaving resampler from looping forever.
         let mut guard = 0;
         while self.output_total < expected {
             let silence = std::mem::take(&mut self.silence);
-            let result = self.process(silence.get(..need).unwrap_or(&[]), out, Some(expected));
+            let result = self.process(silence.get(..need).unwrap_or(&[]), out, air, Some(expected));
             self.silence = silence;
             result?;
             guard += 1;
@@ -203,15 +257,18 @@ impl StreamResampler {
     }
 
     /// Runs one resampler call on `chunk` (exactly the frames it asks for) and emits its output
-    /// after trimming the delay, never past `limit` total frames.
-    fn process<O>(
+    /// after trimming the delay, never past `limit` total frames, with their air power if it is
+    /// measured.
+    fn process<O, A>(
         &mut self,
         chunk: &[f32],
         out: &mut O,
+        air: &mut A,
         limit: Option<u64>,
     ) -> Result<(), ResampleError>
     where
         O: for<'a> Extend<&'a f32>,
+        A: Extend<f32>,
     {
         let Some(resampler) = self.inner.as_mut() else {
             return Err(ResampleError::Process("no resampler to run".into()));
@@ -241,7 +298,19 @@ impl StreamResampler {
         }
         out.extend(fresh);
         self.output_total += fresh.len() as u64;
+        if let Some(meter) = self.air.as_mut() {
+            meter.take(fresh.len(), air);
+        }
         Ok(())
+    }
+}
+
+/// An air sink that keeps nothing, for the callers of [`StreamResampler::push`].
+struct Discard;
+
+impl Extend<f32> for Discard {
+    fn extend<I: IntoIterator<Item = f32>>(&mut self, iter: I) {
+        iter.into_iter().for_each(drop);
     }
 }
 
@@ -356,6 +425,75 @@ mod tests {
                     block_in * to % from,
                     0,
                     "{from} -> {to}: whole output frames"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn air_comes_one_value_per_sample_and_leaves_the_samples_alone() {
+        let input: Vec<f32> = (0..30_000)
+            .map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0)
+            .collect();
+        for &(from, to) in &[(44_100u32, 12_800u32), (48_000, 12_800), (22_050, 12_800)] {
+            let mut plain = StreamResampler::new(from, to).unwrap();
+            let mut reference = Vec::new();
+            plain.push(&input, &mut reference).unwrap();
+            plain.finish(&mut reference).unwrap();
+            let mut first_air: Option<Vec<f32>> = None;
+            for piece in [1usize, 63, 1024, 7000, 30_000] {
+                let mut r = StreamResampler::with_air(from, to).unwrap();
+                assert!(r.has_air());
+                let (mut out, mut air) = (VecDeque::new(), Vec::new());
+                for part in input.chunks(piece) {
+                    r.push_with_air(part, &mut out, &mut air).unwrap();
+                    assert_eq!(out.len(), air.len(), "{from} in pieces of {piece}");
+                }
+                r.finish_with_air(&mut out, &mut air).unwrap();
+                let out: Vec<f32> = out.into();
+                assert!(out == reference, "{from}: the samples changed");
+                assert_eq!(air.len(), out.len());
+                assert!(air.iter().all(|a| a.is_finite() && *a >= 0.0));
+                match &first_air {
+                    Some(first) => assert!(&air == first, "{from}: air in pieces of {piece}"),
+                    None => first_air = Some(air),
+                }
+            }
+        }
+        // A rate that cannot carry the band has none, and says so.
+        let mut r = StreamResampler::with_air(12_800, 12_800).unwrap();
+        assert!(!r.has_air());
+        let (mut out, mut air) = (Vec::new(), Vec::<f32>::new());
+        r.push_with_air(&input, &mut out, &mut air).unwrap();
+        assert_eq!(out.len(), input.len());
+        assert!(air.is_empty());
+    }
+
+    #[test]
+    fn a_clicks_air_lands_in_the_hop_of_its_sample() {
+        // Clicks at several phases: each one's air peaks at the output sample where the
+        // resampled click peaks (or up to two later: the air filters' 0.1 ms), so both fall in
+        // the same 64-sample hop unless the click sits at its edge.
+        for &from in &[44_100u32, 48_000] {
+            for at in [20_000usize, 20_001, 20_003, 20_111] {
+                let mut input = vec![0.0f32; from as usize];
+                input[at] = 1.0;
+                let mut r = StreamResampler::with_air(from, 12_800).unwrap();
+                let (mut out, mut air) = (Vec::new(), Vec::new());
+                r.push_with_air(&input, &mut out, &mut air).unwrap();
+                r.finish_with_air(&mut out, &mut air).unwrap();
+                let click = peak_index(&out);
+                let heard = peak_index(&air);
+                assert!(
+                    (click..=click + 2).contains(&heard) || heard + 1 == click,
+                    "{from}: click {click}, air {heard}"
+                );
+                let hop: f32 = air[click / 64 * 64..click / 64 * 64 + 64].iter().sum();
+                let total: f32 = air.iter().sum();
+                let edge = click.is_multiple_of(64) || click % 64 >= 61;
+                assert!(
+                    edge || hop > 0.9 * total,
+                    "{from}: {hop} of {total} in its hop"
                 );
             }
         }

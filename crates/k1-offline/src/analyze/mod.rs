@@ -15,7 +15,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use k1_core::{Analyzer, HopError, MAX_HOP, Snapshot};
 
-use k1_io::sources::{Source, SourceError, read_hop};
+use k1_io::sources::{Source, SourceError, read_hop_with_air};
 
 pub use tempo::{GlobalTempo, TempoSample, global_tempo};
 
@@ -76,11 +76,13 @@ const BLOCK_HOPS: usize = 128;
 /// pace, small enough (a few hundred KB) not to matter.
 const BLOCKS_IN_FLIGHT: usize = 4;
 
-/// A run of hops read ahead: `hop_len` samples per hop, and how many of each hop's samples are
-/// real (the last hop of a source may be zero-padded).
+/// A run of hops read ahead: `hop_len` samples per hop, how many of each hop's samples are real
+/// (the last hop of a source may be zero-padded), and each hop's air power if the source
+/// measures it.
 struct Block {
     samples: Vec<f32>,
     real: Vec<usize>,
+    air: Vec<Option<f32>>,
 }
 
 /// Feeds all of `source` through `analyzer` one hop at a time, telling `observer` about every
@@ -108,18 +110,22 @@ fn read_blocks<S: Source + ?Sized>(
 ) {
     let mut buf = [0.0f32; MAX_HOP];
     let hop = buf.get_mut(..hop_len).unwrap_or(&mut []);
+    let mut air_buf = [0.0f32; MAX_HOP];
+    let air_samples = air_buf.get_mut(..hop_len).unwrap_or(&mut []);
     loop {
         let mut block = Block {
             samples: Vec::with_capacity(BLOCK_HOPS * hop_len),
             real: Vec::with_capacity(BLOCK_HOPS),
+            air: Vec::with_capacity(BLOCK_HOPS),
         };
         let mut failed = None;
         let mut ended = false;
         while block.real.len() < BLOCK_HOPS {
-            match read_hop(source, hop) {
-                Ok(Some(real)) => {
+            match read_hop_with_air(source, hop, air_samples) {
+                Ok(Some((real, air))) => {
                     block.samples.extend_from_slice(hop);
                     block.real.push(real);
+                    block.air.push(air);
                 }
                 Ok(None) => {
                     ended = true;
@@ -155,8 +161,9 @@ fn analyse_blocks(
     let mut analysis = Analysis::default();
     for block in queue {
         let block = block?;
-        for (hop, &real) in block.samples.chunks_exact(hop_len.max(1)).zip(&block.real) {
-            let snapshot = analyzer.process_hop(hop)?;
+        let hops = block.samples.chunks_exact(hop_len.max(1));
+        for ((hop, &real), &air) in hops.zip(&block.real).zip(&block.air) {
+            let snapshot = analyzer.process_hop_with_air(hop, air)?;
             let time = hop_end_time(snapshot, rate);
             analysis.hops += 1;
             analysis.samples += real as u64;
@@ -181,7 +188,7 @@ fn analyse_blocks(
 mod tests {
     use super::*;
     use k1_core::Config;
-    use k1_io::sources::ClipSource;
+    use k1_io::sources::{ClipSource, read_hop};
 
     #[test]
     fn counts_hops_and_pads_the_last() {

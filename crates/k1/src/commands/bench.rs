@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use k1_core::MAX_HOP;
 
 use crate::cli::{BenchJob, Input};
-use k1_io::sources::{FileSource, read_hop};
+use k1_io::sources::{FileSource, read_hop, read_hop_with_air};
 use k1_offline::analyze;
 
 /// Runs `k1 bench analyze` and prints its results.
@@ -44,14 +44,18 @@ pub fn run(job: BenchJob) -> anyhow::Result<()> {
     let info = source.info().clone();
     let duration = stats.duration(info.input_rate);
 
-    // The resampled signal for the core-only pass (untimed).
+    // The resampled signal and each hop's air power for the core-only pass (untimed).
     let mut signal: Vec<f32> = Vec::with_capacity(hops as usize * hop_len);
+    let mut air: Vec<Option<f32>> = Vec::with_capacity(hops as usize);
     {
         let mut source = super::open_source(&job.input, &config)?;
         let mut buf = [0.0f32; MAX_HOP];
         let hop = buf.get_mut(..hop_len).unwrap_or(&mut []);
-        while read_hop(&mut *source, hop)?.is_some() {
+        let mut air_buf = [0.0f32; MAX_HOP];
+        let air_samples = air_buf.get_mut(..hop_len).unwrap_or(&mut []);
+        while let Some((_, hop_air)) = read_hop_with_air(&mut *source, hop, air_samples)? {
             signal.extend_from_slice(hop);
+            air.push(hop_air);
         }
     }
 
@@ -69,8 +73,9 @@ pub fn run(job: BenchJob) -> anyhow::Result<()> {
     for _ in 0..job.repeat {
         let mut analyzer = super::new_analyzer(config)?;
         let start = Instant::now();
-        for chunk in signal.chunks_exact(hop_len) {
-            std::hint::black_box(analyzer.process_hop(std::hint::black_box(chunk))?);
+        for (chunk, &hop_air) in signal.chunks_exact(hop_len).zip(&air) {
+            let (chunk, hop_air) = std::hint::black_box((chunk, hop_air));
+            std::hint::black_box(analyzer.process_hop_with_air(chunk, hop_air)?);
         }
         best = best.min(start.elapsed());
     }

@@ -1,80 +1,18 @@
 //! `k1 discover`: lists the WLED devices on the LAN (mDNS `_wled._tcp`), with their LED counts
-//! from each one's JSON API (`GET /json/info`), and the `--out` URL to drive each.
+//! from each one's JSON API, and the `--out` URL to drive each. The finding is
+//! `k1_api::discover`'s, which the web UI's "Find WLED devices" uses too.
 
-use std::collections::BTreeMap;
-use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::Context;
-
-/// The mDNS service type WLED announces.
-pub const SERVICE: &str = "_wled._tcp.local.";
-/// The longest each device's JSON API may take (connect, then the whole answer).
-pub const HTTP_TIMEOUT: Duration = Duration::from_secs(2);
-/// The largest JSON answer read.
-const MAX_ANSWER: u64 = 256 * 1024;
-
-/// One device found.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Device {
-    /// The mDNS instance name.
-    pub instance: String,
-    /// Its address and HTTP port.
-    pub addr: SocketAddr,
-    /// What `/json/info` said, or why it could not be read.
-    pub info: Result<Info, String>,
-}
-
-/// The parts of WLED's `/json/info` that matter here.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Info {
-    /// The device's name.
-    pub name: String,
-    /// Its LED count.
-    pub leds: u64,
-    /// Its WLED version.
-    pub version: String,
-}
+use k1_api::discover::{Device, SERVICE};
 
 /// Browses for `wait`, then asks each device for its info; prints a table.
 pub fn run(wait: Duration) -> anyhow::Result<()> {
-    let daemon = mdns_sd::ServiceDaemon::new().context("cannot start mDNS")?;
-    let events = daemon
-        .browse(SERVICE)
-        .context("cannot browse for WLED devices")?;
     k1_io::messages::note(format!(
         "looking for WLED devices (mDNS {SERVICE}) for {:.1} s",
         wait.as_secs_f64()
     ));
-    let mut found: BTreeMap<String, SocketAddr> = BTreeMap::new();
-    let end = Instant::now() + wait;
-    while let Some(left) = end.checked_duration_since(Instant::now()) {
-        match events.recv_timeout(left) {
-            Ok(mdns_sd::ServiceEvent::ServiceResolved(s)) => {
-                let ip = s
-                    .addresses
-                    .iter()
-                    .map(|a| a.to_ip_addr())
-                    .find(IpAddr::is_ipv4)
-                    .or_else(|| s.addresses.iter().next().map(|a| a.to_ip_addr()));
-                if let Some(ip) = ip {
-                    let instance = s.fullname.trim_end_matches(SERVICE).trim_end_matches('.');
-                    found.insert(instance.to_string(), SocketAddr::new(ip, s.port));
-                }
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    }
-    let _ = daemon.shutdown();
-    let devices: Vec<Device> = found
-        .into_iter()
-        .map(|(instance, addr)| Device {
-            instance,
-            addr,
-            info: fetch_info(addr),
-        })
-        .collect();
+    let devices = k1_api::discover::find(wait).map_err(anyhow::Error::msg)?;
     print!("{}", table(&devices));
     Ok(())
 }
@@ -106,147 +44,32 @@ pub fn table(devices: &[Device]) -> String {
     out
 }
 
-/// `GET /json/info` from `addr` (plain HTTP, with `ureq`, never through a proxy: the device is
-/// on the LAN), bounded by [`HTTP_TIMEOUT`] and [`MAX_ANSWER`].
-pub fn fetch_info(addr: SocketAddr) -> Result<Info, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(HTTP_TIMEOUT))
-        .proxy(None)
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut answer = agent
-        .get(format!("http://{addr}/json/info"))
-        .header("Accept", "application/json")
-        .call()
-        .map_err(|e| e.to_string())?;
-    let status = answer.status();
-    if status != ureq::http::StatusCode::OK {
-        return Err(format!("the JSON API answered \"{status}\""));
-    }
-    let body = answer
-        .body_mut()
-        .with_config()
-        .limit(MAX_ANSWER)
-        .lossy_utf8(true)
-        .read_to_string()
-        .map_err(|e| e.to_string())?;
-    parse_info(&body)
-}
-
-/// The info in the body of WLED's `/json/info`.
-pub fn parse_info(body: &str) -> Result<Info, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
-    let leds = json
-        .pointer("/leds/count")
-        .and_then(serde_json::Value::as_u64)
-        .ok_or("no leds.count in /json/info")?;
-    let text_at = |p: &str| {
-        json.pointer(p)
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("?")
-            .to_string()
-    };
-    Ok(Info {
-        name: text_at("/name"),
-        leds,
-        version: text_at("/ver"),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Read, Write};
-    use std::net::TcpListener;
-
-    /// A one-shot server on localhost: takes one request, checks its head, writes `answer` and
-    /// closes. Joined, the handle gives the request's head.
-    fn serve_once(answer: &'static [u8]) -> (SocketAddr, std::thread::JoinHandle<String>) {
-        let server = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = server.local_addr().unwrap();
-        let serve = std::thread::spawn(move || {
-            let (mut conn, _) = server.accept().unwrap();
-            // The whole request, up to its blank line.
-            let mut req = Vec::new();
-            let mut byte = [0u8; 1];
-            while !req.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
-                req.push(byte[0]);
-            }
-            let _ = conn.write_all(answer); // fails when the client stops reading a huge answer
-            String::from_utf8(req).unwrap()
-        });
-        (addr, serve)
-    }
+    use k1_api::discover::Info;
 
     #[test]
-    fn reads_the_led_count_from_a_json_api() {
-        // No Content-Length: the body ends when the device closes the connection, as WLED's
-        // answers may.
-        let (addr, serve) = serve_once(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n\
-              {\"ver\":\"0.15.0\",\"name\":\"Porch\",\"leds\":{\"count\":144,\"rgbw\":false}}",
-        );
-        let info = fetch_info(addr).unwrap();
-        let req = serve.join().unwrap().to_ascii_lowercase();
-        assert!(req.starts_with("get /json/info http/1.1\r\n"), "{req}");
-        assert!(req.contains(&format!("\r\nhost: {addr}\r\n")), "{req}");
-        assert!(req.contains("\r\naccept: application/json\r\n"), "{req}");
-        assert_eq!(
-            info,
-            Info {
-                name: "Porch".into(),
-                leds: 144,
-                version: "0.15.0".into()
-            }
-        );
-        let line = table(&[Device {
+    fn a_line_per_device_with_its_url() {
+        let addr = "10.0.0.7:80".parse().unwrap();
+        let found = Device {
             instance: "wled-porch".into(),
             addr,
-            info: Ok(info),
-        }]);
-        assert!(
-            line.contains("144 LEDs") && line.contains("ddp://127.0.0.1?leds=0-143"),
-            "{line}"
-        );
-    }
-
-    #[test]
-    fn bad_answers_are_reasons_not_panics() {
-        let fetch = |answer: &'static [u8]| {
-            let (addr, serve) = serve_once(answer);
-            let got = fetch_info(addr);
-            serve.join().unwrap();
-            got
+            info: Ok(Info {
+                name: "Porch".into(),
+                leds: 144,
+                version: "0.15.0".into(),
+            }),
         };
-        assert!(fetch(b"garbage\r\n\r\n").is_err());
-        let not_found = fetch(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-        assert!(not_found.unwrap_err().contains("404"));
-        let cut = fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{");
-        assert!(cut.unwrap_err().contains("JSON"));
-        let no_leds = fetch(b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"leds\":{}}");
-        assert!(no_leds.unwrap_err().contains("leds.count"));
-        assert!(parse_info("{").unwrap_err().contains("JSON"));
-        let closed = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        assert!(fetch_info(closed).is_err());
+        let silent = Device {
+            instance: "wled-attic".into(),
+            addr,
+            info: Err("timed out".into()),
+        };
+        let text = table(&[found, silent]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("144 LEDs") && lines[0].contains("ddp://10.0.0.7?leds=0-143"));
+        assert!(lines[1].contains("wled-attic") && lines[1].contains("(timed out)"));
         assert!(table(&[]).starts_with("no WLED devices"));
-    }
-
-    /// An answer past [`MAX_ANSWER`] is refused, not read into memory.
-    #[test]
-    fn a_huge_answer_is_an_error() {
-        static HUGE: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
-            let mut a = b"HTTP/1.1 200 OK\r\n\r\n{\"pad\":\"".to_vec();
-            a.resize(a.len() + MAX_ANSWER as usize + 1, b'x');
-            a.extend_from_slice(b"\",\"leds\":{\"count\":1}}");
-            a
-        });
-        let (addr, serve) = serve_once(HUGE.as_slice());
-        assert!(fetch_info(addr).is_err());
-        let _ = serve.join();
     }
 }

@@ -26,12 +26,17 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     // Settings, presets, outputs, calibration and the chosen source live in the store (see
     // k1_api).
     let store = k1_api::open_store(&job.api);
+    let (inputs, fake_note) = k1_io::sources::live::devices::from_env();
+    if let Some(n) = fake_note {
+        warn(n);
+    }
     let factory = SourceFactory {
         rate: job.config.sample_rate,
         hop: job.config.hop,
         lowest_note: job.config.lowest_note,
         playback: job.playback,
         clock,
+        inputs,
     };
     let saved = k1_api::saved_source(&store);
     let (opened, ends_run) = open_first(&job, &factory, saved.as_deref())?;
@@ -39,7 +44,7 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     let name = opened.name.clone();
 
     let preview_on_tty = job.sinks.contains(&SinkKind::Terminal) && std::io::stdout().is_terminal();
-    let mut sinks: Vec<Box<dyn Sink>> = job
+    let sinks: Vec<Box<dyn Sink>> = job
         .sinks
         .iter()
         .map(|kind| -> Box<dyn Sink> {
@@ -87,14 +92,13 @@ pub fn run(job: RunJob) -> anyhow::Result<()> {
     let open: OpenSource = opened.install;
     let mut specs = k1_api::outputs_to_use(&job.outputs, job.leds, &store);
     k1_io::outputs::unique_names(&mut specs);
-    let outputs = k1_engine::outputs::build_sinks(
-        &specs,
-        config.layout.leds(),
-        &shared,
-        job.config.lowest_note,
-    )
-    .map_err(crate::cli::UsageError)?;
-    sinks.extend(outputs);
+    // Every LED output goes on the engine's board, so the API can edit, test and remove it
+    // while the engine runs; each gets a sink thread of its own.
+    shared.board().set_lowest_note(job.config.lowest_note);
+    for spec in &specs {
+        k1_engine::outputs::start_output(&shared, spec)
+            .map_err(|e| crate::cli::UsageError(format!("output \"{}\": {e}", spec.url)))?;
+    }
     // The API, persistence and mDNS run beside the engine (their own threads); they may change
     // the settings in `shared` and the noise floor before the engine starts.
     let mut config = config;

@@ -8,7 +8,7 @@ use k1_core::Snapshot;
 use k1_io::clock::Nanos;
 use k1_io::sinks::{Frame, Sent, Transport};
 
-use super::{DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
+use super::{AnalysisDelay, DEFAULT_INTERVAL, SyncPacer, WledSyncTransport};
 
 const MS: Nanos = 1_000_000;
 
@@ -145,4 +145,130 @@ fn wled_sync_sender_paces_and_is_read_by_the_spec() {
         assert_eq!(&p[18..34], &[0u8; 16]);
         assert_eq!((f32_at(36), f32_at(40)), (0.0, 0.0));
     }
+}
+
+/// Analyses published every 5 ms of virtual time come out of the delay exactly 100 ms later,
+/// oldest first and each once; a shorter delay releases what is due under it at once.
+#[test]
+fn the_analysis_delay_releases_each_analysis_at_its_time_plus_the_delay() {
+    let mut d = AnalysisDelay::new();
+    let mut snap = Snapshot::EMPTY;
+    let mut released = Vec::new();
+    for step in 0..100u64 {
+        let now = step * 5 * MS;
+        snap.hop = step + 1;
+        d.push(now, &snap);
+        // The same hop seen again (a frame between two hops) is held once.
+        d.push(now, &snap);
+        let current = d.release(now, 100 * MS, |s| released.push((s.hop, now)));
+        let want = if step >= 20 { step - 20 + 1 } else { 0 };
+        assert_eq!(current.hop, want, "at {} ms", now / MS);
+    }
+    assert_eq!(released.len(), 80);
+    for (hop, at) in &released {
+        assert_eq!(*at, (hop - 1) * 5 * MS + 100 * MS, "hop {hop}");
+    }
+    assert_eq!(d.len(), 20);
+    let mut late = Vec::new();
+    let current = d.release(99 * 5 * MS, 0, |s| late.push(s.hop));
+    assert_eq!(late, (81..=100).collect::<Vec<_>>());
+    assert_eq!(current.hop, 100);
+    assert!(d.is_empty());
+}
+
+/// The whole sender through the sink runner on a virtual clock, beside an LED output: analyses
+/// and frames every 5 ms, the audio offset at 100 ms. The runner hands the sender every frame at
+/// once, and each packet carries the analysis published 100 ms (or less, up to one frame)
+/// before it was sent, as the LED output shows each frame 100 ms after it was drawn. With the
+/// offset at 0 a packet carries the newest analysis.
+#[test]
+fn the_sender_holds_the_analysis_back_by_the_audio_offset() {
+    for offset_ms in [100i32, 0] {
+        let packets = run_with_offset(offset_ms);
+        // 50 packets in the second; under the offset the first 100 ms carry no analysis yet.
+        assert!(packets.len() >= 39, "{} packets in 1 s", packets.len());
+        for (sent_at, hop) in &packets {
+            // Analysis `hop` was published at (hop - 1) * 5 ms.
+            let published = (hop - 1) * 5 * MS;
+            let age = sent_at - published;
+            let delay = u64::try_from(offset_ms).unwrap() * MS;
+            assert!(
+                (delay..delay + 5 * MS).contains(&age),
+                "offset {offset_ms}: the packet at {} ms carried the analysis of {} ms",
+                sent_at / MS,
+                published / MS
+            );
+        }
+    }
+}
+
+/// Runs one virtual second of the sender under `offset_ms`; returns each packet's send time and
+/// the hop its analysis came from (carried in `sampleRaw`: the test's VU is `hop / 255`).
+fn run_with_offset(offset_ms: i32) -> Vec<(Nanos, u64)> {
+    use crate::MetricsHub;
+    use crate::exchange::Published;
+    use crate::sink_threads::SinkRunner;
+    use k1_io::clock::{Clock, VirtualClock};
+    use k1_io::events::Events;
+    use k1_io::outputs::{LedRange, OutputHandle};
+    use k1_io::sinks::{FrameSlot, OutputSink, Sink};
+
+    let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
+    rx.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let port = rx.local_addr().unwrap().port();
+    let shared = Arc::new(crate::Shared::new(
+        crate::layout_for(2),
+        crate::RenderSettings::DEFAULT,
+    ));
+    shared.set_audio_offset_ms(i64::from(offset_ms)).unwrap();
+    let url = format!("wled-sync://127.0.0.1:{port}");
+    let spec = k1_io::outputs::parse(&url).unwrap();
+    let range = LedRange { start: 0, end: 0 };
+    let transport =
+        WledSyncTransport::new("127.0.0.1", port, Arc::clone(&shared), 33, DEFAULT_INTERVAL);
+    let handle = Arc::new(OutputHandle::new(&spec, range));
+    shared.register_output(Arc::clone(&handle));
+    let mut sink = OutputSink::new(Box::new(transport), handle, range, None).delaying_itself(true);
+    let mut sinks: Vec<&mut dyn Sink> = vec![&mut sink];
+    let mut runner = SinkRunner::new(&mut sinks, 2);
+    let clock = VirtualClock::default();
+    let slot = FrameSlot::new(2);
+    let metrics = MetricsHub::default();
+    let (events, _inbox) = Events::channel();
+    let mut writer = shared.snapshots.writer().unwrap();
+    let mut frame = Frame::new(2);
+    let mut packets = Vec::new();
+    let mut buf = [0u8; 128];
+    for step in 0..200u64 {
+        let now = step * 5 * MS;
+        clock.advance(now - clock.now());
+        let mut snap = Snapshot::EMPTY;
+        snap.hop = step + 1;
+        snap.vu = (step + 1) as f32 / 255.0;
+        writer.write(&Published {
+            snapshot: snap,
+            captured: now,
+            published: now,
+            hop_check: snap.hop,
+        });
+        frame.index = step;
+        frame.rendered_at = now;
+        assert!(slot.offer(&frame));
+        let sent_before = sink_sent(&shared);
+        let _ = runner.step(&slot, now, 50 * MS, offset_ms, &metrics, &events);
+        if sink_sent(&shared) > sent_before {
+            let n = rx.recv(&mut buf).unwrap();
+            let p = k1_core::proto::wled_sync::decode(&buf[..n]).unwrap();
+            if p.sample_raw > 0.0 {
+                packets.push((now, p.sample_raw.round() as u64));
+            }
+        }
+    }
+    packets
+}
+
+/// Packets the (only) output has sent.
+fn sink_sent(shared: &crate::Shared) -> u64 {
+    shared.outputs()[0].frames_sent
 }

@@ -23,7 +23,9 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{BufferSize, FromSample, SampleFormat, SizedSample};
 
 use super::period::{self, PeriodMeter};
-use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring};
+use super::{
+    HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring, take_hop_air,
+};
 use crate::clock::{Clock, MonotonicClock, Nanos, duration_nanos, samples_nanos};
 use crate::sources::StreamResampler;
 
@@ -64,6 +66,10 @@ pub struct MicSource {
     engine_rate: u32,
     resampler: StreamResampler,
     ready: VecDeque<f32>,
+    /// The air power of each sample in `ready`, when the rate carries it.
+    ready_air: VecDeque<f32>,
+    /// The air power of the hop last released.
+    hop_air: Option<f32>,
     /// Engine-rate samples released so far.
     released: u64,
     anchor: Option<Anchor>,
@@ -98,8 +104,9 @@ fn device_error(what: &str, err: impl std::fmt::Display) -> LiveError {
 }
 
 impl MicSource {
-    /// Opens the default input device (`name` = `None`) or the first whose name contains `name`
-    /// (case-insensitive), and starts capturing.
+    /// Opens the default input device (`name` = `None`) or the one `name` names (ignoring case:
+    /// the device called exactly that, else the first whose name contains it), and starts
+    /// capturing.
     pub fn open(
         name: Option<&str>,
         engine_rate: u32,
@@ -112,30 +119,30 @@ impl MicSource {
                 .default_input_device()
                 .ok_or_else(|| LiveError::Device("no default input device".into()))?,
             Some(pattern) => {
-                let wanted = pattern.to_lowercase();
-                let devices = host
+                let mut named: Vec<(String, cpal::Device)> = host
                     .input_devices()
-                    .map_err(|e| device_error("listing input devices", e))?;
-                let mut names = Vec::new();
-                let mut found = None;
-                for d in devices {
-                    let n = device_name(&d);
-                    if n.to_lowercase().contains(&wanted) {
-                        found = Some(d);
-                        break;
+                    .map_err(|e| device_error("listing input devices", e))?
+                    .map(|d| (device_name(&d), d))
+                    .collect();
+                // The same choice as `devices::find`: the exact name first, then a part of one.
+                let wanted = pattern.trim().to_lowercase();
+                let at = named
+                    .iter()
+                    .position(|(n, _)| n.to_lowercase() == wanted)
+                    .or_else(|| {
+                        named
+                            .iter()
+                            .position(|(n, _)| n.to_lowercase().contains(&wanted))
+                    });
+                match at {
+                    Some(i) => named.swap_remove(i).1,
+                    None => {
+                        return Err(super::devices::not_found(
+                            pattern,
+                            named.iter().map(|(n, _)| n.as_str()),
+                        ));
                     }
-                    names.push(n);
                 }
-                found.ok_or_else(|| {
-                    LiveError::Device(format!(
-                        "no input device matches \"{pattern}\" (found: {})",
-                        if names.is_empty() {
-                            "none".to_string()
-                        } else {
-                            names.join(", ")
-                        }
-                    ))
-                })?
             }
         };
         let name = device_name(&device);
@@ -166,8 +173,10 @@ impl MicSource {
             status: started.status,
             device_rate,
             engine_rate,
-            resampler: StreamResampler::new(device_rate, engine_rate)?,
+            resampler: StreamResampler::with_air(device_rate, engine_rate)?,
             ready: VecDeque::with_capacity(capacity),
+            ready_air: VecDeque::with_capacity(capacity),
+            hop_air: None,
             released: 0,
             anchor: None,
             last_data: None,
@@ -182,6 +191,46 @@ impl MicSource {
     pub fn device_rate(&self) -> u32 {
         self.device_rate
     }
+}
+
+/// The capture devices plugged in now, the default one marked (see [`super::devices`]). A
+/// device whose formats cannot be read is listed with no rates rather than left out.
+pub fn list_devices() -> Result<Vec<super::devices::InputDevice>, LiveError> {
+    quiet_alsa();
+    let host = cpal::default_host();
+    let default = host.default_input_device().map(|d| device_name(&d));
+    let devices = host
+        .input_devices()
+        .map_err(|e| device_error("listing input devices", e))?;
+    let mut out: Vec<super::devices::InputDevice> = Vec::new();
+    for d in devices {
+        let name = device_name(&d);
+        if out.iter().any(|o| o.name == name) {
+            continue;
+        }
+        let ranges: Vec<_> = d
+            .supported_input_configs()
+            .map(|r| r.collect())
+            .unwrap_or_default();
+        let rates = super::devices::COMMON_RATES
+            .into_iter()
+            .filter(|rate| {
+                ranges
+                    .iter()
+                    .any(|r| r.min_sample_rate() <= *rate && *rate <= r.max_sample_rate())
+            })
+            .collect();
+        let channels = ranges.iter().map(|r| r.channels()).max().unwrap_or(0);
+        let default_rate = d.default_input_config().ok().map(|c| c.sample_rate());
+        out.push(super::devices::InputDevice {
+            is_default: default.as_deref() == Some(name.as_str()),
+            name,
+            rates,
+            default_rate,
+            channels,
+        });
+    }
+    Ok(out)
 }
 
 /// A built (not yet playing) stream with the rings its callback fills.
@@ -342,6 +391,10 @@ impl LiveSource for MicSource {
         &self.name
     }
 
+    fn hop_air(&self) -> Option<f32> {
+        self.hop_air
+    }
+
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError> {
         if self.status.has_failed.load(Ordering::Acquire) {
             let reason = self.status.failed.lock().ok().and_then(|mut f| f.take());
@@ -360,7 +413,13 @@ impl LiveSource for MicSource {
         while let Ok(anchor) = self.anchors.pop() {
             self.anchor = Some(anchor);
         }
-        if drain_ring(&mut self.samples, &mut self.resampler, &mut self.ready)? > 0 {
+        if drain_ring(
+            &mut self.samples,
+            &mut self.resampler,
+            &mut self.ready,
+            &mut self.ready_air,
+        )? > 0
+        {
             self.last_data = Some(now);
         }
         if self.ready.len() < hop.len() {
@@ -383,6 +442,7 @@ impl LiveSource for MicSource {
         for (dst, src) in hop.iter_mut().zip(self.ready.drain(..take)) {
             *dst = src;
         }
+        self.hop_air = take_hop_air(&self.resampler, &mut self.ready_air, take, hop.len());
         self.released += hop.len() as u64;
         // The newest engine sample of this hop, as a device frame (the resampler keeps both on
         // one timeline), placed in time by the newest anchor.

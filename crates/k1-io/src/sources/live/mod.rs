@@ -10,9 +10,11 @@
 //! - [`PcmSource`]: raw PCM from a reader (stdin), any rate, mixed and resampled.
 //! - `mic` (feature `audio`): capture through cpal, with its buffer size chosen and its real
 //!   period measured in `period`.
+//! - [`devices`]: the capture devices plugged in, behind a trait tests replace.
 //! - [`Reconnecting`]: reopens a failing source with exponential backoff.
 //! - [`WledSyncSource`]: audio resynthesised from WLED audio-sync packets (`--input wled-sync`).
 
+pub mod devices;
 mod paced;
 mod pcm;
 mod retry;
@@ -31,6 +33,7 @@ pub use pcm::{PcmFormat, PcmSource, PcmSpec};
 pub use retry::{Reconnecting, SOURCE_BACKOFF};
 pub use wled_sync::WledSyncSource;
 
+use std::collections::VecDeque;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
@@ -119,6 +122,13 @@ pub trait LiveSource {
     /// Fills `hop` with the next hop once it is due and returns its timing, or returns
     /// [`HopRead::Idle`] after waiting at most [`IDLE_MAX`], or [`HopRead::End`].
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError>;
+
+    /// The air power of the hop the last [`HopRead::Ready`] delivered (see
+    /// [`super::read_hop_with_air`]), for [`k1_core::Analyzer::process_hop_with_air`]; `None`
+    /// for sources whose native rate cannot carry the air band (the default).
+    fn hop_air(&self) -> Option<f32> {
+        None
+    }
 }
 
 impl<T: LiveSource + ?Sized> LiveSource for Box<T> {
@@ -128,14 +138,18 @@ impl<T: LiveSource + ?Sized> LiveSource for Box<T> {
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError> {
         (**self).next_hop(hop, ctx)
     }
+    fn hop_air(&self) -> Option<f32> {
+        (**self).hop_air()
+    }
 }
 
-/// Moves every sample waiting in `ring` through `resampler` into `ready`; returns how many it
-/// took from the ring.
+/// Moves every sample waiting in `ring` through `resampler` into `ready`, and their air power
+/// into `air` when the resampler measures it; returns how many it took from the ring.
 pub fn drain_ring(
     ring: &mut rtrb::Consumer<f32>,
     resampler: &mut super::StreamResampler,
-    ready: &mut std::collections::VecDeque<f32>,
+    ready: &mut VecDeque<f32>,
+    air: &mut VecDeque<f32>,
 ) -> Result<usize, LiveError> {
     let available = ring.slots();
     if available == 0 {
@@ -145,10 +159,26 @@ pub fn drain_ring(
         return Ok(0);
     };
     let (a, b) = chunk.as_slices();
-    resampler.push(a, ready)?;
-    resampler.push(b, ready)?;
+    resampler.push_with_air(a, ready, air)?;
+    resampler.push_with_air(b, ready, air)?;
     chunk.commit_all();
     Ok(available)
+}
+
+/// Takes the air power of the `take` samples just taken from a live source's ready queue (as
+/// [`drain_ring`] filled it) and returns the hop's mean over `hop_len` samples, or `None` when
+/// the resampler does not measure air.
+pub fn take_hop_air(
+    resampler: &super::StreamResampler,
+    air: &mut VecDeque<f32>,
+    take: usize,
+    hop_len: usize,
+) -> Option<f32> {
+    if !resampler.has_air() {
+        return None;
+    }
+    let sum: f32 = air.drain(..take.min(air.len())).sum();
+    Some(sum / hop_len.max(1) as f32)
 }
 
 /// A [`SourceCtx`]'s parts, owned, for tests.

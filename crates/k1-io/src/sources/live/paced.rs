@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx};
 use crate::clock::{Nanos, samples_nanos, sleep_towards};
-use crate::sources::{Source, read_hop};
+use crate::sources::{Source, read_hop_with_air};
 
 /// The start time of a paced stream, shared with whoever must keep in step with it (playback).
 /// 0 until the stream starts.
@@ -39,6 +39,11 @@ pub struct Paced<S> {
     name: String,
     rate: u32,
     next: Vec<f32>,
+    /// Scratch for the air power of each sample of `next`.
+    next_air_samples: Vec<f32>,
+    /// The air power of `next`, then of the hop last released.
+    next_air: Option<f32>,
+    released_air: Option<f32>,
     have_next: bool,
     start: Option<Nanos>,
     /// Hops released so far.
@@ -57,6 +62,9 @@ impl<S: Source> Paced<S> {
             name,
             rate,
             next: vec![0.0; hop],
+            next_air_samples: vec![0.0; hop],
+            next_air: None,
+            released_air: None,
             have_next: false,
             start: None,
             released: 0,
@@ -82,12 +90,16 @@ impl<S: Source> LiveSource for Paced<S> {
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError> {
         if hop.len() != self.next.len() {
             self.next.resize(hop.len(), 0.0);
+            self.next_air_samples.resize(hop.len(), 0.0);
             self.have_next = false;
         }
         if !self.have_next {
-            if read_hop(&mut self.source, &mut self.next)?.is_none() {
+            let read =
+                read_hop_with_air(&mut self.source, &mut self.next, &mut self.next_air_samples)?;
+            let Some((_, air)) = read else {
                 return Ok(HopRead::End);
-            }
+            };
+            self.next_air = air;
             self.have_next = true;
         }
         let start = match self.start {
@@ -107,12 +119,17 @@ impl<S: Source> LiveSource for Paced<S> {
             return Ok(HopRead::Idle);
         }
         hop.copy_from_slice(&self.next);
+        self.released_air = self.next_air;
         self.have_next = false;
         self.released += 1;
         Ok(HopRead::Ready(HopTiming {
             captured: due,
             available: due,
         }))
+    }
+
+    fn hop_air(&self) -> Option<f32> {
+        self.released_air
     }
 }
 

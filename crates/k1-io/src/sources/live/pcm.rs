@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring};
+use super::{
+    HopRead, HopTiming, IDLE_MAX, LiveError, LiveSource, SourceCtx, drain_ring, take_hop_air,
+};
 use crate::clock::{Nanos, samples_nanos, sleep_towards};
 use crate::sources::StreamResampler;
 
@@ -70,6 +72,10 @@ pub struct PcmSource {
     shared: Arc<Shared>,
     resampler: StreamResampler,
     ready: VecDeque<f32>,
+    /// The air power of each sample in `ready`, when the rate carries it.
+    ready_air: VecDeque<f32>,
+    /// The air power of the hop last released.
+    hop_air: Option<f32>,
     finished: bool,
     start: Option<Nanos>,
     released: u64,
@@ -84,7 +90,7 @@ impl PcmSource {
         name: String,
         engine_rate: u32,
     ) -> Result<Self, LiveError> {
-        let resampler = StreamResampler::new(spec.rate, engine_rate)?;
+        let resampler = StreamResampler::with_air(spec.rate, engine_rate)?;
         let capacity = ((f64::from(spec.rate) * RING_SECONDS) as usize).max(4096);
         let (producer, consumer) = rtrb::RingBuffer::new(capacity);
         let shared = Arc::new(Shared::default());
@@ -103,6 +109,8 @@ impl PcmSource {
             shared,
             resampler,
             ready: VecDeque::with_capacity(capacity),
+            ready_air: VecDeque::with_capacity(capacity),
+            hop_air: None,
             finished: false,
             start: None,
             released: 0,
@@ -111,14 +119,21 @@ impl PcmSource {
 
     /// Moves what the reader thread has delivered through the resampler.
     fn pull(&mut self) -> Result<(), LiveError> {
-        if drain_ring(&mut self.consumer, &mut self.resampler, &mut self.ready)? > 0 {
+        if drain_ring(
+            &mut self.consumer,
+            &mut self.resampler,
+            &mut self.ready,
+            &mut self.ready_air,
+        )? > 0
+        {
             return Ok(());
         }
         if !self.finished && self.shared.ended.load(Ordering::Acquire) {
             // The reader thread has pushed its last sample before setting `ended`; check the
             // ring once more so none is lost.
             if self.consumer.slots() == 0 {
-                self.resampler.finish(&mut self.ready)?;
+                self.resampler
+                    .finish_with_air(&mut self.ready, &mut self.ready_air)?;
                 self.finished = true;
             }
         }
@@ -129,6 +144,10 @@ impl PcmSource {
 impl LiveSource for PcmSource {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn hop_air(&self) -> Option<f32> {
+        self.hop_air
     }
 
     fn next_hop(&mut self, hop: &mut [f32], ctx: &SourceCtx<'_>) -> Result<HopRead, LiveError> {
@@ -173,6 +192,7 @@ impl LiveSource for PcmSource {
         for (dst, src) in hop.iter_mut().zip(self.ready.drain(..take)) {
             *dst = src;
         }
+        self.hop_air = take_hop_air(&self.resampler, &mut self.ready_air, take, hop.len());
         if have < hop.len() {
             hop[have..].fill(0.0);
         }

@@ -110,4 +110,8 @@ where
             }
         }
     }
+
+    fn hop_air(&self) -> Option<f32> {
+        self.current.as_ref().and_then(|s| s.hop_air())
+    }
 }
