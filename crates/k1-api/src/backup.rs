@@ -1,7 +1,8 @@
 //! `GET /api/config/backup` and `POST /api/config/restore`: everything a user set, in one JSON
 //! file, in the original device's backup shape (`version`, `parameters`, `current_pattern`, ...)
-//! plus K1's presets, input gain, LED outputs (with their delays), calibration and latency
-//! compensation (`latency`: the audio offset and each output's delay, by name).
+//! plus K1's presets, input gain, LED outputs, calibration, latency compensation (`latency`:
+//! the audio offset and each output's delay, by name) and the power switch (`power`:
+//! `{"on": bool}`; a backup without it leaves the switch as it is).
 //!
 //! A restore checks the whole backup before it changes anything. Unlike the original, a missing
 //! parameter is reported in `warnings` (it takes its default), and `dithering` is kept.
@@ -41,6 +42,7 @@ pub async fn backup(State(state): State<ApiState>) -> impl IntoResponse {
         "current_pattern": look["current_pattern"],
         "pattern": look["pattern"],
         "device_info": {"name": state.device.name, "firmware": env!("CARGO_PKG_VERSION")},
+        "power": super::power::reply(&state),
         "presets": presets::all(&state),
         "audio": {"microphone_gain": num(state.shared.audio().gain())},
         "calibration": state.store.get(Doc::Calibration),
@@ -123,6 +125,27 @@ pub async fn restore(
                 .ok_or_else(|| ApiError::value("audio.microphone_gain", "must be 0.5..=2"))?,
         ),
     };
+    let power = match body.get("power") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(p)) => match p.get("on") {
+            Some(Value::Bool(on)) => Some(*on),
+            other => {
+                return Err(ApiError::value(
+                    "power.on",
+                    format!(
+                        "power.on must be true or false, got {}",
+                        other.map_or("nothing".to_string(), Value::to_string)
+                    ),
+                ));
+            }
+        },
+        Some(_) => {
+            return Err(ApiError::value(
+                "power",
+                "power must be an object {\"on\": true|false}",
+            ));
+        }
+    };
     let calibration = match body.get("calibration") {
         None | Some(Value::Null) => None,
         Some(c) => {
@@ -168,6 +191,9 @@ pub async fn restore(
     state.shared.update(|s| -> Result<(), ApiError> {
         s.params = settings.params;
         s.pattern = settings.pattern;
+        if let Some(on) = power {
+            s.power = u32::from(on);
+        }
         Ok(())
     })?;
     if let Some(g) = gain {
@@ -204,6 +230,7 @@ pub async fn restore(
         "presets_restored": presets_restored,
         "calibration_restored": calibration_restored,
         "latency_restored": latency_restored,
+        "power_restored": power.is_some(),
         "timestamp": now_ms(),
         "warnings": warnings,
     })))
