@@ -145,8 +145,9 @@ async function main() {
       check(back, 'the frames did not come back after the test');
       const shown = rx.frames.slice(from).filter(testFrame);
       const span = shown.at(-1).at - shown[0].at;
-      // 3 s of engine time; the wall clock on the receiving side only bounds it loosely.
-      check(span > 2000 && span < 4500, `test frames over ${span} ms`);
+      // 3 s of engine time (exact in the engine's own tests); on the receiving side only a
+      // lower bound holds whatever the machine's load: frames cannot come faster than drawn.
+      check(span > 2000, `test frames over ${span} ms`);
       check(await until(async () => !(await outputs())[0].testing, 3000), 'the API still says testing');
       await until(async () => (await page.textContent(`#outputs-list li[data-id="${deskId}"] button[data-action="test"]`)) === 'Test', 3000);
       return `${shown.length} test packets over ${span} ms`;

@@ -77,7 +77,9 @@ pub fn find(wait: Duration) -> Result<Vec<Device>, String> {
                     .map(|a| a.to_ip_addr())
                     .find(IpAddr::is_ipv4)
                     .or_else(|| s.addresses.iter().next().map(|a| a.to_ip_addr()));
-                if let Some(ip) = ip {
+                if let Some(ip) = ip.filter(|ip| lan_address(*ip))
+                    && found.len() < MAX_DEVICES
+                {
                     let instance = s.fullname.trim_end_matches(SERVICE).trim_end_matches('.');
                     found.insert(instance.to_string(), SocketAddr::new(ip, s.port));
                 }
@@ -87,14 +89,39 @@ pub fn find(wait: Duration) -> Result<Vec<Device>, String> {
         }
     }
     let _ = daemon.shutdown();
-    Ok(found
-        .into_iter()
-        .map(|(instance, addr)| Device {
-            instance,
-            addr,
-            info: fetch_info(addr),
-        })
-        .collect())
+    // Asked side by side, so the answer takes one HTTP timeout, not one per device.
+    Ok(std::thread::scope(|scope| {
+        let asks: Vec<_> = found
+            .into_iter()
+            .map(|(instance, addr)| (instance, addr, scope.spawn(move || fetch_info(addr))))
+            .collect();
+        asks.into_iter()
+            .map(|(instance, addr, ask)| Device {
+                instance,
+                addr,
+                info: ask
+                    .join()
+                    .unwrap_or_else(|_| Err("the request failed".to_string())),
+            })
+            .collect()
+    }))
+}
+
+/// The most devices one search reports (and asks for their info).
+pub const MAX_DEVICES: usize = 64;
+
+/// Whether `ip` is an address a device on the LAN has: private or link-local (IPv4), unique
+/// local or link-local (IPv6). Anything else that answers the mDNS query (this machine's
+/// loopback, a public address) is left out, so an answer cannot point K1's requests at a
+/// service that is not a LAN device.
+pub fn lan_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
+    }
 }
 
 /// `GET /json/info` from `addr` (plain HTTP, with `ureq`, never through a proxy: the device is
@@ -151,6 +178,30 @@ pub(crate) mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
+
+    #[test]
+    fn only_lan_addresses_are_asked() {
+        for ok in [
+            "192.168.1.20",
+            "10.1.2.3",
+            "172.16.0.9",
+            "169.254.3.4",
+            "fd12::1",
+            "fe80::1",
+        ] {
+            assert!(lan_address(ok.parse().unwrap()), "{ok}");
+        }
+        for bad in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "8.8.8.8",
+            "224.0.0.251",
+            "::1",
+            "2001:db8::1",
+        ] {
+            assert!(!lan_address(bad.parse().unwrap()), "{bad}");
+        }
+    }
 
     /// A one-shot server on localhost: takes one request, writes `answer` and closes. Joined,
     /// the handle gives the request's head. (A fake WLED's JSON API.)

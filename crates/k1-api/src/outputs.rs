@@ -233,6 +233,8 @@ pub async fn edit(
         return Err(not_found(id));
     }
     save(&state);
+    // The latency settings keep each delay by name: a renamed output's moves with it.
+    control::persist(&state);
     Ok(Json(entry_by_id(&state, id)?))
 }
 

@@ -72,6 +72,9 @@ impl Sink for Testable {
     fn shares_thread(&self) -> bool {
         self.inner.shares_thread()
     }
+    fn delays_itself(&self) -> bool {
+        self.inner.delays_itself()
+    }
     fn take_note(&mut self) -> Option<String> {
         self.inner.take_note()
     }
@@ -201,6 +204,49 @@ mod tests {
                 .all(|l| l.iter().all(|c| *c == Rgb8 { r: 1, g: 2, b: 3 }))
         );
         assert!(!control.testing());
+    }
+
+    /// The wrapper passes on everything the sink runner asks of the sink it wraps: a sink that
+    /// delays itself (the audio-sync sender) must not be delayed by the runner as well.
+    #[test]
+    fn the_wrapper_answers_for_its_sink() {
+        struct SelfDelaying;
+        impl Sink for SelfDelaying {
+            fn name(&self) -> &str {
+                "sync"
+            }
+            fn max_fps(&self) -> Option<f64> {
+                Some(40.0)
+            }
+            fn delay_ms(&self) -> u32 {
+                25
+            }
+            fn shares_thread(&self) -> bool {
+                true
+            }
+            fn delays_itself(&self) -> bool {
+                true
+            }
+            fn write(&mut self, _: &Frame) -> Result<(), SinkError> {
+                Ok(())
+            }
+        }
+        let control = Arc::new(OutputControl::default());
+        let sink = Testable::new(
+            Box::new(SelfDelaying),
+            control,
+            LedRange { start: 0, end: 0 },
+        );
+        assert_eq!(
+            (
+                sink.name(),
+                sink.max_fps(),
+                sink.delay_ms(),
+                sink.shares_thread(),
+                sink.delays_itself()
+            ),
+            ("sync", Some(40.0), 25, true, true)
+        );
     }
 
     #[test]

@@ -426,3 +426,27 @@ async fn a_fake_wled_device_gives_its_led_count() {
     );
     assert_eq!(d["url"], "ddp://127.0.0.1?leds=0-59&name=Desk+strip");
 }
+
+/// An edit that gives no delay keeps the one set over the latency route (latency compensation
+/// stays on when only the range changes); one that gives a delay uses it.
+#[tokio::test]
+async fn an_edit_keeps_the_delay_set_over_the_api() {
+    let s = state();
+    let id = add(&s, "ddp://10.0.0.5?leds=0-159&name=porch").await.json()["id"]
+        .as_u64()
+        .unwrap();
+    let r = post(&s, "/api/latency", r#"{"output_delays_ms": {"porch": 40}}"#).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    let edit = |url: &str| json!({ "url": url }).to_string();
+    let path = format!("/api/outputs/{id}");
+    let r = post(&s, &path, &edit("ddp://10.0.0.5?leds=0-99&name=porch")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    assert_eq!(r.json()["delay_ms"], 40, "{}", r.json());
+    let r = post(
+        &s,
+        &path,
+        &edit("ddp://10.0.0.5?leds=0-99&name=porch&delay=7"),
+    )
+    .await;
+    assert_eq!(r.json()["delay_ms"], 7, "{}", r.json());
+}

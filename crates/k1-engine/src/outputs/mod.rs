@@ -54,6 +54,11 @@ pub fn replace_output(shared: &Arc<Shared>, id: u64, spec: &OutputSpec) -> Resul
     let (sink, handle) = make_sink(spec, total, shared, shared.board().lowest_note())?;
     match shared.board().replace(id, sink, Arc::clone(&handle)) {
         Some(old) => {
+            // The output keeps the delay it had (set over the API, say) unless the new URL
+            // gives one: an edit of its range must not turn its latency compensation off.
+            if spec.delay_ms.is_none() {
+                handle.set_delay_ms(old.delay_ms());
+            }
             shared.output_registry().replace(&old, handle);
             Ok(true)
         }

@@ -26,17 +26,16 @@ pub fn table(devices: &[Device]) -> String {
     let mut out = String::new();
     for d in devices {
         let ip = d.addr.ip();
+        // The same URL the web UI's "Find WLED devices" adds (IPv6 in brackets, the device's
+        // name); no frame is known here, so over the device's own LED count.
+        let url = d.ddp_url(usize::MAX);
         match &d.info {
             Ok(i) => out.push_str(&format!(
-                "{:<24} {:<16} {:>5} LEDs  WLED {:<10} --out ddp://{ip}?leds=0-{}\n",
-                i.name,
-                ip,
-                i.leds,
-                i.version,
-                i.leds.saturating_sub(1)
+                "{:<24} {:<16} {:>5} LEDs  WLED {:<10} --out {url}\n",
+                i.name, ip, i.leds, i.version,
             )),
             Err(e) => out.push_str(&format!(
-                "{:<24} {:<16}     ? LEDs  ({e})  --out ddp://{ip}\n",
+                "{:<24} {:<16}     ? LEDs  ({e})  --out {url}\n",
                 d.instance, ip
             )),
         }
@@ -68,7 +67,10 @@ mod tests {
         };
         let text = table(&[found, silent]);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].contains("144 LEDs") && lines[0].contains("ddp://10.0.0.7?leds=0-143"));
+        assert!(
+            lines[0].contains("144 LEDs")
+                && lines[0].contains("--out ddp://10.0.0.7?leds=0-143&name=Porch")
+        );
         assert!(lines[1].contains("wled-attic") && lines[1].contains("(timed out)"));
         assert!(table(&[]).starts_with("no WLED devices"));
     }
