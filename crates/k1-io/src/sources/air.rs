@@ -132,6 +132,9 @@ impl AirMeter {
                 usize::try_from(self.next_start.saturating_sub(self.inputs)).unwrap_or(usize::MAX);
             let (run, rest) = input.split_at(left.min(input.len()));
             for &x in run {
+                // A non-finite sample is silence here, as in the analyser: once in the filters'
+                // state it would leave the band dead for the rest of the stream.
+                let x = if x.is_finite() { x } else { 0.0 };
                 let y = self.sections.iter_mut().fold(x, |v, s| s.run(v));
                 self.energy += y * y;
             }
@@ -230,6 +233,25 @@ mod tests {
         // Above the band, where the low-pass fits.
         let sizzle = sine_power(19_000.0, 48_000);
         assert!(sizzle < 0.05, "19 kHz: {sizzle}");
+    }
+
+    /// A NaN or an infinity in the input counts as silence: the band still measures the hats
+    /// that come after it.
+    #[test]
+    fn a_bad_sample_does_not_silence_the_band_for_good() {
+        let mut input: Vec<f32> = (0..IN)
+            .map(|i| (2.0 * std::f32::consts::PI * 9_000.0 * i as f32 / IN as f32).sin())
+            .collect();
+        input[5_000] = f32::NAN;
+        input[6_000] = f32::INFINITY;
+        let air = measure(&input, IN);
+        assert!(air.iter().all(|p| p.is_finite()));
+        let late = &air[air.len() / 2..air.len() - 10];
+        let mean = late.iter().sum::<f32>() / late.len() as f32;
+        assert!(
+            (0.35..=0.55).contains(&mean),
+            "9 kHz after the bad samples: {mean}"
+        );
     }
 
     #[test]
