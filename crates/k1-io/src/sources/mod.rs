@@ -169,24 +169,40 @@ pub fn read_hop<S: Source + ?Sized>(
     source: &mut S,
     hop: &mut [f32],
 ) -> Result<Option<usize>, SourceError> {
+    let filled = fill(hop.len(), |from| match hop.get_mut(from..) {
+        Some(rest) => source.read(rest),
+        None => Ok(0),
+    })?;
+    Ok(pad(hop, filled))
+}
+
+/// Reads until `len` samples are in or the source ends: `read(from)` reads into the hop from
+/// sample `from` and says how many it wrote (0 at the end). Returns how many are in.
+fn fill(
+    len: usize,
+    mut read: impl FnMut(usize) -> Result<usize, SourceError>,
+) -> Result<usize, SourceError> {
     let mut filled = 0;
-    while filled < hop.len() {
-        let Some(rest) = hop.get_mut(filled..) else {
-            break;
-        };
-        let n = source.read(rest)?;
+    while filled < len {
+        let n = read(filled)?;
         if n == 0 {
             break;
         }
         filled += n;
     }
+    Ok(filled)
+}
+
+/// `None` for an empty hop (the source had ended); otherwise the hop's tail past `filled`
+/// zeroed, and `filled`.
+fn pad(hop: &mut [f32], filled: usize) -> Option<usize> {
     if filled == 0 {
-        return Ok(None);
+        return None;
     }
     if let Some(tail) = hop.get_mut(filled..) {
         tail.fill(0.0);
     }
-    Ok(Some(filled))
+    Some(filled)
 }
 
 /// [`read_hop`], also returning the hop's air power when the source measures it: the mean over
@@ -200,23 +216,15 @@ pub fn read_hop_with_air<S: Source + ?Sized>(
     if !source.has_air() || air.len() < hop.len() {
         return Ok(read_hop(source, hop)?.map(|filled| (filled, None)));
     }
-    let mut filled = 0;
-    while filled < hop.len() {
-        let (Some(rest), Some(rest_air)) = (hop.get_mut(filled..), air.get_mut(filled..)) else {
-            break;
-        };
-        let n = source.read_with_air(rest, rest_air)?;
-        if n == 0 {
-            break;
+    let filled = fill(hop.len(), |from| {
+        match (hop.get_mut(from..), air.get_mut(from..)) {
+            (Some(rest), Some(rest_air)) => source.read_with_air(rest, rest_air),
+            _ => Ok(0),
         }
-        filled += n;
-    }
-    if filled == 0 {
+    })?;
+    let Some(filled) = pad(hop, filled) else {
         return Ok(None);
-    }
-    if let Some(tail) = hop.get_mut(filled..) {
-        tail.fill(0.0);
-    }
+    };
     let sum: f32 = air.iter().take(filled).sum();
     Ok(Some((filled, Some(sum / hop.len().max(1) as f32))))
 }
